@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings every target shares: Swift 6 mode plus the upcoming features that keep imports and
+/// existentials explicit.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "swift-cri",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CRI", targets: ["CRI"]),
+        .library(name: "CRITesting", targets: ["CRITesting"]),
+        .executable(name: "cri-generate", targets: ["cri-generate"]),
+    ],
+    targets: [
+        // Layer 1: proto3 binary and JSON codec.
+        .target(name: "CRIWire", swiftSettings: strictSettings),
+        // Layer 2: CRI v1 messages and service descriptors, generated from Protos/.
+        .target(name: "CRIv1", dependencies: ["CRIWire"], swiftSettings: strictSettings),
+        // Layer 3: HPACK and HTTP/2 framing and connections.
+        .target(name: "CRIHPACK", swiftSettings: strictSettings),
+        .target(name: "CRIHTTP2", dependencies: ["CRIHPACK"], swiftSettings: strictSettings),
+        // Layer 4: byte-stream transports and endpoints, and gRPC over HTTP/2.
+        .target(name: "CRITransport", swiftSettings: strictSettings),
+        .target(
+            name: "CRIGRPC",
+            dependencies: ["CRIWire", "CRIHTTP2", "CRITransport"],
+            swiftSettings: strictSettings
+        ),
+        // Layer 5: the typed client and the fake runtime.
+        .target(name: "CRI", dependencies: ["CRIGRPC", "CRIv1"], swiftSettings: strictSettings),
+        .target(name: "CRITesting", dependencies: ["CRI", "CRIGRPC", "CRIv1"], swiftSettings: strictSettings),
+        // The code generator that turns Protos/ into Sources/CRIv1: a library for tests, a thin executable.
+        .target(name: "CRICodeGen", swiftSettings: strictSettings),
+        .executableTarget(name: "cri-generate", dependencies: ["CRICodeGen"], swiftSettings: strictSettings),
+
+        .testTarget(name: "CRIWireTests", dependencies: ["CRIWire"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CRIv1Tests",
+            dependencies: ["CRIv1", "CRIWire"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "CRICodeGenTests", dependencies: ["CRICodeGen"], swiftSettings: strictSettings),
+        .testTarget(name: "CRIHPACKTests", dependencies: ["CRIHPACK"], swiftSettings: strictSettings),
+        .testTarget(name: "CRIHTTP2Tests", dependencies: ["CRIHTTP2", "CRIHPACK", "CRITransport"], swiftSettings: strictSettings),
+        .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CRIGRPCTests",
+            dependencies: ["CRIGRPC", "CRIHTTP2", "CRITransport", "CRIWire"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,23 @@
+public import Dispatch
+
+// CONTRACT: the transport owner may add members; these names and semantics stay.
+
+/// A connected, ordered, reliable byte stream: a unix socket, a TCP connection, a named pipe.
+///
+/// Reads block the calling thread; callers run them on a dedicated I/O thread, never on the
+/// Swift concurrency pool. Writes may be called from any thread, one at a time (callers serialize).
+package protocol ByteStream: AnyObject, Sendable {
+    /// Reads at least one byte into `buffer`, blocking until data arrives. Returns 0 at end of stream.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(TransportError) -> Int
+    /// Writes all of `bytes`, waiting for buffer space at most until `deadline` (if any).
+    func write(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?) throws(TransportError)
+    /// Stops further writes (half-close); reads may continue.
+    func shutdownWrite()
+    /// Closes the stream; a blocked `read` returns (0 or an error) promptly. Idempotent.
+    func close()
+}
+
+/// STUB: a transport failure (owner replaces).
+package struct TransportError: Error, Hashable, Sendable {
+    package var reason: String
+}

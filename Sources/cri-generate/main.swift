@@ -1,0 +1,1 @@
+print("cri-generate: not yet implemented")
