@@ -32,8 +32,10 @@ let package = Package(
             dependencies: ["CRIWire", "CRIHTTP2", "CRITransport"],
             swiftSettings: strictSettings
         ),
+        // Exec/attach/port-forward streaming: WebSocket + the Kubernetes channel protocol.
+        .target(name: "CRIStreaming", dependencies: ["CRITransport"], swiftSettings: strictSettings),
         // Layer 5: the typed client and the fake runtime.
-        .target(name: "CRI", dependencies: ["CRIGRPC", "CRIv1"], swiftSettings: strictSettings),
+        .target(name: "CRI", dependencies: ["CRIGRPC", "CRIv1", "CRIStreaming"], swiftSettings: strictSettings),
         .target(name: "CRITesting", dependencies: ["CRI", "CRIGRPC", "CRIv1"], swiftSettings: strictSettings),
         // The code generator that turns Protos/ into Sources/CRIv1: a library for tests, a thin executable.
         .target(name: "CRICodeGen", swiftSettings: strictSettings),
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "CRICodeGenTests", dependencies: ["CRICodeGen"], swiftSettings: strictSettings),
         .testTarget(name: "CRIHPACKTests", dependencies: ["CRIHPACK"], swiftSettings: strictSettings),
         .testTarget(name: "CRIHTTP2Tests", dependencies: ["CRIHTTP2", "CRIHPACK", "CRITransport"], swiftSettings: strictSettings),
+        .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport"], swiftSettings: strictSettings),
         .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CRIGRPCTests",
