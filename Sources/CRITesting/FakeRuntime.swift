@@ -1,0 +1,116 @@
+public import CRI
+
+/// An in-memory CRI runtime that behaves like a real one, for tests of code that drives CRI.
+///
+/// It implements all 41 RuntimeService and ImageService RPCs as async methods taking and returning
+/// the generated message types: sandboxes go READY → NOTREADY, containers CREATED → RUNNING → EXITED,
+/// IDs are 64 hex digits and may be abbreviated to any unique prefix, timestamps are nanoseconds,
+/// container output goes to `log_path` in the CRI log format, and every answer satisfies the
+/// kubelet's response validation. Errors are ``CRIError``s with the codes a runtime would use
+/// (NOT_FOUND for unknown IDs, FAILED_PRECONDITION for invalid transitions).
+///
+/// Serve it over a socket with ``FakeCRIServer`` so that any CRI client can use it.
+public actor FakeRuntime {
+    /// The behaviour settings.
+    public let configuration: Configuration
+
+    var sandboxes: [String: SandboxRecord] = [:]
+    var containers: [String: ContainerRecord] = [:]
+    var images: [String: Image] = [:]
+    var podCIDR = ""
+    var nextPodAddress = 2
+    var eventSubscribers: [Int: AsyncStream<ContainerEventResponse>.Continuation] = [:]
+    var nextSubscriberID = 0
+    var recordedCalls: [RecordedCall] = []
+    var faults: [String: [FakeFault]] = [:]
+    var execSessions: [String: ExecSession] = [:]
+    var streamingBaseURL = "http://127.0.0.1:0"
+
+    /// Creates an empty runtime (no pods, containers or images).
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    // MARK: Inspection
+
+    /// Every call received so far, oldest first (recorded by ``FakeCRIServer`` and by ``record(_:_:)``).
+    public var calls: [RecordedCall] { recordedCalls }
+
+    /// The names of the methods called so far (`["Version", "RunPodSandbox", ...]`).
+    public var calledMethods: [String] { recordedCalls.map(\.method) }
+
+    /// Records a call (the server does this for each request it dispatches).
+    public func record(_ method: String, _ request: any ProtoMessage) {
+        recordedCalls.append(RecordedCall(method: method, request: request, timestamp: wallClockNanoseconds()))
+    }
+
+    /// Forgets the recorded calls.
+    public func clearRecordedCalls() {
+        recordedCalls.removeAll()
+    }
+
+    // MARK: Lookup
+
+    /// Resolves a full ID or a unique prefix among `ids`, as containerd's truncated-index does.
+    func resolve(_ idOrPrefix: String, in ids: some Collection<String>, kind: String) throws(CRIError) -> String {
+        if idOrPrefix.isEmpty {
+            throw CRIError(code: .invalidArgument, message: "\(kind) ID must not be empty")
+        }
+        if ids.contains(idOrPrefix) { return idOrPrefix }
+        let matches = ids.filter { $0.hasPrefix(idOrPrefix) }
+        if matches.count == 1, let match = matches.first { return match }
+        if matches.isEmpty {
+            throw CRIError(code: .notFound, message: "\(kind) \"\(idOrPrefix)\" not found")
+        }
+        throw CRIError(code: .invalidArgument, message: "\(kind) ID prefix \"\(idOrPrefix)\" is ambiguous (\(matches.count) matches)")
+    }
+
+    func sandboxID(_ idOrPrefix: String) throws(CRIError) -> String {
+        try resolve(idOrPrefix, in: sandboxes.keys, kind: "pod sandbox")
+    }
+
+    func containerID(_ idOrPrefix: String) throws(CRIError) -> String {
+        try resolve(idOrPrefix, in: containers.keys, kind: "container")
+    }
+
+    /// True when every selector entry is among `labels`.
+    func matches(_ selector: [String: String], _ labels: [String: String]) -> Bool {
+        selector.allSatisfy { labels[$0.key] == $0.value }
+    }
+}
+
+/// One call the fake runtime received.
+public struct RecordedCall: Sendable {
+    /// The RPC name, e.g. `RunPodSandbox`.
+    public var method: String
+    /// The decoded request.
+    public var request: any ProtoMessage
+    /// When it arrived, in nanoseconds since the epoch.
+    public var timestamp: Int64
+}
+
+struct SandboxRecord {
+    var status: PodSandboxStatus
+    var config: PodSandboxConfig
+}
+
+struct ContainerRecord {
+    var status: ContainerStatus
+    var config: ContainerConfig
+    var podSandboxID: String
+    var stats = (cpuNanoseconds: UInt64(0), memoryBytes: UInt64(0))
+}
+
+struct ExecSession: Sendable {
+    var containerID: String
+    var command: [String]
+    var tty: Bool
+    var stdin: Bool
+}
+
+extension FakeRuntime {
+    /// Sets where Exec/Attach/PortForward URLs point (the streaming server's `http://host:port`).
+    public func setStreamingBaseURL(_ url: String) {
+        streamingBaseURL = url
+    }
+}

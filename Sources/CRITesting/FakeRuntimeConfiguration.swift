@@ -1,0 +1,36 @@
+public import CRI
+
+extension FakeRuntime {
+    /// How the fake runtime presents itself and which behaviours it emulates.
+    public struct Configuration: Sendable {
+        /// `VersionResponse.runtime_name`.
+        public var runtimeName = "fake-cri"
+        /// `VersionResponse.runtime_version`.
+        public var runtimeVersion = "0.1.0"
+        /// `VersionResponse.runtime_api_version`.
+        public var runtimeAPIVersion = "v1"
+        /// Whether the runtime's `Status` reports RuntimeReady and NetworkReady as true.
+        public var runtimeReady = true
+        /// See ``runtimeReady``.
+        public var networkReady = true
+        /// Serve the `Stream*` list RPCs (Kubernetes 1.36). When false they answer UNIMPLEMENTED,
+        /// as containerd 1.6 and 1.7 do.
+        public var supportsStreamingLists = true
+        /// Items per `Stream*` response message (containerd uses 5000).
+        public var streamBatchSize = 5000
+        /// `CreateContainer` fails with NOT_FOUND unless the image was pulled first, as containerd does.
+        public var requireImagesPulled = true
+        /// Registries that require credentials, by host (`registry.example:5000`): pulls from them
+        /// need this username and password (or the equivalent base64 `auth`).
+        public var registryCredentials: [String: (username: String, password: String)] = [:]
+        /// The cgroup driver `RuntimeConfig` reports.
+        public var cgroupDriver = CgroupDriver.systemd
+        /// Runs exec'd commands; the default interprets a few shell-like commands (see ``FakeShell``).
+        public var commandHandler: @Sendable (FakeShell.Invocation) async -> FakeShell.Result = FakeShell.run
+        /// The first pod IP handed out; later pods count up from it.
+        public var podSubnetPrefix = "10.88.0."
+
+        /// The defaults: a healthy runtime that behaves like a recent containerd.
+        public init() {}
+    }
+}
