@@ -1,0 +1,286 @@
+/// Reads protobuf wire format from borrowed bytes, without copying them.
+///
+/// A reader is only valid inside the closure that lent its bytes (see
+/// ``ProtoMessage/init(serializedBytes:)``); generated decoders receive it `inout` and never store it.
+/// Every read is bounds-checked and throws ``ProtoDecodingError`` instead of trapping.
+public struct ProtoReader {
+    @usableFromInline
+    var cursor: UnsafeRawPointer
+    @usableFromInline
+    let end: UnsafeRawPointer
+    /// How many more levels of nested messages may be entered.
+    @usableFromInline
+    let remainingDepth: Int
+
+    /// The default nesting limit, as in the C++ and Go runtimes.
+    public static let defaultDepthLimit = 100
+
+    @usableFromInline
+    init(cursor: UnsafeRawPointer, end: UnsafeRawPointer, remainingDepth: Int) {
+        self.cursor = cursor
+        self.end = end
+        self.remainingDepth = remainingDepth
+    }
+
+    /// Creates a reader over `buffer`, allowing `depthLimit` levels of nesting.
+    @inlinable
+    public init(_ buffer: UnsafeRawBufferPointer, depthLimit: Int = ProtoReader.defaultDepthLimit) {
+        // An empty buffer may have no base address; any non-null pointer works since it is never read.
+        let start = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 0x10)!  // non-zero literal: never nil
+        self.init(cursor: start, end: start + buffer.count, remainingDepth: depthLimit)
+    }
+
+    /// True once every byte has been consumed.
+    @inlinable
+    public var isAtEnd: Bool { cursor == end }
+
+    @inlinable
+    var available: Int { end - cursor }
+
+    // MARK: Tags and varints
+
+    /// Reads the next field tag, or returns nil at the end of the message.
+    @inlinable
+    public mutating func nextTag() throws(ProtoDecodingError) -> FieldTag? {
+        if cursor == end { return nil }
+        let raw = try readVarint()
+        let wireType = raw & 7
+        // Field numbers run 1 ... 2^29-1; wire types 0, 1, 2 and 5 are the only ones proto3 uses.
+        guard raw >> 3 != 0, raw >> 3 <= 0x1FFF_FFFF, wireType <= 2 || wireType == 5 else {
+            throw ProtoDecodingError.badTag(raw)
+        }
+        return FieldTag(raw: UInt32(truncatingIfNeeded: raw))
+    }
+
+    /// Reads a base-128 varint.
+    @inlinable
+    public mutating func readVarint() throws(ProtoDecodingError) -> UInt64 {
+        if cursor < end {
+            let byte = cursor.load(as: UInt8.self)
+            if byte < 0x80 {
+                cursor += 1
+                return UInt64(byte)
+            }
+        }
+        return try readVarintSlowly()
+    }
+
+    @usableFromInline
+    mutating func readVarintSlowly() throws(ProtoDecodingError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        var position = cursor
+        while true {
+            guard position < end else { throw ProtoDecodingError.truncated("a varint") }
+            let byte = position.load(as: UInt8.self)
+            position += 1
+            if shift == 63 {
+                // The tenth byte holds bit 63 only; anything more overflows 64 bits.
+                guard byte <= 1 else { throw ProtoDecodingError.overlongVarint() }
+                result |= UInt64(byte) << 63
+                cursor = position
+                return result
+            }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 {
+                cursor = position
+                return result
+            }
+            shift += 7
+        }
+    }
+
+    // MARK: Scalars
+
+    /// Reads an `int32` (a varint; negative values arrive sign-extended to 10 bytes).
+    @inlinable
+    public mutating func readInt32() throws(ProtoDecodingError) -> Int32 {
+        Int32(truncatingIfNeeded: try readVarint())
+    }
+
+    /// Reads an `int64`.
+    @inlinable
+    public mutating func readInt64() throws(ProtoDecodingError) -> Int64 {
+        Int64(bitPattern: try readVarint())
+    }
+
+    /// Reads a `uint32`.
+    @inlinable
+    public mutating func readUInt32() throws(ProtoDecodingError) -> UInt32 {
+        UInt32(truncatingIfNeeded: try readVarint())
+    }
+
+    /// Reads a `uint64`.
+    @inlinable
+    public mutating func readUInt64() throws(ProtoDecodingError) -> UInt64 {
+        try readVarint()
+    }
+
+    /// Reads a `bool`: any non-zero varint is true.
+    @inlinable
+    public mutating func readBool() throws(ProtoDecodingError) -> Bool {
+        try readVarint() != 0
+    }
+
+    /// Reads an enum value; numbers the schema does not know stay representable.
+    @inlinable
+    public mutating func readEnum<E: ProtoEnum>() throws(ProtoDecodingError) -> E {
+        E(protoValue: Int32(truncatingIfNeeded: try readVarint()))
+    }
+
+    /// Reads a little-endian 64-bit value.
+    @inlinable
+    public mutating func readFixed64() throws(ProtoDecodingError) -> UInt64 {
+        guard available >= 8 else { throw ProtoDecodingError.truncated("a fixed64 value") }
+        let value = UInt64(littleEndian: cursor.loadUnaligned(as: UInt64.self))
+        cursor += 8
+        return value
+    }
+
+    /// Reads a little-endian 32-bit value.
+    @inlinable
+    public mutating func readFixed32() throws(ProtoDecodingError) -> UInt32 {
+        guard available >= 4 else { throw ProtoDecodingError.truncated("a fixed32 value") }
+        let value = UInt32(littleEndian: cursor.loadUnaligned(as: UInt32.self))
+        cursor += 4
+        return value
+    }
+
+    /// Reads a `double`.
+    @inlinable
+    public mutating func readDouble() throws(ProtoDecodingError) -> Double {
+        Double(bitPattern: try readFixed64())
+    }
+
+    // MARK: Length-delimited
+
+    /// Reads a length prefix and returns the bytes it covers, advancing past them.
+    @inlinable
+    public mutating func readLengthDelimited() throws(ProtoDecodingError) -> UnsafeRawBufferPointer {
+        let length = try readVarint()
+        guard length <= UInt64(available) else {
+            throw ProtoDecodingError.lengthOutOfBounds(length, available: available)
+        }
+        let start = cursor
+        cursor += Int(length)
+        return UnsafeRawBufferPointer(start: start, count: Int(length))
+    }
+
+    /// Reads a `string`; invalid UTF-8 is an error, as in protoc-gen-go.
+    @inlinable
+    public mutating func readString() throws(ProtoDecodingError) -> String {
+        let bytes = try readLengthDelimited()
+        if bytes.isEmpty { return "" }
+        guard let string = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+            throw ProtoDecodingError.invalidUTF8()
+        }
+        return string
+    }
+
+    /// Reads a `bytes` field into a new array.
+    @inlinable
+    public mutating func readBytes() throws(ProtoDecodingError) -> [UInt8] {
+        Array(try readLengthDelimited())
+    }
+
+    // MARK: Messages
+
+    @inlinable
+    mutating func nestedReader() throws(ProtoDecodingError) -> ProtoReader {
+        let bytes = try readLengthDelimited()
+        guard remainingDepth > 0 else { throw ProtoDecodingError.nestingTooDeep(ProtoReader.defaultDepthLimit) }
+        let start = bytes.baseAddress ?? cursor
+        return ProtoReader(cursor: start, end: start + bytes.count, remainingDepth: remainingDepth - 1)
+    }
+
+    /// Reads a length-delimited message and merges it into `message` (proto merge semantics).
+    @inlinable
+    public mutating func readMessage<M: ProtoMessage>(into message: inout M) throws(ProtoDecodingError) {
+        var nested = try nestedReader()
+        try message.decodeMessage(from: &nested)
+    }
+
+    /// Reads a length-delimited message into an optional field, creating it when absent.
+    @inlinable
+    public mutating func readMessage<M: ProtoMessage>(into message: inout M?) throws(ProtoDecodingError) {
+        var nested = try nestedReader()
+        var value = message ?? M()
+        message = nil  // hand over the storage uniquely so merging does not copy it
+        try value.decodeMessage(from: &nested)
+        message = value
+    }
+
+    /// Reads a length-delimited message as a new value.
+    @inlinable
+    public mutating func readMessage<M: ProtoMessage>(_ type: M.Type) throws(ProtoDecodingError) -> M {
+        var nested = try nestedReader()
+        var value = M()
+        try value.decodeMessage(from: &nested)
+        return value
+    }
+
+    // MARK: Repeated scalars
+
+    /// Appends one value (unpacked) or a packed run of `int64` values.
+    @inlinable
+    public mutating func readRepeatedInt64(_ tag: FieldTag, into array: inout [Int64]) throws(ProtoDecodingError) {
+        if tag.wireType == .lengthDelimited {
+            var packed = try nestedReader()
+            while !packed.isAtEnd { array.append(Int64(bitPattern: try packed.readVarint())) }
+        } else {
+            array.append(Int64(bitPattern: try readVarint()))
+        }
+    }
+
+    /// Appends one value (unpacked) or a packed run of `int32` values.
+    @inlinable
+    public mutating func readRepeatedInt32(_ tag: FieldTag, into array: inout [Int32]) throws(ProtoDecodingError) {
+        if tag.wireType == .lengthDelimited {
+            var packed = try nestedReader()
+            while !packed.isAtEnd { array.append(Int32(truncatingIfNeeded: try packed.readVarint())) }
+        } else {
+            array.append(Int32(truncatingIfNeeded: try readVarint()))
+        }
+    }
+
+    // MARK: Maps
+
+    /// Reads one `map<string, string>` entry and stores it; a missing key or value is the empty string,
+    /// and a repeated key keeps the last value, as the protobuf spec says.
+    @inlinable
+    public mutating func readStringMapEntry(into map: inout [String: String]) throws(ProtoDecodingError) {
+        var entry = try nestedReader()
+        var key = ""
+        var value = ""
+        while let tag = try entry.nextTag() {
+            switch tag.raw {
+            case 0x0A: key = try entry.readString()
+            case 0x12: value = try entry.readString()
+            default: try entry.skipValue(tag)
+            }
+        }
+        map[key] = value
+    }
+
+    // MARK: Unknown fields
+
+    /// Skips the value of a field this decoder does not know, keeping its bytes so they are re-emitted.
+    @inlinable
+    public mutating func skipField(_ tag: FieldTag, into unknownFields: inout UnknownFields) throws(ProtoDecodingError) {
+        let valueStart = cursor
+        try skipValue(tag)
+        unknownFields.append(tag: tag, value: UnsafeRawBufferPointer(start: valueStart, count: cursor - valueStart))
+    }
+
+    /// Skips the value of a field without keeping it.
+    @inlinable
+    public mutating func skipValue(_ tag: FieldTag) throws(ProtoDecodingError) {
+        switch tag.wireType {
+        case .varint: _ = try readVarint()
+        case .fixed64: _ = try readFixed64()
+        case .fixed32: _ = try readFixed32()
+        case .lengthDelimited: _ = try readLengthDelimited()
+        default: throw ProtoDecodingError.badTag(UInt64(tag.raw))
+        }
+    }
+}
