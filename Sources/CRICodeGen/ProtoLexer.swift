@@ -1,5 +1,5 @@
 /// A position in the `.proto` text, 1-based, for error messages.
-package struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+package struct ProtoSourceLocation: Hashable, Sendable, CustomStringConvertible {
     /// 1-based line.
     package var line: Int
     /// 1-based column, counted in UTF-8 bytes.
@@ -18,12 +18,12 @@ package struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
 /// A `.proto` syntax or semantic error, with the place it was found.
 package struct ProtoSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Where the offending token starts.
-    package var location: SourceLocation
+    package var location: ProtoSourceLocation
     /// What is wrong, as a sentence fragment.
     package var message: String
 
     /// Creates an error.
-    package init(_ message: String, at location: SourceLocation) {
+    package init(_ message: String, at location: ProtoSourceLocation) {
         self.message = message
         self.location = location
     }
@@ -46,7 +46,7 @@ struct ProtoToken: Hashable, Sendable {
     var kind: Kind
     /// The token text; for strings the decoded contents without quotes.
     var text: String
-    var location: SourceLocation
+    var location: ProtoSourceLocation
     /// The `//` or `/* */` comment block directly above this token (no blank line in between), one entry per line.
     var leadingComment: [String]
 }
@@ -64,7 +64,7 @@ struct ProtoLexer {
         bytes = Array(text.utf8)
     }
 
-    private var location: SourceLocation { SourceLocation(line: line, column: index - lineStart + 1) }
+    private var location: ProtoSourceLocation { ProtoSourceLocation(line: line, column: index - lineStart + 1) }
 
     /// Tokenizes the whole input; the last token is always `.endOfFile`.
     mutating func tokenize() throws(ProtoSyntaxError) -> [ProtoToken] {
@@ -115,7 +115,7 @@ struct ProtoLexer {
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
-    private mutating func lexNumber(start: SourceLocation) -> ProtoToken {
+    private mutating func lexNumber(start: ProtoSourceLocation) -> ProtoToken {
         // Hex, octal and decimal integers plus floats with optional exponent; the parser validates the value.
         let text = lexWhile { Self.isIdentifierBody($0) || $0 == UInt8(ascii: ".") }
         var full = text
@@ -130,7 +130,7 @@ struct ProtoLexer {
         return ProtoToken(kind: isFloat ? .float : .integer, text: full, location: start, leadingComment: [])
     }
 
-    private mutating func lexString(start: SourceLocation) throws(ProtoSyntaxError) -> ProtoToken {
+    private mutating func lexString(start: ProtoSourceLocation) throws(ProtoSyntaxError) -> ProtoToken {
         let quote = bytes[index]
         index += 1
         var value: [UInt8] = []

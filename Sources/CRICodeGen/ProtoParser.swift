@@ -9,9 +9,9 @@ package struct ProtoParser {
     private var position = 0
     private var file = SchemaFile()
     /// Where each field was declared, keyed by message full name and field name, for resolution errors.
-    private var fieldLocations: [String: SourceLocation] = [:]
-    private var methodLocations: [String: SourceLocation] = [:]
-    private var typeLocations: [String: SourceLocation] = [:]
+    private var fieldLocations: [String: ProtoSourceLocation] = [:]
+    private var methodLocations: [String: ProtoSourceLocation] = [:]
+    private var typeLocations: [String: ProtoSourceLocation] = [:]
 
     private init(tokens: [ProtoToken]) {
         self.tokens = tokens
@@ -82,7 +82,7 @@ package struct ProtoParser {
         return name
     }
 
-    private mutating func parseInteger(_ what: String) throws(ProtoSyntaxError) -> (value: Int64, location: SourceLocation) {
+    private mutating func parseInteger(_ what: String) throws(ProtoSyntaxError) -> (value: Int64, location: ProtoSourceLocation) {
         let location = current.location
         var negative = false
         if isSymbol("-") {
@@ -152,7 +152,7 @@ package struct ProtoParser {
             }
         }
         guard sawSyntax else {
-            throw ProtoSyntaxError("missing 'syntax = \"proto3\";' (proto2 is not supported)", at: SourceLocation(line: 1, column: 1))
+            throw ProtoSyntaxError("missing 'syntax = \"proto3\";' (proto2 is not supported)", at: ProtoSourceLocation(line: 1, column: 1))
         }
     }
 
@@ -195,7 +195,7 @@ package struct ProtoParser {
         ([file.package].filter { !$0.isEmpty } + scope + [name]).joined(separator: ".")
     }
 
-    private mutating func registerType(_ fullName: String, at location: SourceLocation) throws(ProtoSyntaxError) {
+    private mutating func registerType(_ fullName: String, at location: ProtoSourceLocation) throws(ProtoSyntaxError) {
         if let previous = typeLocations[fullName] {
             throw ProtoSyntaxError("'\(fullName)' is already defined at \(previous)", at: location)
         }
@@ -454,7 +454,7 @@ package struct ProtoParser {
             }
         }
 
-        func resolveType(_ type: FieldType, in message: String, location: SourceLocation) throws(ProtoSyntaxError) -> FieldType {
+        func resolveType(_ type: FieldType, in message: String, location: ProtoSourceLocation) throws(ProtoSyntaxError) -> FieldType {
             switch type {
             case .unresolved(let reference):
                 guard let (name, kind) = lookup(reference, from: message) else {
@@ -471,7 +471,7 @@ package struct ProtoParser {
         func resolveMessage(_ message: inout MessageDefinition) throws(ProtoSyntaxError) {
             for index in message.fields.indices {
                 let location = fieldLocations[message.fullName + "#" + message.fields[index].name]
-                    ?? SourceLocation(line: message.fields[index].line, column: 1)
+                    ?? ProtoSourceLocation(line: message.fields[index].line, column: 1)
                 message.fields[index].type = try resolveType(message.fields[index].type, in: message.fullName, location: location)
             }
             for index in message.nestedMessages.indices {
@@ -486,7 +486,7 @@ package struct ProtoParser {
             let service = file.services[serviceIndex]
             for methodIndex in service.methods.indices {
                 let method = service.methods[methodIndex]
-                let location = methodLocations[service.fullName + "#" + method.name] ?? SourceLocation(line: 1, column: 1)
+                let location = methodLocations[service.fullName + "#" + method.name] ?? ProtoSourceLocation(line: 1, column: 1)
                 for (reference, isRequest) in [(method.requestType, true), (method.responseType, false)] {
                     guard let (name, kind) = lookup(reference, from: file.package) else {
                         throw ProtoSyntaxError("unknown type '\(reference)' in rpc \(method.name)", at: location)

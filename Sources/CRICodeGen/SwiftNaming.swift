@@ -99,11 +99,8 @@ package enum SwiftNaming {
     /// The Swift property name for a proto field, escaped or suffixed where Swift needs it.
     package static func propertyName(forField name: String) -> String {
         let base = lowerCamelCase(name)
-        if reservedFieldNames.contains(base) || base.hasPrefix("has") && isUpper(base, at: 3)
-            || base.hasPrefix("clear") && isUpper(base, at: 5)
-        {
-            return base + "_p"
-        }
+        // swift-protobuf also suffixes `hasX`/`clearX`; we generate no such accessors, so those names stay.
+        if reservedFieldNames.contains(base) { return base + "_p" }
         return swiftKeywords.contains(base) ? "`\(base)`" : base
     }
 
@@ -160,10 +157,5 @@ package enum SwiftNaming {
         let head = prefixLength == 1 ? String(first).lowercased() : String(characters[0..<prefixLength]).lowercased()
         let base = head + String(characters[prefixLength...])
         return swiftKeywords.contains(base) || reservedFieldNames.contains(base) ? "`\(base)`" : base
-    }
-
-    private static func isUpper(_ s: String, at offset: Int) -> Bool {
-        let scalars = Array(s.unicodeScalars)
-        return offset < scalars.count && ("A"..."Z").contains(scalars[offset])
     }
 }
