@@ -35,7 +35,7 @@ let package = Package(
         // Exec/attach/port-forward streaming: WebSocket + the Kubernetes channel protocol.
         .target(name: "CRIStreaming", dependencies: ["CRITransport"], swiftSettings: strictSettings),
         // Layer 5: the typed client and the fake runtime.
-        .target(name: "CRI", dependencies: ["CRIWire", "CRIGRPC", "CRIv1", "CRIStreaming"], swiftSettings: strictSettings),
+        .target(name: "CRI", dependencies: ["CRIWire", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIv1", "CRIStreaming"], swiftSettings: strictSettings),
         .target(name: "CRITesting", dependencies: ["CRI", "CRIGRPC", "CRIStreaming", "CRIv1", "CRIWire"], swiftSettings: strictSettings),
         // The code generator that turns Protos/ into Sources/CRIv1: a library for tests, a thin executable.
         .target(name: "CRICodeGen", swiftSettings: strictSettings),

@@ -236,8 +236,9 @@ public enum FakeShell {
                 return 0
             }
             return await sleep(seconds: seconds, timeout: invocation.timeout, into: &result)
-        case "httpd", "nginx", "top", "tail" where invocation.isContainerProcess:
-            result.keepsRunning = true
+        case "httpd", "nginx", "top", "tail":
+            // Daemons: as a container's process they keep running; exec'd, they return at once.
+            result.keepsRunning = invocation.isContainerProcess
             return 0
         default:
             result.stderr += Array("sh: \(program): not found\n".utf8)

@@ -1,0 +1,141 @@
+import CRIGRPC
+
+extension CRIClient {
+    /// Opens a server-streaming call and hands its decoded responses to `body`; the call ends when
+    /// `body` returns.
+    func serverStreaming<Request, Response, Result>(
+        _ method: ProtoMethod<Request, Response>,
+        _ request: Request,
+        deadline: DefaultDeadline,
+        options callOptions: CRICallOptions?,
+        _ body: (CRIResponseStream<Response>) async throws -> Result
+    ) async throws -> Result {
+        let channel = channel(for: method)
+        do {
+            return try await channel.grpc.serverStreaming(
+                path: method.path, request: request.serializedBytes(), options: grpcOptions(deadline, callOptions)
+            ) { responses in
+                try await body(CRIResponseStream(base: responses, method: method.methodName, endpoint: channel.endpointText))
+            }
+        } catch let error as RPCError {
+            throw criError(error, method: method.methodName, endpoint: channel.endpointText)
+        }
+    }
+
+    /// GetContainerEvents: container lifecycle events as they happen, for as long as `body` reads
+    /// them (no deadline unless the options set one).
+    ///
+    /// ```swift
+    /// try await cri.getContainerEvents { events in
+    ///     for try await event in events { print(event.containerID, event.containerEventType) }
+    /// }
+    /// ```
+    /// - Throws: ``CRIError``, or what `body` throws.
+    public func getContainerEvents<Result>(
+        _ request: GetEventsRequest = GetEventsRequest(),
+        options callOptions: CRICallOptions? = nil,
+        _ body: (CRIResponseStream<ContainerEventResponse>) async throws -> Result
+    ) async throws -> Result {
+        try await serverStreaming(RuntimeService.getContainerEvents, request, deadline: .fixed(nil), options: callOptions, body)
+    }
+
+    /// Runs a `Stream*` list RPC and collects every item under one deadline, as the kubelet does;
+    /// a runtime that answers UNIMPLEMENTED (containerd 1.6/1.7) is remembered and served by the
+    /// unary `List*` RPC from then on.
+    func collect<Request, Response, Item>(
+        _ method: ProtoMethod<Request, Response>,
+        _ request: Request,
+        options callOptions: CRICallOptions?,
+        items: @escaping (Response) -> [Item],
+        fallback: () async throws -> [Item]
+    ) async throws -> [Item] {
+        if unsupportedStreamingMethods.withLock({ $0.contains(method.methodName) }) { return try await fallback() }
+        do {
+            return try await serverStreaming(method, request, deadline: .standard, options: callOptions) { responses in
+                var collected: [Item] = []
+                for try await response in responses { collected += items(response) }
+                return collected
+            }
+        } catch let error as CRIError where error.code == .unimplemented {
+            unsupportedStreamingMethods.withLock { _ = $0.insert(method.methodName) }
+            return try await fallback()
+        }
+    }
+
+    /// StreamPodSandboxes (falling back to ListPodSandbox): every pod sandbox matching the filter,
+    /// without the 16 MiB single-message limit on runtimes that stream.
+    /// - Throws: ``CRIError``.
+    public func streamPodSandboxes(
+        _ request: StreamPodSandboxesRequest = StreamPodSandboxesRequest(), options callOptions: CRICallOptions? = nil
+    ) async throws -> [PodSandbox] {
+        try await collect(RuntimeService.streamPodSandboxes, request, options: callOptions, items: \.podSandboxes) {
+            var list = ListPodSandboxRequest()
+            list.filter = request.filter
+            return try await listPodSandbox(list, options: callOptions).items
+        }
+    }
+
+    /// StreamContainers (falling back to ListContainers): every container matching the filter.
+    /// - Throws: ``CRIError``.
+    public func streamContainers(
+        _ request: StreamContainersRequest = StreamContainersRequest(), options callOptions: CRICallOptions? = nil
+    ) async throws -> [Container] {
+        try await collect(RuntimeService.streamContainers, request, options: callOptions, items: \.containers) {
+            var list = ListContainersRequest()
+            list.filter = request.filter
+            return try await listContainers(list, options: callOptions).containers
+        }
+    }
+
+    /// StreamContainerStats (falling back to ListContainerStats).
+    /// - Throws: ``CRIError``.
+    public func streamContainerStats(
+        _ request: StreamContainerStatsRequest = StreamContainerStatsRequest(), options callOptions: CRICallOptions? = nil
+    ) async throws -> [ContainerStats] {
+        try await collect(RuntimeService.streamContainerStats, request, options: callOptions, items: \.containerStats) {
+            var list = ListContainerStatsRequest()
+            list.filter = request.filter
+            return try await listContainerStats(list, options: callOptions).stats
+        }
+    }
+
+    /// StreamPodSandboxStats (falling back to ListPodSandboxStats).
+    /// - Throws: ``CRIError``.
+    public func streamPodSandboxStats(
+        _ request: StreamPodSandboxStatsRequest = StreamPodSandboxStatsRequest(), options callOptions: CRICallOptions? = nil
+    ) async throws -> [PodSandboxStats] {
+        try await collect(RuntimeService.streamPodSandboxStats, request, options: callOptions, items: \.podSandboxStats) {
+            var list = ListPodSandboxStatsRequest()
+            list.filter = request.filter
+            return try await listPodSandboxStats(list, options: callOptions).stats
+        }
+    }
+
+    /// StreamPodSandboxMetrics (falling back to ListPodSandboxMetrics).
+    /// - Throws: ``CRIError``.
+    public func streamPodSandboxMetrics(
+        _ request: StreamPodSandboxMetricsRequest = StreamPodSandboxMetricsRequest(),
+        options callOptions: CRICallOptions? = nil
+    ) async throws -> [PodSandboxMetrics] {
+        try await collect(RuntimeService.streamPodSandboxMetrics, request, options: callOptions, items: \.podSandboxMetrics) {
+            try await listPodSandboxMetrics(ListPodSandboxMetricsRequest(), options: callOptions).podMetrics
+        }
+    }
+
+    /// StreamImages (falling back to ListImages).
+    /// - Throws: ``CRIError``.
+    public func streamImages(
+        _ request: StreamImagesRequest = StreamImagesRequest(), options callOptions: CRICallOptions? = nil
+    ) async throws -> [Image] {
+        try await collect(ImageService.streamImages, request, options: callOptions, items: \.images) {
+            var list = ListImagesRequest()
+            list.filter = request.filter
+            return try await listImages(list, options: callOptions).images
+        }
+    }
+
+    /// The `Stream*` RPCs this client has found unimplemented by the runtime (served by `List*`).
+    public var streamingListsFallingBack: Set<String> {
+        unsupportedStreamingMethods.withLock { $0 }
+    }
+}
