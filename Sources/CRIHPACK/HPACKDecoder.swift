@@ -50,6 +50,7 @@ package struct HPACKDecoder: Sendable {
         var headers: [HPACKHeader] = []
         var listSize = 0
         var sawField = false
+        var sizeUpdates = 0
 
         while let first = reader.peek() {
             let header: HPACKHeader
@@ -68,6 +69,9 @@ package struct HPACKDecoder: Sendable {
                 // RFC 7541 § 4.2: "This dynamic table size update MUST occur at the beginning of the first
                 // header block following the change to the dynamic table size."
                 guard !sawField else { throw .misplacedTableSizeUpdate() }
+                // An encoder needs at most two (the smallest size, then the final one); more only burn CPU.
+                sizeUpdates += 1
+                guard sizeUpdates <= 2 else { throw .tooManyTableSizeUpdates() }
                 let size = try IntegerCoding.decode(prefixBits: 5, from: &reader)
                 // RFC 7541 § 6.3: "The new maximum size MUST be lower than or equal to the limit".
                 guard size <= maxTableSize else { throw .tableSizeUpdateTooLarge(size, max: maxTableSize) }

@@ -8,7 +8,7 @@ package struct HPACKError: Error, Hashable, Sendable, CustomStringConvertible {
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: Hashable, Sendable {
             case truncated, integerOverflow, invalidIndex, invalidHuffman, stringTooLong
-            case tableSizeUpdateTooLarge, misplacedTableSizeUpdate, missingTableSizeUpdate, headerListTooLarge
+            case tableSizeUpdateTooLarge, misplacedTableSizeUpdate, tooManyTableSizeUpdates, missingTableSizeUpdate, headerListTooLarge
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -27,6 +27,9 @@ package struct HPACKError: Error, Hashable, Sendable, CustomStringConvertible {
         package static let tableSizeUpdateTooLarge = Code(.tableSizeUpdateTooLarge)
         /// A dynamic table size update after the first field of a block (RFC 7541 § 4.2).
         package static let misplacedTableSizeUpdate = Code(.misplacedTableSizeUpdate)
+        /// More than two size updates at the start of one block: RFC 7541 § 4.2 needs at most the smallest
+        /// size and the final size.
+        package static let tooManyTableSizeUpdates = Code(.tooManyTableSizeUpdates)
         /// We lowered our table size but the peer's next block did not start with an update (RFC 7541 § 4.2).
         package static let missingTableSizeUpdate = Code(.missingTableSizeUpdate)
         /// The decoded list exceeds the header list size limit (RFC 9113 § 6.5.2 accounting).
@@ -73,6 +76,9 @@ package struct HPACKError: Error, Hashable, Sendable, CustomStringConvertible {
     }
     @inline(never) static func misplacedTableSizeUpdate() -> HPACKError {
         HPACKError(code: .misplacedTableSizeUpdate, reason: "dynamic table size update after a header field")
+    }
+    @inline(never) static func tooManyTableSizeUpdates() -> HPACKError {
+        HPACKError(code: .tooManyTableSizeUpdates, reason: "more than two dynamic table size updates in one block")
     }
     @inline(never) static func missingTableSizeUpdate(max: Int) -> HPACKError {
         HPACKError(code: .missingTableSizeUpdate, reason: "block must start with a table size update to <= \(max)")
