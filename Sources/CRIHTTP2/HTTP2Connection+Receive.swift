@@ -18,10 +18,11 @@ extension HTTP2Connection {
     /// The reader thread: reads, decodes, dispatches, until end of stream or a connection error.
     func readLoop() {
         var decoder = HTTP2FrameDecoder(
-            maxFrameSize: configuration.maxFrameSize, maxHeaderListSize: configuration.maxHeaderListSize)
+            expectClientPreface: role == .server,
+            configuration: HTTP2FrameDecoder.Configuration(
+                maxFrameSize: configuration.maxFrameSize, headerTableSize: configuration.headerTableSize,
+                maxHeaderListSize: configuration.maxHeaderListSize))
         var buffer = [UInt8](repeating: 0, count: max(configuration.readBufferSize, 1024))
-        // RFC 9113 § 3.4: the server first reads the client's 24-octet preface.
-        var prefaceMatched = role == .client ? HTTP2ConnectionPreface.client.count : 0
         while true {
             let count: Int
             do {
@@ -34,20 +35,7 @@ extension HTTP2Connection {
                 terminate(.connectionClosed("the peer closed the connection"), goAway: nil)
                 return
             }
-            var start = 0
-            let preface = HTTP2ConnectionPreface.client
-            while prefaceMatched < preface.count && start < count {
-                guard buffer[start] == preface[prefaceMatched] else {
-                    terminate(
-                        .connectionClosed("invalid connection preface", http2Code: .protocolError),
-                        goAway: (.protocolError, "invalid connection preface"))
-                    return
-                }
-                prefaceMatched += 1
-                start += 1
-            }
-            if start == count { continue }
-            decoder.append(buffer[start..<count])
+            decoder.append(buffer[0..<count])
             var batch = ReaderBatch()
             var fatal: HTTP2ConnectionError?
             while fatal == nil {
@@ -86,8 +74,8 @@ extension HTTP2Connection {
     private func finish(_ batch: ReaderBatch) {
         if !batch.frames.isEmpty || batch.headerTableSize != nil || batch.maxFrameSize != nil {
             try? write { writer in
-                if let size = batch.headerTableSize { writer.encoder.setMaxHeaderTableSize(size) }
-                if let size = batch.maxFrameSize { writer.encoder.maxFrameSize = size }
+                if let size = batch.headerTableSize { writer.encoder.setPeerHeaderTableSize(size) }
+                if let size = batch.maxFrameSize { writer.encoder.setPeerMaxFrameSize(size) }
                 for frame in batch.frames { writer.encoder.encode(frame, into: &writer.buffer) }
             }
         }
