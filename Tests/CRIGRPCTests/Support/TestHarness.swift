@@ -1,18 +1,18 @@
 import CRIGRPC
 import CRIHTTP2
+import CRITransport
+import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A client wired to in-process servers through real unix socket pairs; every connect makes a new
-/// pair and hands the server end to the server chosen by `route`.
+/// A client wired to in-process servers through real unix sockets in a temporary directory:
+/// connection number `i` goes to server `min(i, servers.count - 1)`.
 final class TestHarness: Sendable {
     let servers: [GRPCServer]
     let client: GRPCClient
-    /// Server-side ends of the connections made so far.
-    let serverEnds = Mutex<[SocketTransport]>([])
+    let directory: String
+    private let listeners: [any Listener]
+    private let accepted = EndsBox()
+    private let connects = Counter()
 
     init(
         handlers: [String: GRPCMethodHandler],
@@ -20,49 +20,78 @@ final class TestHarness: Sendable {
         clientConfiguration: GRPCClientConfiguration = GRPCClientConfiguration(),
         serverCount: Int = 1
     ) {
-        let servers = (0..<serverCount).map { _ in
-            GRPCServer(handlers: handlers, configuration: serverConfiguration)
+        directory = makeTemporaryDirectory()
+        var servers: [GRPCServer] = []
+        var listeners: [any Listener] = []
+        var paths: [String] = []
+        let accepted = self.accepted
+        for index in 0..<serverCount {
+            let path = "\(directory)/server\(index).sock"
+            let server = GRPCServer(handlers: handlers, configuration: serverConfiguration)
+            let listener = try! listen(on: .unixSocket(path: path))
+            server.serve(acceptingWith: {
+                let stream = try listener.accept()
+                accepted.append(stream)
+                return ByteStreamTransport(stream)
+            })
+            servers.append(server)
+            listeners.append(listener)
+            paths.append(path)
         }
         self.servers = servers
-        let ends = Mutex<[SocketTransport]>([])
-        let serverEnds = ends
-        _ = serverEnds
-        let box = EndsBox()
+        self.listeners = listeners
+        let connects = self.connects
+        let serverPaths = paths
         self.client = GRPCClient(configuration: clientConfiguration) {
-            let (clientEnd, serverEnd) = SocketTransport.pair()
-            let index = box.append(serverEnd)
-            servers[min(index, servers.count - 1)].serve(serverEnd)
-            return clientEnd
+            let index = connects.next()
+            let path = serverPaths[min(index, serverPaths.count - 1)]
+            return ByteStreamTransport(try connect(to: .unixSocket(path: path), deadline: .now + .seconds(5)))
         }
-        self.box = box
     }
 
-    private let box: EndsBox
-
     /// How many connections the client opened.
-    var connectionCount: Int { box.count }
+    var connectionCount: Int { connects.value }
 
-    /// Simulates the server process dying: closes every server-side socket.
-    func killServerConnections() { box.closeAll() }
+    /// Simulates the server process dying: closes every accepted socket.
+    func killServerConnections() { accepted.closeAll() }
 
     func shutdown() {
         client.close()
         for server in servers { server.close() }
+        for listener in listeners { listener.close() }
+        removeTemporaryDirectory(directory)
     }
 }
 
-final class EndsBox: Sendable {
-    private let ends = Mutex<[SocketTransport]>([])
-    func append(_ end: SocketTransport) -> Int {
-        ends.withLock { ends in
-            ends.append(end)
-            return ends.count - 1
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    /// Returns the current value and increments it.
+    func next() -> Int {
+        count.withLock { count in
+            defer { count += 1 }
+            return count
         }
     }
-    var count: Int { ends.withLock { $0.count } }
+    var value: Int { count.withLock { $0 } }
+}
+
+final class EndsBox: Sendable {
+    private let ends = Mutex<[any ByteStream]>([])
+    func append(_ end: any ByteStream) { ends.withLock { $0.append(end) } }
     func closeAll() {
         for end in ends.withLock({ $0 }) { end.close() }
     }
+}
+
+/// A fresh directory under the system temporary directory.
+func makeTemporaryDirectory() -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("cri-grpc-\(UUID().uuidString.prefix(8))").path
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func removeTemporaryDirectory(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
 }
 
 /// A one-shot signal tests use instead of sleeps.
