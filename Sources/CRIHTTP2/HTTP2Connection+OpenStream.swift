@@ -1,0 +1,145 @@
+package import CRIHPACK
+import Synchronization
+
+extension HTTP2Connection {
+    /// Largest chunk of DATA written in one call, so one big message does not monopolise the socket.
+    static let maxDataPerWrite = 1 << 20
+
+    /// Opens a locally initiated stream: sends HEADERS and as much of `data` as the flow-control
+    /// windows allow, in a single write. The caller sends the rest with
+    /// ``HTTP2Stream/sendData(_:from:trailers:endStream:)`` (after arming its deadline on the stream).
+    ///
+    /// Waits for a slot when the peer's SETTINGS_MAX_CONCURRENT_STREAMS is reached (RFC 9113 § 5.1.2).
+    /// - Parameters:
+    ///   - headers: the request header block.
+    ///   - data: the request body; empty for none.
+    ///   - endStream: whether this ends our side of the stream.
+    /// - Throws: ``HTTP2StreamFailure``: `.notAccepting` when the connection takes no new streams
+    ///   (nothing was sent, so a new connection may be used), `.connectionClosed`, `.locallyReset` when
+    ///   the task was cancelled while waiting for a slot.
+    package func openStream(
+        headers: [HPACKHeader], data: [UInt8] = [], endStream: Bool
+    /// - Returns: the stream and how many octets of `data` were sent.
+    ) async throws(HTTP2StreamFailure) -> (stream: HTTP2Stream, sent: Int) {
+        try await acquireStreamSlot()
+        let transport = self.transport
+        let deadline = configuration.writeTimeout.map { ContinuousClock.now + $0 }
+        let receiveWindow = configuration.initialStreamWindowSize
+        let result: Result<(HTTP2Stream, Int), HTTP2StreamFailure> = writer.withLock { writer in
+            var wakeups: [Resumption] = []
+            let allocation: Result<(HTTP2Stream, Int, Int), HTTP2StreamFailure> = state.withLock { state in
+                guard state.isAccepting else {
+                    state.releaseLocalSlot(into: &wakeups)
+                    return .failure(state.notAcceptingFailure)
+                }
+                let id = state.nextLocalStreamID
+                if id >= 0x7fff_fffd {
+                    // RFC 9113 § 5.1.1: stream IDs cannot be reused; this is the last one.
+                    state.streamIDsExhausted = true
+                }
+                state.nextLocalStreamID = id &+ 2  // id < 2^31, so no overflow
+                let grant = min(data.count, state.peerInitialWindowSize, state.sendWindow, Self.maxDataPerWrite)
+                let granted = max(0, grant)
+                state.sendWindow -= granted
+                var streamState = StreamState(
+                    sendWindow: state.peerInitialWindowSize - granted, receiveWindow: receiveWindow)
+                streamState.localClosed = endStream && granted == data.count
+                let stream = HTTP2Stream(id: id, connection: self, state: streamState)
+                state.streams[id] = stream
+                return .success((stream, granted, state.peerMaxFrameSize))
+            }
+            for wakeup in wakeups { wakeup.run() }
+            guard case .success(let (stream, granted, maxFrameSize)) = allocation else {
+                if case .failure(let failure) = allocation { return .failure(failure) }
+                return .failure(.notAccepting("unreachable"))
+            }
+            writer.buffer.removeAll(keepingCapacity: true)
+            let headersEnd = endStream && data.isEmpty
+            writer.encoder.encode(
+                HTTP2Frame(
+                    streamID: stream.id,
+                    payload: .headers(HeadersPayload(headers: headers, endStream: headersEnd, priority: nil))),
+                into: &writer.buffer)
+            Self.encodeData(
+                data, range: 0..<granted, streamID: stream.id, endStream: endStream, maxFrameSize: maxFrameSize,
+                into: &writer)
+            if let failure = Self.flush(&writer, transport: transport, deadline: deadline) {
+                return .failure(failure)
+            }
+            return .success((stream, granted))
+        }
+        switch result {
+        case .failure(let failure):
+            if failure.code == .connectionClosed { terminate(failure, goAway: nil) }
+            throw failure
+        case .success(let (stream, granted)):
+            if granted == data.count && endStream {
+                stream.didCloseLocally()
+            }
+            return (stream, granted)
+        }
+    }
+
+    /// Appends DATA frames for `data[range]`, each at most `maxFrameSize`; the last carries
+    /// END_STREAM when `endStream` and the range reaches the end of `data`.
+    static func encodeData(
+        _ data: [UInt8], range: Range<Int>, streamID: UInt32, endStream: Bool, maxFrameSize: Int,
+        into writer: inout WriterState
+    ) {
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let end = min(range.upperBound, offset + maxFrameSize)
+            writer.encoder.encodeData(
+                streamID: streamID, bytes: data[offset..<end], endStream: endStream && end == data.count,
+                into: &writer.buffer)
+            offset = end
+        }
+    }
+
+    /// Reserves a slot for a new local stream, waiting while the peer's limit is reached.
+    private func acquireStreamSlot() async throws(HTTP2StreamFailure) {
+        enum Admission {
+            case granted
+            case wait(UInt64)
+            case refused(HTTP2StreamFailure)
+        }
+        let admission: Admission = state.withLock { state in
+            guard state.isAccepting else { return .refused(state.notAcceptingFailure) }
+            if state.localActive < state.peerMaxConcurrentStreams, state.slotWaiters.isEmpty {
+                state.localActive += 1
+                return .granted
+            }
+            state.nextWaiterToken += 1
+            return .wait(state.nextWaiterToken)
+        }
+        switch admission {
+        case .granted: return
+        case .refused(let failure): throw failure
+        case .wait(let token):
+            let result = await withTaskCancellationHandler {
+                await withUnsafeContinuation { (continuation: SignalContinuation) in
+                    let immediate: Result<Void, HTTP2StreamFailure>? = state.withLock { state in
+                        guard state.isAccepting else { return .failure(state.notAcceptingFailure) }
+                        if Task.isCancelled {
+                            return .failure(HTTP2StreamFailure(code: .locallyReset, reason: "cancelled"))
+                        }
+                        if state.localActive < state.peerMaxConcurrentStreams, state.slotWaiters.isEmpty {
+                            state.localActive += 1
+                            return .success(())
+                        }
+                        state.slotWaiters.append((token, continuation))
+                        return nil
+                    }
+                    if let immediate { continuation.resume(returning: immediate) }
+                }
+            } onCancel: {
+                let waiter: SignalContinuation? = state.withLock { state in
+                    guard let index = state.slotWaiters.firstIndex(where: { $0.token == token }) else { return nil }
+                    return state.slotWaiters.remove(at: index).continuation
+                }
+                waiter?.resume(returning: .failure(HTTP2StreamFailure(code: .locallyReset, reason: "cancelled")))
+            }
+            try result.get()
+        }
+    }
+}
