@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "CRIStreaming", dependencies: ["CRITransport"], swiftSettings: strictSettings),
         // Layer 5: the typed client and the fake runtime.
         .target(name: "CRI", dependencies: ["CRIWire", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIv1", "CRIStreaming"], swiftSettings: strictSettings),
-        .target(name: "CRITesting", dependencies: ["CRI", "CRIGRPC", "CRIStreaming", "CRIv1", "CRIWire"], swiftSettings: strictSettings),
+        .target(name: "CRITesting", dependencies: ["CRI", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIStreaming", "CRIv1", "CRIWire"], swiftSettings: strictSettings),
         // The code generator that turns Protos/ into Sources/CRIv1: a library for tests, a thin executable.
         .target(name: "CRICodeGen", swiftSettings: strictSettings),
         .executableTarget(name: "cri-generate", dependencies: ["CRICodeGen"], swiftSettings: strictSettings),

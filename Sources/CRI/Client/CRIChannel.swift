@@ -9,7 +9,7 @@ final class CRIChannel: Sendable {
     let endpointText: String
     let endpoint: Endpoint
     let grpc: GRPCClient
-    private let backoff: Mutex<ReconnectBackoff>
+    private let backoff: ReconnectGate
 
     init(endpointText: String, options: CRIClientOptions) throws(CRIError) {
         self.endpointText = endpointText
@@ -18,7 +18,7 @@ final class CRIChannel: Sendable {
         } catch {
             throw CRIError(code: .invalidArgument, message: "invalid endpoint: \(error)", endpoint: endpointText, cause: error)
         }
-        backoff = Mutex(ReconnectBackoff(initial: options.initialReconnectDelay, maximum: options.maximumReconnectDelay))
+        backoff = ReconnectGate(ReconnectBackoff(initial: options.initialReconnectDelay, maximum: options.maximumReconnectDelay))
         var configuration = GRPCClientConfiguration()
         configuration.maxReceiveMessageSize = options.maxReceiveMessageSize
         configuration.maxSendMessageSize = options.maxSendMessageSize
@@ -31,28 +31,37 @@ final class CRIChannel: Sendable {
     }
 
     private static func connect(
-        to endpoint: Endpoint, text: String, backoff: Mutex<ReconnectBackoff>
+        to endpoint: Endpoint, text: String, backoff: ReconnectGate
     ) throws -> any HTTP2Transport {
         let now = ContinuousClock.now
-        if let wait = backoff.withLock({ $0.remainingWait(at: now) }) {
+        if let wait = backoff.state.withLock({ $0.remainingWait(at: now) }) {
             throw CRIError(
                 code: .unavailable,
-                message: "the last connection attempt failed; retrying in \(wait) (\(backoff.withLock { $0.lastFailure ?? "" }))",
+                message: "the last connection attempt failed; retrying in \(wait) (\(backoff.state.withLock { $0.lastFailure ?? "" }))",
                 endpoint: text
             )
         }
         do {
             let stream = try CRITransport.connect(to: endpoint, deadline: now + .seconds(5))
-            backoff.withLock { $0.succeeded() }
+            backoff.state.withLock { $0.succeeded() }
             return ByteStreamTransport(stream)
         } catch {
-            backoff.withLock { $0.failed(at: ContinuousClock.now, reason: "\(error)") }
+            backoff.state.withLock { $0.failed(at: ContinuousClock.now, reason: "\(error)") }
             throw error
         }
     }
 
     func close() {
         grpc.close()
+    }
+}
+
+/// Shares one channel's backoff state between the channel and its connector closure.
+final class ReconnectGate: Sendable {
+    let state: Mutex<ReconnectBackoff>
+
+    init(_ backoff: ReconnectBackoff) {
+        state = Mutex(backoff)
     }
 }
 

@@ -5,9 +5,10 @@ extension CRIClient {
     ///
     /// - Throws: ``CRIError``.
     public func version(_ request: VersionRequest = VersionRequest.v1, options callOptions: CRICallOptions? = nil) async throws -> VersionResponse {
-        do {
-            return try await unary(RuntimeService.version, request, deadline: .standard, options: callOptions, validate: CRIResponseValidation.version)
-        } catch where error.code == .unimplemented {
+        do throws(CRIError) {
+            return try await unary(RuntimeService.version, request, options: callOptions, validate: CRIResponseValidation.version)
+        } catch {
+            guard error.code == .unimplemented else { throw error }
             throw CRIError(
                 code: .unimplemented,
                 message: "the runtime at \(runtimeEndpoint) does not serve CRI v1 (runtime.v1.RuntimeService): \(error.message)",

@@ -1,4 +1,5 @@
 import CRIGRPC
+import Synchronization
 
 extension CRIClient {
     /// Opens a server-streaming call and hands its decoded responses to `body`; the call ends when
