@@ -40,6 +40,7 @@ enum FakeCRIHandlers {
             batches(RuntimeService.streamPodSandboxStats, runtime) { runtime, request in try await runtime.streamPodSandboxStats(request) },
             batches(RuntimeService.streamPodSandboxMetrics, runtime) { runtime, request in try await runtime.streamPodSandboxMetrics(request) },
             events(runtime),
+            batches(ImageService.streamImages, runtime) { runtime, request in try await runtime.streamImages(request) },
             unary(ImageService.listImages, runtime) { runtime, request in await runtime.listImages(request) },
             unary(ImageService.imageStatus, runtime) { runtime, request in await runtime.imageStatus(request) },
             unary(ImageService.pullImage, runtime) { runtime, request in try await runtime.pullImage(request) },
