@@ -46,8 +46,20 @@ struct GoldenTests {
     @Test("every .binpb in Fixtures has a golden test")
     func everyFixtureIsUsed() throws {
         let names = try FileManagerShim.binpbNames()
-        let covered = Set(Self.goldens.map(\.name) + ["VersionResponse.unknown-fields"])
+        let covered = Set(Self.goldens.map(\.name) + ["VersionResponse.unknown-fields", "StatusResponse.multi-entry-map"])
         #expect(Set(names) == covered)
+    }
+
+    @Test("multi-entry maps: decode protoc's bytes, and our bytes decode to the same value")
+    func multiEntryMap() throws {
+        let golden = try Paths.golden("StatusResponse.multi-entry-map")
+        let expected = GoldenValues.statusResponse
+        #expect(try StatusResponse(serializedBytes: golden) == expected)
+        let ours = expected.serializedBytes()
+        #expect(try StatusResponse(serializedBytes: ours) == expected)
+        // Same fields, possibly in another map-entry order: same length and the same bytes as a multiset.
+        #expect(ours.count == golden.count)
+        #expect(ours.sorted() == golden.sorted())
     }
 
     @Test("unknown fields of every wire type from a newer peer are kept and re-emitted byte for byte")

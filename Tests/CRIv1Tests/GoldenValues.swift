@@ -304,4 +304,32 @@ enum GoldenValues {
         $0.podSandboxID = "p1"
         $0.port = [80, 443, -1]
     }
+
+    static let statusResponse = StatusResponse {
+        $0.status = RuntimeStatus {
+            $0.conditions = [
+                RuntimeCondition { $0.type = "RuntimeReady"; $0.status = true },
+                RuntimeCondition {
+                    $0.type = "NetworkReady"
+                    $0.status = false
+                    $0.reason = "NetworkPluginNotReady"
+                    $0.message = "cni plugin not initialized"
+                },
+            ]
+        }
+        $0.info = [
+            "config": #"{"containerd":{"snapshotter":"overlayfs"}}"#,
+            "golang": #""go1.24.6""#,
+            "lastCNILoadStatus": "OK",
+            "lastCNILoadStatus.default": "OK",
+        ]
+        $0.runtimeHandlers = [
+            RuntimeHandler {
+                $0.name = ""
+                $0.features = RuntimeHandlerFeatures { $0.recursiveReadOnlyMounts = true; $0.userNamespaces = true }
+            },
+            RuntimeHandler { $0.name = "runc"; $0.features = RuntimeHandlerFeatures { $0.userNamespaces = true } },
+        ]
+        $0.features = RuntimeFeatures { $0.supplementalGroupsPolicy = true }
+    }
 }
