@@ -273,13 +273,11 @@ final class NamedPipeListener: Listener {
         guard let handle, handle != INVALID_HANDLE_VALUE else {
             let error = Win32Error(GetLastError())
             if first && error == .accessDenied {
-                return try { () throws(TransportError) -> UInt in
-                    throw TransportError(
-                        code: .addressInUse,
-                        message: "listen on named pipe \(quoted(path)): another server already listens there",
-                        win32Error: error
-                    )
-                }()
+                throw TransportError(
+                    code: .addressInUse,
+                    message: "listen on named pipe \(quoted(path)): another server already listens there",
+                    win32Error: error
+                )
             }
             throw .win32("listen on named pipe \(quoted(path))", error)
         }
