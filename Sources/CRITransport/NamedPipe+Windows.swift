@@ -6,6 +6,11 @@ import WinSDK
 // deadline: a synchronous ReadFile could only be interrupted with CancelSynchronousIo on the reading thread.
 // Handles are stored as their bit patterns (UInt) so the classes are Sendable without @unchecked.
 
+// Spelled out because the SDK defines these through casts or enum arithmetic the Swift importer may skip.
+private let waitObject0: DWORD = 0  // WAIT_OBJECT_0
+private let infinite: DWORD = 0xFFFF_FFFF  // INFINITE and NMPWAIT_WAIT_FOREVER
+private let securityIdentification: DWORD = 0x0001_0000  // SECURITY_IDENTIFICATION = SecurityIdentification << 16
+
 /// The real `CreateFileW` / `WaitNamedPipeW` pair for ``openNamedPipe(path:deadline:opener:now:)``.
 struct Win32PipeOpener: NamedPipeOpener {
     func open(path: String) -> Result<UInt, Win32Error> {
@@ -17,7 +22,7 @@ struct Win32PipeOpener: NamedPipeOpener {
                 nil,
                 DWORD(OPEN_EXISTING),
                 // SECURITY_IDENTIFICATION: the server may learn who we are but not act as us.
-                DWORD(FILE_FLAG_OVERLAPPED) | DWORD(SECURITY_SQOS_PRESENT) | DWORD(SECURITY_IDENTIFICATION),
+                DWORD(FILE_FLAG_OVERLAPPED) | DWORD(SECURITY_SQOS_PRESENT) | securityIdentification,
                 nil
             )
         }
@@ -27,7 +32,7 @@ struct Win32PipeOpener: NamedPipeOpener {
 
     func waitForInstance(path: String, milliseconds: UInt32?) -> Result<Void, Win32Error> {
         let waited = path.withCString(encodedAs: UTF16.self) { name in
-            WaitNamedPipeW(name, milliseconds ?? DWORD(NMPWAIT_WAIT_FOREVER))
+            WaitNamedPipeW(name, milliseconds ?? infinite)
         }
         return waited ? .success(()) : .failure(Win32Error(GetLastError()))
     }
@@ -139,7 +144,7 @@ private final class PipeHandle: Sendable {
         var events: [HANDLE?] = [overlapped.pointee.hEvent, HANDLE(bitPattern: closeEventBits)]
         let signalled = WaitForMultipleObjects(2, &events, false, milliseconds)
         var transferred: DWORD = 0
-        if signalled == WAIT_OBJECT_0 {
+        if signalled == waitObject0 {
             guard GetOverlappedResult(handle, overlapped, &transferred, false) else {
                 return .failed(Win32Error(GetLastError()))
             }
@@ -147,7 +152,7 @@ private final class PipeHandle: Sendable {
         }
         CancelIoEx(handle, overlapped)
         _ = GetOverlappedResult(handle, overlapped, &transferred, true)
-        return signalled == WAIT_OBJECT_0 + 1 ? .closed : .timedOut
+        return signalled == waitObject0 + 1 ? .closed : .timedOut
     }
 }
 
@@ -183,7 +188,7 @@ final class NamedPipeStream: ByteStream {
                 if error == .brokenPipe { return 0 }
                 guard error == .ioPending else { throw .win32(operation, error) }
             }
-            switch pipe.wait(overlapped, milliseconds: INFINITE) {
+            switch pipe.wait(overlapped, milliseconds: infinite) {
             case .completed(let transferred): return Int(transferred)
             case .failed(.brokenPipe), .closed: return 0
             case .failed(let error): throw .win32(operation, error)
@@ -198,7 +203,7 @@ final class NamedPipeStream: ByteStream {
             let overlapped = UnsafeMutablePointer<OVERLAPPED>(bitPattern: pipe.writeOverlappedBits)!  // Safe: allocated.
             var offset = 0
             while offset < bytes.count {
-                var milliseconds = INFINITE
+                var milliseconds = infinite
                 if let deadline {
                     let remaining = ContinuousClock.now.duration(to: deadline)
                     guard remaining > .zero else { throw .timedOut(operation) }
@@ -315,9 +320,9 @@ final class NamedPipeListener: Listener {
                 connected = true  // The client arrived between CreateNamedPipe and ConnectNamedPipe.
             case .ioPending:
                 var events: [HANDLE?] = [event, HANDLE(bitPattern: closeEventBits)]
-                let signalled = WaitForMultipleObjects(2, &events, false, INFINITE)
+                let signalled = WaitForMultipleObjects(2, &events, false, infinite)
                 var transferred: DWORD = 0
-                if signalled == WAIT_OBJECT_0 {
+                if signalled == waitObject0 {
                     connected = GetOverlappedResult(handle, overlapped, &transferred, false)
                 } else {
                     CancelIoEx(handle, overlapped)

@@ -77,7 +77,7 @@ enum SocketConnector {
     private static func withRuntimeHint(_ error: TransportError) -> TransportError {
         guard error.code == .notFound || error.code == .connectionRefused else { return error }
         var hinted = error
-        hinted.message += " (is the container runtime running?)"
+        hinted.message += "; is the container runtime running?"
         return hinted
     }
 }

@@ -26,6 +26,7 @@ struct EndpointParsingTests {
         Valid(input: "//./pipe/x", kind: .namedPipe(path: #"\\.\pipe\x"#), deprecated: true),
         Valid(input: "npipe:///pipe/x", kind: .namedPipe(path: #"\\.\pipe\x"#)),
         Valid(input: "npipe://server/pipe/x", kind: .namedPipe(path: #"\\server\pipe\x"#)),
+        Valid(input: "npipe:////server/pipe/x", kind: .namedPipe(path: #"\\server\pipe\x"#)),
         Valid(input: "tcp://127.0.0.1:10250", kind: .tcp(host: "127.0.0.1", port: 10250)),
         Valid(input: "tcp://[::1]:7", kind: .tcp(host: "::1", port: 7)),
         Valid(input: "tcp://localhost:0", kind: .tcp(host: "localhost", port: 0)),
@@ -94,8 +95,9 @@ struct EndpointParsingTests {
         Invalid(input: "tcp://127.0.0.1:http", message: #"invalid port "http""#),
         Invalid(input: "tcp://::1:80", message: "must be in brackets"),
         Invalid(input: "tcp://127.0.0.1:80/path", message: #"unexpected path "/path""#),
-        Invalid(input: "npipe://./notpipe/x", message: #"named pipe path "\\\\.\\notpipe\\x" is not of the form"#),
+        Invalid(input: "npipe://./notpipe/x", message: #"named pipe path "\\.\notpipe\x" is not of the form \\.\pipe\NAME"#),
         Invalid(input: "npipe:////./pipe/", message: "is not of the form"),
+        Invalid(input: #"npipe:\\\\.\\notpipe"#, message: #"named pipe path "\\.\notpipe" is not of the form"#),
     ]
 
     @Test(arguments: invalid)
@@ -111,7 +113,7 @@ struct EndpointParsingTests {
         let error = #expect(throws: TransportError.self) { try connect(to: endpoint, deadline: nil) }
         #expect(error?.code == .unsupported)
         #expect(error?.message.contains("named pipes need Windows") == true)
-        #expect(error?.message.contains(#"\\\\.\\pipe\\containerd-containerd"#) == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains(#"(named pipe "\\.\pipe\containerd-containerd")"#) == true, "\(error?.message ?? "")")
         #expect(error?.message.contains("npipe:////./pipe/containerd-containerd") == true)
         #endif
     }

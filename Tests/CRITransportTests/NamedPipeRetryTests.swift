@@ -64,7 +64,7 @@ struct NamedPipeRetryTests {
         }
         #expect(error?.code == .timedOut)
         #expect(error?.win32Error == .pipeBusy)
-        #expect(error?.message.contains(#""\\\\.\\pipe\\containerd-containerd""#) == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains(#"connect to named pipe "\\.\pipe\containerd-containerd""#) == true, "\(error?.message ?? "")")
         #expect(opener.state.value.waitedMilliseconds == [1000, 600, 200])
     }
 
