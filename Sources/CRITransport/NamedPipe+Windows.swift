@@ -169,7 +169,7 @@ final class NamedPipeStream: ByteStream {
     /// Opens `path` as a client, retrying while the server is busy until `deadline`.
     static func connect(path: String, deadline: ContinuousClock.Instant?) throws(TransportError) -> NamedPipeStream {
         let handle = try openNamedPipe(path: path, deadline: deadline, opener: Win32PipeOpener())
-        do {
+        do throws(TransportError) {
             return try NamedPipeStream(handle: handle, path: path)
         } catch {
             CloseHandle(HANDLE(bitPattern: handle))
@@ -226,10 +226,9 @@ final class NamedPipeStream: ByteStream {
         }
     }
 
-    /// Named pipes have no half-close; flushing is the closest (the peer still sees EOF only on close).
-    func shutdownWrite() {
-        try? pipe.with("flush \(label)") { handle in _ = FlushFileBuffers(handle) }
-    }
+    /// Byte-mode named pipes have no half-close, so this does nothing; the peer sees end of stream on `close()`.
+    /// (FlushFileBuffers is no substitute: on a pipe it blocks until the peer has read everything.)
+    func shutdownWrite() {}
 
     func close() {
         pipe.close()
@@ -347,7 +346,7 @@ final class NamedPipeListener: Listener {
             }
             if !keep { CloseHandle(HANDLE(bitPattern: next)) }
         }
-        do {
+        do throws(TransportError) {
             return try NamedPipeStream(handle: instance, path: path)
         } catch {
             CloseHandle(handle)

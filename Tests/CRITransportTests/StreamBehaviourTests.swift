@@ -65,6 +65,36 @@ struct StreamBehaviourTests {
         client.close()  // Idempotent.
     }
 
+    @Test func closeRacingReadsAndWritesNeverHangsOrCrashes() throws {
+        // Exercises the descriptor guard: close() at every point of a read/write's life, 30 times.
+        for round in 0..<30 {
+            let pair = try SocketPair()
+            let client = pair.client
+            let reader = try spawn { () -> Bool in
+                var buffer = [UInt8](repeating: 0, count: 64)
+                while true {
+                    let count = (try? buffer.withUnsafeMutableBytes { raw in try client.read(into: raw) }) ?? 0
+                    if count == 0 { return true }
+                }
+            }
+            let writer = try spawn { () -> Bool in
+                while (try? client.write([UInt8](repeating: UInt8(truncatingIfNeeded: round), count: 4096))) != nil {}
+                return true
+            }
+            try pair.server.write([1, 2, 3])
+            client.close()
+            #expect(reader(.seconds(2)) == true, "round \(round): read stayed blocked")
+            #expect(writer(.seconds(2)) == true, "round \(round): write stayed blocked")
+        }
+    }
+
+    @Test func readAfterCloseThrowsClosed() throws {
+        let pair = try SocketPair()
+        pair.client.close()
+        let error = #expect(throws: TransportError.self) { _ = try pair.client.read(count: 1) }
+        #expect(error?.code == .closed)
+    }
+
     @Test func closeFromAnotherThreadWakesABlockedWrite() throws {
         let pair = try SocketPair()
         let client = pair.client
