@@ -43,8 +43,9 @@ extension Listener {
             let stream: any ByteStream
             do {
                 stream = try accept()
-            } catch where error.code == .closed {
-                return
+            } catch {
+                if error.code == .closed { return }
+                throw error
             }
             handler(stream)
         }

@@ -98,7 +98,10 @@ extension Endpoint {
             host = authority[..<colon]
             portText = authority[authority.index(after: colon)...]
             if host.contains(":") {
-                throw .invalidEndpoint(original, "IPv6 address \(quoted(String(host))) must be in brackets: tcp://[ADDR]:PORT")
+                throw .invalidEndpoint(
+                    original,
+                    "IPv6 address \(quoted(String(host))) must be in brackets: tcp://[ADDR]:PORT"
+                )
             }
         } else {
             host = authority[...]
@@ -160,7 +163,9 @@ private func splitScheme(_ text: String) -> (scheme: Substring, rest: Substring)
             let colon = text.index(text.startIndex, offsetBy: offset)
             return (text[..<colon], text[text.index(after: colon)...])
         }
-        let allowed = character.isASCII && (character.isLetter || (offset > 0 && (character.isNumber || "+-.".contains(character))))
+        let allowed =
+            character.isASCII
+            && (character.isLetter || (offset > 0 && (character.isNumber || "+-.".contains(character))))
         if !allowed { return ("", text[...]) }
     }
     return ("", text[...])

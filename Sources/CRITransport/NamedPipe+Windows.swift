@@ -200,7 +200,8 @@ final class NamedPipeStream: ByteStream {
     func write(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?) throws(TransportError) {
         let operation = "write to \(label)"
         try pipe.with(operation) { handle throws(TransportError) in
-            let overlapped = UnsafeMutablePointer<OVERLAPPED>(bitPattern: pipe.writeOverlappedBits)!  // Safe: allocated.
+            // Safe: allocated in PipeHandle.init and freed only after the last user leaves.
+            let overlapped = UnsafeMutablePointer<OVERLAPPED>(bitPattern: pipe.writeOverlappedBits)!
             var offset = 0
             while offset < bytes.count {
                 var milliseconds = infinite
@@ -208,7 +209,9 @@ final class NamedPipeStream: ByteStream {
                     let remaining = ContinuousClock.now.duration(to: deadline)
                     guard remaining > .zero else { throw .timedOut(operation) }
                     let (seconds, attoseconds) = remaining.components
-                    milliseconds = DWORD(clamping: min(seconds, 4_000_000) * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+                    milliseconds = DWORD(
+                        clamping: min(seconds, 4_000_000) * 1000 + attoseconds / 1_000_000_000_000_000 + 1
+                    )
                 }
                 ResetEvent(overlapped.pointee.hEvent)
                 let chunk = DWORD(clamping: bytes.count - offset)
@@ -266,7 +269,8 @@ final class NamedPipeListener: Listener {
             CreateNamedPipeW(
                 name,
                 openMode,
-                DWORD(PIPE_TYPE_BYTE) | DWORD(PIPE_READMODE_BYTE) | DWORD(PIPE_WAIT) | DWORD(PIPE_REJECT_REMOTE_CLIENTS),
+                DWORD(PIPE_TYPE_BYTE) | DWORD(PIPE_READMODE_BYTE) | DWORD(PIPE_WAIT)
+                    | DWORD(PIPE_REJECT_REMOTE_CLIENTS),
                 DWORD(PIPE_UNLIMITED_INSTANCES),
                 64 * 1024,
                 64 * 1024,

@@ -42,7 +42,10 @@ enum SocketConnector {
         switch Posix.resolve(host: host, port: port, passive: false) {
         case .success(let resolved): addresses = resolved
         case .failure(let failure):
-            throw TransportError(code: .notFound, message: "\(operation): cannot resolve \(quoted(host)): \(failure.message)")
+            throw TransportError(
+                code: .notFound,
+                message: "\(operation): cannot resolve \(quoted(host)): \(failure.message)"
+            )
         }
         var lastError = TransportError(code: .notFound, message: "\(operation): \(quoted(host)) has no addresses")
         for address in addresses {

@@ -12,15 +12,27 @@ struct EndpointParsingTests {
     }
 
     static let valid: [Valid] = [
-        Valid(input: "unix:///run/containerd/containerd.sock", kind: .unixSocket(path: "/run/containerd/containerd.sock")),
+        Valid(
+            input: "unix:///run/containerd/containerd.sock",
+            kind: .unixSocket(path: "/run/containerd/containerd.sock")
+        ),
         Valid(input: "unix:/run/x.sock", kind: .unixSocket(path: "/run/x.sock")),
         Valid(input: "UNIX:///run/x.sock", kind: .unixSocket(path: "/run/x.sock")),
         Valid(input: "unix:///tmp/a%20b.sock", kind: .unixSocket(path: "/tmp/a b.sock")),
         Valid(input: "unix:///tmp/x.sock?ignored#frag", kind: .unixSocket(path: "/tmp/x.sock")),
         Valid(input: "/run/x.sock", kind: .unixSocket(path: "/run/x.sock"), deprecated: true),
-        Valid(input: "npipe:////./pipe/containerd-containerd", kind: .namedPipe(path: #"\\.\pipe\containerd-containerd"#)),
-        Valid(input: "npipe://./pipe/containerd-containerd", kind: .namedPipe(path: #"\\.\pipe\containerd-containerd"#)),
-        Valid(input: #"npipe:\\.\pipe\containerd-containerd"#, kind: .namedPipe(path: #"\\.\pipe\containerd-containerd"#)),
+        Valid(
+            input: "npipe:////./pipe/containerd-containerd",
+            kind: .namedPipe(path: #"\\.\pipe\containerd-containerd"#)
+        ),
+        Valid(
+            input: "npipe://./pipe/containerd-containerd",
+            kind: .namedPipe(path: #"\\.\pipe\containerd-containerd"#)
+        ),
+        Valid(
+            input: #"npipe:\\.\pipe\containerd-containerd"#,
+            kind: .namedPipe(path: #"\\.\pipe\containerd-containerd"#)
+        ),
         Valid(input: #"npipe:\\\\.\\pipe\\x"#, kind: .namedPipe(path: #"\\.\pipe\x"#)),
         Valid(input: #"\\.\pipe\x"#, kind: .namedPipe(path: #"\\.\pipe\x"#), deprecated: true),
         Valid(input: "//./pipe/x", kind: .namedPipe(path: #"\\.\pipe\x"#), deprecated: true),
@@ -53,7 +65,8 @@ struct EndpointParsingTests {
         let endpoint = try Endpoint(parsing: "/run/x.sock")
         #expect(
             endpoint.deprecationNote
-                == #"using "/run/x.sock" as endpoint is deprecated, please consider using full URL format "unix:///run/x.sock""#
+                == #"using "/run/x.sock" as endpoint is deprecated, "#
+                + #"please consider using full URL format "unix:///run/x.sock""#
         )
     }
 
@@ -72,7 +85,10 @@ struct EndpointParsingTests {
 
     static let invalid: [Invalid] = [
         Invalid(input: "", message: #"invalid endpoint "": endpoint is empty"#),
-        Invalid(input: "http://localhost:80", message: #"invalid endpoint "http://localhost:80": protocol "http" not supported"#),
+        Invalid(
+            input: "http://localhost:80",
+            message: #"invalid endpoint "http://localhost:80": protocol "http" not supported"#
+        ),
         Invalid(input: "HTTPS://x", message: #"protocol "https" not supported"#),
         Invalid(
             input: "run/x.sock",
@@ -86,7 +102,10 @@ struct EndpointParsingTests {
         Invalid(input: "unix://", message: #"invalid endpoint "unix://": unix socket path is empty"#),
         Invalid(input: "unix:///tmp/%zz", message: #"invalid URL escape in "/tmp/%zz""#),
         Invalid(input: "unix:///tmp/a\u{0}b", message: "control character"),
-        Invalid(input: "tcp://127.0.0.1", message: #"invalid endpoint "tcp://127.0.0.1": missing port in address "127.0.0.1""#),
+        Invalid(
+            input: "tcp://127.0.0.1",
+            message: #"invalid endpoint "tcp://127.0.0.1": missing port in address "127.0.0.1""#
+        ),
         Invalid(input: "tcp://127.0.0.1:", message: #"missing port in address "127.0.0.1:""#),
         Invalid(input: "tcp://[::1]", message: #"missing port in address "[::1]""#),
         Invalid(input: "tcp://", message: "missing host and port"),
@@ -95,7 +114,10 @@ struct EndpointParsingTests {
         Invalid(input: "tcp://127.0.0.1:http", message: #"invalid port "http""#),
         Invalid(input: "tcp://::1:80", message: "must be in brackets"),
         Invalid(input: "tcp://127.0.0.1:80/path", message: #"unexpected path "/path""#),
-        Invalid(input: "npipe://./notpipe/x", message: #"named pipe path "\\.\notpipe\x" is not of the form \\.\pipe\NAME"#),
+        Invalid(
+            input: "npipe://./notpipe/x",
+            message: #"named pipe path "\\.\notpipe\x" is not of the form \\.\pipe\NAME"#
+        ),
         Invalid(input: "npipe:////./pipe/", message: "is not of the form"),
         Invalid(input: #"npipe:\\\\.\\notpipe"#, message: #"named pipe path "\\.\notpipe" is not of the form"#),
     ]
@@ -113,7 +135,10 @@ struct EndpointParsingTests {
         let error = #expect(throws: TransportError.self) { try connect(to: endpoint, deadline: nil) }
         #expect(error?.code == .unsupported)
         #expect(error?.message.contains("named pipes need Windows") == true)
-        #expect(error?.message.contains(#"(named pipe "\\.\pipe\containerd-containerd")"#) == true, "\(error?.message ?? "")")
+        #expect(
+            error?.message.contains(#"(named pipe "\\.\pipe\containerd-containerd")"#) == true,
+            "\(error?.message ?? "")"
+        )
         #expect(error?.message.contains("npipe:////./pipe/containerd-containerd") == true)
         #endif
     }
@@ -127,15 +152,19 @@ struct EndpointParsingTests {
 @Suite("Default endpoints")
 struct DefaultEndpointTests {
     @Test func crictlDefaultsInOrder() {
-        #expect(Endpoint.unixDefaults.map(\.description) == [
-            "unix:///run/containerd/containerd.sock",
-            "unix:///run/crio/crio.sock",
-            "unix:///var/run/cri-dockerd.sock",
-        ])
-        #expect(Endpoint.windowsDefaults.map(\.description) == [
-            "npipe:////./pipe/containerd-containerd",
-            "npipe:////./pipe/cri-dockerd",
-        ])
+        #expect(
+            Endpoint.unixDefaults.map(\.description) == [
+                "unix:///run/containerd/containerd.sock",
+                "unix:///run/crio/crio.sock",
+                "unix:///var/run/cri-dockerd.sock",
+            ]
+        )
+        #expect(
+            Endpoint.windowsDefaults.map(\.description) == [
+                "npipe:////./pipe/containerd-containerd",
+                "npipe:////./pipe/cri-dockerd",
+            ]
+        )
         #expect(Endpoint.windowsDefaults[0].kind == .namedPipe(path: #"\\.\pipe\containerd-containerd"#))
         for endpoint in Endpoint.unixDefaults + Endpoint.windowsDefaults {
             #expect((try? Endpoint(parsing: endpoint.description)) == endpoint)
@@ -144,7 +173,10 @@ struct DefaultEndpointTests {
 
     @Test func firstAvailablePicksFirstExisting() {
         let crio = Endpoint.unixDefaults[1]
-        #expect(Endpoint.firstAvailable(among: Endpoint.unixDefaults) { $0 == crio || $0 == Endpoint.unixDefaults[2] } == crio)
+        #expect(
+            Endpoint.firstAvailable(among: Endpoint.unixDefaults) { $0 == crio || $0 == Endpoint.unixDefaults[2] }
+                == crio
+        )
         #expect(Endpoint.firstAvailable(among: Endpoint.unixDefaults) { _ in false } == nil)
     }
 

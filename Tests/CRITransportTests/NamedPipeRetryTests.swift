@@ -46,7 +46,10 @@ struct NamedPipeRetryTests {
     @Test func busyTwiceThenSucceeds() throws {
         let opener = FakePipeOpener(opens: [.failure(.pipeBusy), .failure(.pipeBusy), .success(42)])
         let handle = try openNamedPipe(
-            path: path, deadline: opener.base + .milliseconds(1500), opener: opener, now: { opener.now }
+            path: path,
+            deadline: opener.base + .milliseconds(1500),
+            opener: opener,
+            now: { opener.now }
         )
         #expect(handle == 42)
         #expect(opener.state.value.openedPaths == [path, path, path])
@@ -64,7 +67,10 @@ struct NamedPipeRetryTests {
         }
         #expect(error?.code == .timedOut)
         #expect(error?.win32Error == .pipeBusy)
-        #expect(error?.message.contains(#"connect to named pipe "\\.\pipe\containerd-containerd""#) == true, "\(error?.message ?? "")")
+        #expect(
+            error?.message.contains(#"connect to named pipe "\\.\pipe\containerd-containerd""#) == true,
+            "\(error?.message ?? "")"
+        )
         #expect(opener.state.value.waitedMilliseconds == [1000, 600, 200])
     }
 
@@ -88,7 +94,10 @@ struct NamedPipeRetryTests {
     }
 
     @Test func serverVanishingDuringTheWaitReportsNotFound() {
-        let opener = FakePipeOpener(opens: [.failure(.pipeBusy), .failure(.fileNotFound)], waits: [.failure(.fileNotFound)])
+        let opener = FakePipeOpener(
+            opens: [.failure(.pipeBusy), .failure(.fileNotFound)],
+            waits: [.failure(.fileNotFound)]
+        )
         let error = #expect(throws: TransportError.self) {
             try openNamedPipe(path: path, deadline: nil, opener: opener, now: { opener.now })
         }

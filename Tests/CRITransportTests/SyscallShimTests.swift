@@ -88,7 +88,9 @@ final class ScriptedSyscalls: Sendable {
 struct SyscallShimTests {
     @Test func sendAllRetriesEINTRAndContinuesAfterShortWrites() throws {
         let shim = ScriptedSyscalls {
-            $0.sends = [.failure(.interrupted), .success(3), .failure(.wouldBlock), .success(0), .success(4), .success(3)]
+            $0.sends = [
+                .failure(.interrupted), .success(3), .failure(.wouldBlock), .success(0), .success(4), .success(3),
+            ]
             $0.polls = [.failure(.interrupted), .success(1), .success(1)]
         }
         let payload = Array(UInt8(0)..<10)
@@ -96,9 +98,12 @@ struct SyscallShimTests {
             try shim.syscalls.sendAll(7, bytes, deadline: nil, label: "write to test")
         }
         #expect(shim.sentBytes == payload)
-        #expect(shim.log == [
-            "send(10)", "send(10)", "send(7)", "poll(1, -1)", "poll(1, -1)", "send(7)", "poll(1, -1)", "send(7)", "send(3)",
-        ])
+        #expect(
+            shim.log == [
+                "send(10)", "send(10)", "send(7)", "poll(1, -1)", "poll(1, -1)", "send(7)", "poll(1, -1)", "send(7)",
+                "send(3)",
+            ]
+        )
     }
 
     @Test func sendAllReportsOtherErrorsWithTheirCode() {
@@ -180,7 +185,10 @@ struct SyscallShimTests {
         }
         let error = #expect(throws: TransportError.self) {
             try shim.syscalls.connectBlocking(
-                3, to: SocketAddress(), deadline: shim.base.advanced(by: .milliseconds(20)), label: "connect to test"
+                3,
+                to: SocketAddress(),
+                deadline: shim.base.advanced(by: .milliseconds(20)),
+                label: "connect to test"
             )
         }
         #expect(error?.code == .timedOut)

@@ -46,7 +46,10 @@ struct UnixSocketTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         #expect(attributes[.type] as? FileAttributeType == .typeSocket)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["mode.sock"], "no temp file left")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["mode.sock"],
+            "no temp file left"
+        )
         listener.close()
         #expect(!FileManager.default.fileExists(atPath: path))
         listener.close()  // Idempotent.
@@ -71,7 +74,10 @@ struct UnixSocketTests {
         let second = try listen(on: .unixSocket(path: path))
         defer { second.close() }
         first.close()
-        #expect(FileManager.default.fileExists(atPath: path), "the first listener must not delete its successor's socket")
+        #expect(
+            FileManager.default.fileExists(atPath: path),
+            "the first listener must not delete its successor's socket"
+        )
     }
 
     @Test func missingSocketFailsFastNamingThePath() throws {
