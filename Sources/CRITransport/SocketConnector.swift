@@ -30,6 +30,9 @@ enum SocketConnector {
     }
 
     /// Connects to `host:port`, trying each resolved address in order; TCP_NODELAY is set on the result.
+    ///
+    /// - Note: a host name is resolved with getaddrinfo, which blocks and is not bounded by `deadline`; `localhost`
+    ///   and IP literals resolve locally.
     static func connectTCP(
         host: String,
         port: UInt16,

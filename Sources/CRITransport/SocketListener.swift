@@ -88,11 +88,20 @@ final class SocketListener: Listener {
     ///
     /// As kubelet's `CreateListener` does, the socket is bound under a temporary name in the same directory and
     /// renamed into place, so clients never see a half-set-up file and a stale socket never blocks startup. The
-    /// file is made mode 0600 before `listen`, so nobody can connect through a looser mode.
+    /// file is made mode 0600 before `listen`, so nobody can connect through a looser mode. Unlike kubelet, a
+    /// non-socket file at `path` is left alone and reported as ``TransportError/Code/addressInUse``.
     static func listenUnix(path: String, syscalls: Syscalls = .live) throws(TransportError) -> SocketListener {
         let label = "unix socket \(quoted(path))"
         let operation = "listen on \(label)"
         _ = try SocketAddress.unix(path: path, operation: operation)
+        // The rename below replaces whatever is at `path`; that is the point for a stale socket, but a regular file
+        // or directory there is a configuration mistake that must not be clobbered.
+        if let existing = Posix.fileIdentity(atPath: path), !existing.isSocket {
+            throw TransportError(
+                code: .addressInUse,
+                message: "\(operation): \(quoted(path)) exists and is not a socket; refusing to replace it"
+            )
+        }
         let directory = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let fd = try SocketConnector.socket(family: AF_UNIX, operation: operation)
         var temporaryPath = ""

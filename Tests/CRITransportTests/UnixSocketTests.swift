@@ -67,6 +67,16 @@ struct UnixSocketTests {
         try #require(try accepted()?.get()).close()
     }
 
+    @Test func listenRefusesToReplaceARegularFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/not-a-socket"
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: TransportError.self) { try listen(on: .unixSocket(path: path)) }
+        #expect(error?.code == .addressInUse)
+        #expect(error?.message.contains("exists and is not a socket") == true)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me")
+    }
+
     @Test func closingTheListenerDoesNotRemoveAReplacement() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/replaced.sock"
