@@ -1,0 +1,50 @@
+#if !os(Windows)
+/// A ``ByteStream`` over a connected unix or TCP socket.
+///
+/// The descriptor is non-blocking: `read` waits in poll (forever), `write` waits in poll until its deadline.
+/// `close()` shuts the socket down first, which wakes a reader blocked in poll on both Linux and Darwin, and the
+/// descriptor itself is closed once that reader has left (see `DescriptorGuard`).
+final class SocketStream: ByteStream {
+    private let descriptor: DescriptorGuard
+    private let syscalls: Syscalls
+    /// Names the connection in messages, e.g. `unix socket "/run/containerd/containerd.sock"`.
+    let label: String
+
+    init(fd: Int32, label: String, syscalls: Syscalls = .live) {
+        self.descriptor = DescriptorGuard(fd: fd)
+        self.syscalls = syscalls
+        self.label = label
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(TransportError) -> Int {
+        try descriptor.withDescriptor("read from \(label)") { fd throws(TransportError) in
+            do throws(TransportError) {
+                return try syscalls.receiveBlocking(fd, into: buffer, label: "read from \(label)")
+            } catch {
+                // A failure caused by our own close() is the end of the stream, not an I/O error.
+                if descriptor.isClosing { return 0 }
+                throw error
+            }
+        }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?) throws(TransportError) {
+        try descriptor.withDescriptor("write to \(label)") { fd throws(TransportError) in
+            do throws(TransportError) {
+                try syscalls.sendAll(fd, bytes, deadline: deadline, label: "write to \(label)")
+            } catch {
+                if descriptor.isClosing { throw .closed("write to \(label)") }
+                throw error
+            }
+        }
+    }
+
+    func shutdownWrite() {
+        try? descriptor.withDescriptor("shut down \(label)") { fd in Posix.shutdown(fd, .write) }
+    }
+
+    func close() {
+        descriptor.close { fd in Posix.shutdown(fd, .both) }
+    }
+}
+#endif
