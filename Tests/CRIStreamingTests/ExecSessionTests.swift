@@ -1,0 +1,218 @@
+@testable import CRIStreaming
+import Testing
+
+@Suite struct ExecSessionTests {
+    @Test func stdoutAndStderrAreSeparatedAndExitCodeZero() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["sh", "-c", "echo out; echo err >&2"])) { session in
+            #expect(session.command == ["sh", "-c", "echo out; echo err >&2"])
+            try session.writeStdout(Array("out\n".utf8))
+            try session.writeStderr(Array("err\n".utf8))
+            return 0
+        }
+        let output = try await runStreamingCommand(url: url)
+        #expect(output.stdout.text == "out\n")
+        #expect(output.stderr.text == "err\n")
+        #expect(output.exitStatus.exitCode == 0)
+        #expect(output.exitStatus.succeeded)
+        #expect(output.negotiatedProtocol == .v5)
+    }
+
+    @Test func nonZeroExitCode() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["sh", "-c", "exit 3"])) { _ in 3 }
+        let status = try await withStreamingSession(url: url) { session in
+            try await session.exitStatus()
+        }
+        #expect(status.exitCode == 3)
+        #expect(!status.succeeded)
+        #expect(status.message?.contains("non-zero exit code") == true)
+    }
+
+    @Test func v5StdinCloseGivesTheCommandEOF() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["cat"], stdin: true)) { session in
+            for await chunk in session.stdin { try session.writeStdout(chunk) }
+            return 0
+        }
+        // Larger than one message and than the read chunk, so splitting and reassembly are exercised.
+        let input = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let output = try await runStreamingCommand(url: url, stdin: input)
+        #expect(output.stdinClosed)
+        #expect(output.stdout == input)
+        #expect(output.exitStatus.exitCode == 0)
+    }
+
+    @Test func v4OnlyServerWorksWithoutStdinClose() async throws {
+        let server = try StreamingServer(configuration: .v4Only)
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["echo", "hello"], stdin: true)) { session in
+            try session.writeStdout(Array("hello\n".utf8))
+            return 0
+        }
+        try await withStreamingSession(url: url, stdin: true) { session in
+            #expect(session.negotiatedProtocol == .v4)
+            try await session.writeStdin(Array("ignored".utf8))
+            #expect(try await session.closeStdin() == false)
+            async let stdout = session.stdout.collect()
+            let status = try await session.exitStatus()
+            #expect(status.exitCode == 0)
+            #expect(await stdout.text == "hello\n")
+        }
+    }
+
+    @Test func v5OnlyClientIsRefusedByV4OnlyServer() async throws {
+        // crictl's `--transport websocket` against containerd 1.6/1.7.
+        let server = try StreamingServer(configuration: .v4Only)
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["true"])) { _ in 0 }
+        let error = await #expect(throws: StreamingError.self) {
+            try await runStreamingCommand(url: url, options: StreamingOptions(protocols: [.v5]))
+        }
+        #expect(error?.code == .upgradeRejected)
+        #expect(error?.httpStatus == 403)
+        #expect(error?.message.contains(url) == true)
+        #expect(error?.message.contains("requested protocol(s) are not supported") == true)
+    }
+
+    @Test func unknownTokenIs404NamingTheURL() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.baseURL + "/exec/no-such-token"
+        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url) }
+        #expect(error?.code == .upgradeRejected)
+        #expect(error?.httpStatus == 404)
+        #expect(error?.message.contains(url) == true)
+        #expect(error?.message.contains("404 page not found") == true)
+    }
+
+    @Test func tokensWorkOnce() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["true"])) { _ in 0 }
+        #expect(try await runStreamingCommand(url: url).exitStatus.exitCode == 0)
+        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url) }
+        #expect(error?.httpStatus == 404)
+    }
+
+    @Test func serverDroppingTheConnectionIsATypedError() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["crash"])) { session in
+            try session.writeStdout(Array("partial".utf8))
+            session.abortConnection()
+            return 0
+        }
+        try await withStreamingSession(url: url) { session in
+            async let stdout = session.stdout.collect()
+            let error = await #expect(throws: StreamingError.self) { try await session.exitStatus() }
+            #expect(error?.code == .connectionClosed)
+            #expect(error?.message.contains(url) == true)
+            #expect(await stdout.text == "partial")
+        }
+    }
+
+    @Test func handlerFailureIsARemoteFailure() async throws {
+        struct Boom: Error, CustomStringConvertible { var description: String { "executable file not found" } }
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["nope"])) { _ in throw Boom() }
+        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url) }
+        #expect(error?.code == .remoteFailure)
+        #expect(error?.message.contains("executable file not found") == true)
+    }
+
+    @Test func resizeReachesTheHandler() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["sh"], stdin: true, tty: true)) { session in
+            #expect(session.request.tty && !session.request.stderr)
+            for await size in session.resizeEvents {
+                try session.writeStdout(Array("\(size.width)x\(size.height)".utf8))
+                break
+            }
+            return 0
+        }
+        try await withStreamingSession(url: url, stdin: true, tty: true) { session in
+            try await session.resize(width: 132, height: 43)
+            async let stdout = session.stdout.collect()
+            #expect(try await session.exitStatus().exitCode == 0)
+            #expect(await stdout.text == "132x43")
+        }
+    }
+
+    @Test func attachUsesItsOwnPath() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerAttach(StreamingExecRequest(command: [])) { session in
+            try session.writeStdout(Array("attached".utf8))
+            return 0
+        }
+        #expect(url.contains("/attach/"))
+        let output = try await runStreamingCommand(url: url)
+        #expect(output.stdout.text == "attached")
+        // An attach token is not an exec token.
+        let other = server.registerAttach(StreamingExecRequest(command: [])) { _ in 0 }
+        let error = await #expect(throws: StreamingError.self) {
+            try await runStreamingCommand(url: other.split(separator: "/attach/").joined(separator: "/exec/"))
+        }
+        #expect(error?.httpStatus == 404)
+    }
+
+    @Test func relativeURLIsResolvedAgainstTheBase() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["true"])) { _ in 0 }
+        let path = String(url.dropFirst(server.baseURL.count))
+        let output = try await runStreamingCommand(url: path, options: StreamingOptions(baseURL: server.baseURL))
+        #expect(output.exitStatus.exitCode == 0)
+    }
+
+    @Test func refusedConnectionNamesTheURL() async throws {
+        let url = "http://127.0.0.1:\(try unusedLoopbackPort())/exec/x"
+        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url) }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message.contains(url) == true)
+    }
+
+    @Test func silentServerTimesOut() async throws {
+        let silent = try SilentServer()
+        defer { silent.close() }
+        let url = "http://127.0.0.1:\(silent.port)/exec/x"
+        let error = await #expect(throws: StreamingError.self) {
+            try await runStreamingCommand(url: url, options: StreamingOptions(handshakeTimeout: .milliseconds(300)))
+        }
+        #expect(error?.code == .timedOut)
+    }
+
+    @Test func writingStdinWithoutStdinIsRejected() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["true"])) { _ in 0 }
+        try await withStreamingSession(url: url) { session in
+            let error = await #expect(throws: StreamingError.self) { try await session.writeStdin([1]) }
+            #expect(error?.code == .unsupported)
+            _ = try await session.exitStatus()
+        }
+    }
+
+    @Test func leavingTheScopeEarlyEndsTheSession() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let ended = AsyncStream<Void>.makeStream()
+        let url = server.registerExec(StreamingExecRequest(command: ["cat"], stdin: true)) { session in
+            for await _ in session.stdin {}
+            ended.continuation.yield()
+            return 0
+        }
+        let session = try await withStreamingSession(url: url, stdin: true) { $0 }
+        // The scope closed the connection: the server's stdin ended, and the session reports cancellation.
+        var iterator = ended.stream.makeAsyncIterator()
+        _ = await iterator.next()
+        let error = await #expect(throws: StreamingError.self) { try await session.exitStatus() }
+        #expect(error?.code == .cancelled)
+    }
+}

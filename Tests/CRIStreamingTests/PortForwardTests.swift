@@ -1,0 +1,82 @@
+@testable import CRIStreaming
+import Testing
+
+@Suite struct PortForwardTests {
+    @Test func forwardsToALocalEchoServer() async throws {
+        let echo = try EchoServer()
+        defer { echo.close() }
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerPortForward()
+        try await withPortForwardSession(url: url, ports: [echo.port]) { session in
+            #expect(session.url.pathAndQuery.hasSuffix("?port=\(echo.port)"))
+            let stream = try #require(session.stream(forPort: echo.port))
+            let message = Array("hello through the pod".utf8) + (0..<70_000).map { UInt8(truncatingIfNeeded: $0) }
+            try await stream.write(message)
+            var received: [UInt8] = []
+            for await chunk in stream.received {
+                received += chunk
+                if received.count >= message.count { break }
+            }
+            #expect(received == message)
+            #expect(stream.errorMessage == nil)
+        }
+    }
+
+    @Test func twoPortsUseSeparateChannels() async throws {
+        let first = try EchoServer()
+        let second = try EchoServer()
+        defer {
+            first.close()
+            second.close()
+        }
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        try await withPortForwardSession(url: server.registerPortForward(), ports: [first.port, second.port]) { session in
+            #expect(session.streams.map(\.port) == [first.port, second.port])
+            for (index, stream) in session.streams.enumerated() {
+                let message = Array("port \(index)".utf8)
+                try await stream.write(message)
+                var received: [UInt8] = []
+                for await chunk in stream.received {
+                    received += chunk
+                    if received.count >= message.count { break }
+                }
+                #expect(received == message)
+            }
+        }
+    }
+
+    @Test func unreachablePortReportsOnTheErrorChannel() async throws {
+        let port = try unusedLoopbackPort()
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        try await withPortForwardSession(url: server.registerPortForward(), ports: [port]) { session in
+            let stream = try #require(session.streams.first)
+            // The server closes the session once every port is done, which ends the data sequence.
+            for await _ in stream.received {}
+            #expect(stream.errorMessage?.contains("error forwarding port \(port)") == true)
+            #expect(session.protocolFailure == nil)
+        }
+    }
+
+    @Test func serverRequiresPorts() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        // Bypass the client's own check by asking for the session with the raw exec API (no port query).
+        let error = await #expect(throws: StreamingError.self) {
+            try await withStreamingSession(url: server.registerPortForward(), options: StreamingOptions(protocols: [.v4])) { _ in }
+        }
+        #expect(error?.httpStatus == 400)
+        #expect(error?.message.contains("query parameter \"port\" is required") == true)
+    }
+
+    @Test func clientRejectsBadPortLists() async throws {
+        await #expect(throws: StreamingError.self) {
+            try await withPortForwardSession(url: "http://127.0.0.1:1/portforward/x", ports: []) { _ in }
+        }
+        await #expect(throws: StreamingError.self) {
+            try await withPortForwardSession(url: "http://127.0.0.1:1/portforward/x", ports: [0]) { _ in }
+        }
+    }
+}
