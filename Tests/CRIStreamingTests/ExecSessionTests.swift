@@ -49,18 +49,24 @@ import Testing
     @Test func v4OnlyServerWorksWithoutStdinClose() async throws {
         let server = try StreamingServer(configuration: .v4Only)
         defer { server.shutDown() }
-        let url = server.registerExec(StreamingExecRequest(command: ["echo", "hello"], stdin: true)) { session in
-            try session.writeStdout(Array("hello\n".utf8))
+        // Like `head -c 5`: reads a known amount of stdin, never waits for EOF.
+        let url = server.registerExec(StreamingExecRequest(command: ["head", "-c", "5"], stdin: true)) { session in
+            var received: [UInt8] = []
+            for await chunk in session.stdin {
+                received += chunk
+                if received.count >= 5 { break }
+            }
+            try session.writeStdout(received.prefix(5))
             return 0
         }
         try await withStreamingSession(url: url, stdin: true) { session in
             #expect(session.negotiatedProtocol == .v4)
-            try await session.writeStdin(Array("ignored".utf8))
-            #expect(try await session.closeStdin() == false)
             async let stdout = session.stdout.collect()
+            try await session.writeStdin(Array("hello".utf8))
+            #expect(try await session.closeStdin() == false)
             let status = try await session.exitStatus()
             #expect(status.exitCode == 0)
-            #expect(await stdout.text == "hello\n")
+            #expect(await stdout.text == "hello")
         }
     }
 
