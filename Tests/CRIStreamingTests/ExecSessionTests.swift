@@ -221,4 +221,36 @@ import Testing
         let error = await #expect(throws: StreamingError.self) { try await session.exitStatus() }
         #expect(error?.code == .cancelled)
     }
+
+    @Test func cancellingTheWaitEndsTheSession() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerExec(StreamingExecRequest(command: ["cat"], stdin: true)) { session in
+            for await _ in session.stdin {}
+            return 0
+        }
+        try await withStreamingSession(url: url, stdin: true) { session in
+            let waiter = Task { try await session.exitStatus() }
+            waiter.cancel()
+            let result = await waiter.result
+            #expect(throws: StreamingError(code: .cancelled, message: "")) { try result.get() }
+        }
+    }
+
+    @Test func slowConsumerGetsEveryByteThroughBackPressure() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+        let url = server.registerExec(StreamingExecRequest(command: ["yes"])) { session in
+            var start = 0
+            while start < payload.count {
+                try session.writeStdout(payload[start..<min(payload.count, start + 10_000)])
+                start += 10_000
+            }
+            return 0
+        }
+        // A 1 KiB buffer: the reader thread must block and resume many times.
+        let output = try await runStreamingCommand(url: url, options: StreamingOptions(maxBufferedBytes: 1024))
+        #expect(output.stdout == payload)
+    }
 }

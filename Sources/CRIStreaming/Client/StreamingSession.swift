@@ -113,14 +113,21 @@ public final class StreamingSession: Sendable {
     /// - Throws: ``StreamingError``: ``StreamingError/Code/remoteFailure`` when the runtime reports a failure that is
     ///   not an exit code; ``StreamingError/Code/connectionClosed`` when the connection ends without a status;
     ///   ``StreamingError/Code/cancelled`` when the session's scope ended first.
+    ///
+    /// Cancelling the waiting task ends the session (the connection is dropped) and throws
+    /// ``StreamingError/Code/cancelled``.
     public func exitStatus() async throws -> StreamingExitStatus {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<StreamingExitStatus, StreamingError>, Never>) in
-            let ready = state.withLock { state -> Result<StreamingExitStatus, StreamingError>? in
-                if let result = state.result { return result }
-                state.waiters.append(continuation)
-                return nil
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<StreamingExitStatus, StreamingError>, Never>) in
+                let ready = state.withLock { state -> Result<StreamingExitStatus, StreamingError>? in
+                    if let result = state.result { return result }
+                    state.waiters.append(continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
             }
-            if let ready { continuation.resume(returning: ready) }
+        } onCancel: {
+            shutDown()
         }
         return try result.get()
     }

@@ -46,10 +46,15 @@ public final class StreamingServer: Sendable {
         }
         self.port = port
         do throws(TransportError) {
-            try startIOThread(name: "cri-stream-accept") { [self] in
+            // Weak: dropping the last reference to the server shuts it down (deinit closes the listener).
+            try startIOThread(name: "cri-stream-accept") { [weak self, listener] in
                 try? listener.acceptConnections { stream in
+                    guard let server = self else {
+                        stream.close()
+                        return
+                    }
                     do throws(TransportError) {
-                        try startIOThread(name: "cri-stream-conn") { [self] in serve(stream) }
+                        try startIOThread(name: "cri-stream-conn") { server.serve(stream) }
                     } catch {
                         stream.close()
                     }
