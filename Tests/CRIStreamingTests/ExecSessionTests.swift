@@ -253,4 +253,25 @@ import Testing
         let output = try await runStreamingCommand(url: url, options: StreamingOptions(maxBufferedBytes: 1024))
         #expect(output.stdout == payload)
     }
+
+    @Test func serverPrefersV5AndHonoursAV4OnlyClient() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let handler: StreamingServer.ExecHandler = { session in
+            try session.writeStdout(Array(session.negotiatedProtocol.rawValue.utf8))
+            return 0
+        }
+        let reversed = try await runStreamingCommand(
+            url: server.registerExec(StreamingExecRequest(command: ["x"]), handler: handler),
+            options: StreamingOptions(protocols: [.v4, .v5])
+        )
+        #expect(reversed.negotiatedProtocol == .v5)
+        #expect(reversed.stdout.text == "v5.channel.k8s.io")
+        let v4Only = try await runStreamingCommand(
+            url: server.registerExec(StreamingExecRequest(command: ["x"]), handler: handler),
+            options: StreamingOptions(protocols: [.v4])
+        )
+        #expect(v4Only.negotiatedProtocol == .v4)
+        #expect(v4Only.stdout.text == "v4.channel.k8s.io")
+    }
 }

@@ -3,11 +3,17 @@
 ///
 /// Nesting is limited (default 32) so hostile input cannot recurse deeply; numbers stay as their text.
 package indirect enum MiniJSON: Hashable, Sendable {
+    /// `{…}`; a repeated key keeps its last value.
     case object([String: MiniJSON])
+    /// `[…]`.
     case array([MiniJSON])
+    /// A string, unescaped.
     case string(String)
+    /// A number, as written.
     case number(String)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
 
     /// Parses one JSON document (surrounding whitespace allowed), or nil if the bytes are not exactly that.
