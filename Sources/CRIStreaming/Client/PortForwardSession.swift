@@ -144,6 +144,11 @@ public final class PortForwardSession: Sendable {
 /// Speaks kubelet's WebSocket port-forward protocol (`v4.channel.k8s.io`, ports in the `port` query parameter):
 /// each port carries one TCP connection in the pod for the life of the session; there is no half-close.
 ///
+/// - Important: containerd's streaming server (kubelet's CRI streaming library) takes the ports from the
+///   `PortForwardRequest.port` list of the RPC, not from the URL; pass the same ports, in the same order, to the RPC.
+///   With no ports in the RPC it closes the session at once. The query parameter is still sent for servers that read
+///   it (kubelet's own `/portForward` endpoint, ``StreamingServer``).
+///
 /// - Throws: ``StreamingError`` from the connection or the upgrade (naming the URL), or whatever `body` throws.
 public func withPortForwardSession<Result>(
     url: String,
