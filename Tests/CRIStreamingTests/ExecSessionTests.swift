@@ -274,4 +274,26 @@ import Testing
         #expect(v4Only.negotiatedProtocol == .v4)
         #expect(v4Only.stdout.text == "v4.channel.k8s.io")
     }
+
+    @Test func bare403HintsAtSubprotocols() async throws {
+        let server = try CannedResponseServer(response: "HTTP/1.1 403 Forbidden\r\n\r\n")
+        defer { server.close() }
+        let url = "http://127.0.0.1:\(server.port)/exec/abc"
+        let error = await #expect(throws: StreamingError.self) {
+            try await runStreamingCommand(url: url, options: StreamingOptions(protocols: [.v5]))
+        }
+        #expect(error?.httpStatus == 403)
+        #expect(error?.message == "GET \(url): HTTP 403 Forbidden (the server may accept none of the offered subprotocols: v5.channel.k8s.io)")
+    }
+
+    @Test func refusalBodyWithoutContentLengthIsReadToTheEnd() async throws {
+        // Go's websocket server writes its handshake error after the blank line and closes, without Content-Length.
+        let server = try CannedResponseServer(response: "HTTP/1.1 400 Bad Request\r\n\r\nmissing \"Sec-WebSocket-Key\"\n")
+        defer { server.close() }
+        let error = await #expect(throws: StreamingError.self) {
+            try await runStreamingCommand(url: "http://127.0.0.1:\(server.port)/exec/abc")
+        }
+        #expect(error?.httpStatus == 400)
+        #expect(error?.message.hasSuffix("HTTP 400 Bad Request: missing \"Sec-WebSocket-Key\"") == true)
+    }
 }

@@ -60,3 +60,25 @@ func unusedLoopbackPort() throws -> UInt16 {
 extension Array where Element == UInt8 {
     var text: String { String(decoding: self, as: UTF8.self) }
 }
+
+/// A server that answers every request with fixed bytes and closes, like Go's websocket server refusing a
+/// subprotocol with a bare `403` (no headers, no body).
+final class CannedResponseServer: Sendable {
+    let listener: any Listener
+    let port: UInt16
+
+    init(response: String) throws {
+        listener = try listen(on: .tcp(host: "127.0.0.1", port: 0))
+        guard case .tcp(_, let port) = listener.localEndpoint.kind else { throw StreamingError(code: .connectionFailed, message: "no port") }
+        self.port = port
+        try startIOThread(name: "test-canned") { [listener] in
+            try? listener.acceptConnections { stream in
+                _ = try? HTTPHead.read(from: stream, what: "canned")
+                try? stream.write(Array(response.utf8), deadline: nil)
+                stream.close()
+            }
+        }
+    }
+
+    func close() { listener.close() }
+}

@@ -79,4 +79,37 @@ import Testing
             try await withPortForwardSession(url: "http://127.0.0.1:1/portforward/x", ports: [0]) { _ in }
         }
     }
+
+    @Test func registeredPortsWinLikeContainerd() async throws {
+        // containerd takes the ports from the PortForward RPC; the query the client adds is ignored.
+        let echo = try EchoServer()
+        defer { echo.close() }
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        let url = server.registerPortForward(ports: [echo.port])
+        try await withPortForwardSession(url: url, ports: [echo.port]) { session in
+            try await session.streams[0].write([1, 2, 3])
+            var received: [UInt8] = []
+            for await chunk in session.streams[0].received {
+                received += chunk
+                if received.count >= 3 { break }
+            }
+            #expect(received == [1, 2, 3])
+        }
+    }
+
+    @Test func announcedPortMismatchIsAProtocolViolation() async throws {
+        let echo = try EchoServer()
+        defer { echo.close() }
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        // The server forwards the registered port, the client asked for another one: the port prefix gives it away.
+        let url = server.registerPortForward(ports: [echo.port])
+        let other = echo.port == 65535 ? echo.port - 1 : echo.port + 1
+        try await withPortForwardSession(url: url, ports: [other]) { session in
+            for await _ in session.streams[0].received {}
+            #expect(session.protocolFailure?.code == .protocolViolation)
+            #expect(session.protocolFailure?.message.contains("announced port \(echo.port)") == true)
+        }
+    }
 }

@@ -72,7 +72,13 @@ enum WebSocketDialer {
             } catch where error.code == .upgradeRejected {
                 var refusal = error
                 let snippet = bodySnippet(head: head, leftover: leftover, stream: stream, deadline: deadline)
-                if !snippet.isEmpty { refusal.message += ": \(snippet)" }
+                if !snippet.isEmpty {
+                    refusal.message += ": \(snippet)"
+                } else if refusal.httpStatus == 403 {
+                    // Go's websocket server answers a subprotocol mismatch with a bare 403 (containerd 1.6/1.7 and
+                    // crictl's v5-only offer).
+                    refusal.message += " (the server may accept none of the offered subprotocols: \(protocols.joined(separator: ", ")))"
+                }
                 throw refusal
             }
             let connection = WebSocketConnection(

@@ -14,7 +14,7 @@ public final class StreamingServer: Sendable {
 
     private enum Registration: Sendable {
         case exec(kind: String, StreamingExecRequest, ExecHandler)
-        case portForward(targetHost: String)
+        case portForward(ports: [UInt16], targetHost: String)
     }
 
     private struct Connections {
@@ -83,10 +83,14 @@ public final class StreamingServer: Sendable {
         register("attach", .exec(kind: "attach", request, handler))
     }
 
-    /// Registers a one-shot port-forward session and returns its URL; the client names the ports in the query
-    /// (`?port=8080`), and each forwarded stream is connected to `targetHost` at that port.
-    public func registerPortForward(targetHost: String = "127.0.0.1") -> String {
-        register("portforward", .portForward(targetHost: targetHost))
+    /// Registers a one-shot port-forward session and returns its URL; each forwarded stream is connected to
+    /// `targetHost` at its port.
+    ///
+    /// - Parameter ports: the `PortForwardRequest.port` list of the RPC. When non-empty these are the ports, as in
+    ///   containerd (kubelet's CRI streaming library), and the URL's query is ignored; when empty the client names
+    ///   the ports in the query (`?port=8080`), as with kubelet's own endpoint.
+    public func registerPortForward(ports: [UInt16] = [], targetHost: String = "127.0.0.1") -> String {
+        register("portforward", .portForward(ports: ports, targetHost: targetHost))
     }
 
     /// Stops accepting, closes every open connection and forgets unused tokens. Idempotent.
@@ -191,14 +195,14 @@ public final class StreamingServer: Sendable {
             guard (try? connection.start(initialBytes: leftover, handlers: handlers)) != nil else { return }
             handedOff = true
             session.run(handler)
-        case .portForward(let targetHost):
+        case .portForward(let registeredPorts, let targetHost):
             let portForward = StreamProtocolVersion.v4.rawValue
             guard request.offeredProtocols.contains(portForward) else {
                 refuse(stream, unsupportedProtocols(request.offeredProtocols, [portForward]))
                 return
             }
-            var ports: [UInt16] = []
-            for value in url.queryValues(named: "port") {
+            var ports: [UInt16] = registeredPorts
+            for value in registeredPorts.isEmpty ? url.queryValues(named: "port") : [] {
                 for text in value.split(separator: ",", omittingEmptySubsequences: false) {
                     guard let port = UInt16(text), port > 0 else {
                         refuse(stream, .init(status: 400, reason: "Bad Request", body: "unable to parse \(quotedURL(String(text))) as a port"))
