@@ -61,6 +61,10 @@ public struct StreamingCommandOutput: Hashable, Sendable {
 /// Runs a whole non-interactive exec: writes `stdin` (if given) and closes it where the protocol allows, collects
 /// stdout and stderr, and returns them with the exit status.
 ///
+/// - Important: v4 servers (containerd 1.6/1.7) cannot be told that stdin ended, so a command that reads stdin to
+///   its end (`cat`) never exits there; ``StreamingCommandOutput/stdinClosed`` is false in that case. Cancel the
+///   calling task to end such a session (it throws ``StreamingError/Code/cancelled``), or use `ExecSync`.
+///
 /// - Throws: ``StreamingError``, as ``withStreamingSession(url:stdin:tty:options:isolation:_:)`` and
 ///   ``StreamingSession/exitStatus()`` do.
 public func runStreamingCommand(

@@ -132,7 +132,8 @@ package final class ChunkBuffer: Sendable {
                         if wake { state.producerBlocked = false }
                         return .value(chunk, wake: wake)
                     }
-                    if state.finished { return .end }
+                    // A second concurrent consumer would strand the first one's continuation: it gets the end instead.
+                    if state.finished || state.consumer != nil { return .end }
                     state.consumer = continuation
                     return .suspended
                 }
