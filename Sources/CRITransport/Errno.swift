@@ -83,7 +83,7 @@ package struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
 ///
 /// The values are fixed by Windows, so this type and its constants exist on every platform and the named-pipe
 /// retry logic can be tested on Linux.
-package struct Win32Error: Hashable, Sendable, CustomStringConvertible {
+package struct Win32Error: Error, Hashable, Sendable, CustomStringConvertible {
     /// The raw `DWORD` value.
     package var rawValue: UInt32
 

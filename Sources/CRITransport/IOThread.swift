@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #elseif os(Windows)
+import ucrt
 import WinSDK
 #endif
 
@@ -18,14 +19,22 @@ import WinSDK
 package func startIOThread(name: String, _ body: @escaping @Sendable () -> Void) throws(TransportError) {
     let start = Unmanaged.passRetained(ThreadStart(name: name, body: body))
     #if os(Windows)
-    let handle = CreateThread(nil, 0, { parameter in
-        guard let parameter else { return 0 }
-        Unmanaged<ThreadStart>.fromOpaque(parameter).takeRetainedValue().run()
-        return 0
-    }, start.toOpaque(), 0, nil)
-    guard let handle else {
+    // _beginthreadex, not CreateThread: the thread may use the C runtime (Microsoft's CreateThread documentation).
+    let value = _beginthreadex(
+        nil,
+        0,
+        { parameter in
+            guard let parameter else { return 0 }
+            Unmanaged<ThreadStart>.fromOpaque(parameter).takeRetainedValue().run()
+            return 0
+        },
+        start.toOpaque(),
+        0,
+        nil
+    )
+    guard value != 0, let handle = HANDLE(bitPattern: value) else {
         start.release()
-        throw .win32("start I/O thread \(quoted(name))", Win32Error(GetLastError()))
+        throw TransportError(code: .ioFailure, message: "start I/O thread \(quoted(name)): _beginthreadex failed")
     }
     CloseHandle(handle)  // Detached: nobody joins it.
     #else
@@ -38,13 +47,18 @@ package func startIOThread(name: String, _ body: @escaping @Sendable () -> Void)
     #else
     var thread: pthread_t?
     #endif
-    let status = pthread_create(&thread, &attributes, { parameter in
-        #if canImport(Glibc)
-        guard let parameter else { return nil }
-        #endif
-        Unmanaged<ThreadStart>.fromOpaque(parameter).takeRetainedValue().run()
-        return nil
-    }, start.toOpaque())
+    let status = pthread_create(
+        &thread,
+        &attributes,
+        { parameter in
+            #if canImport(Glibc)
+            guard let parameter else { return nil }
+            #endif
+            Unmanaged<ThreadStart>.fromOpaque(parameter).takeRetainedValue().run()
+            return nil
+        },
+        start.toOpaque()
+    )
     guard status == 0 else {
         start.release()
         throw .system("start I/O thread \(quoted(name))", Errno(status))
