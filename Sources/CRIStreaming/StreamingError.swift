@@ -115,6 +115,7 @@ extension StreamingError {
     /// The session ended (or was ended) before the exit status arrived.
     @inline(never)
     package static func closedWithoutStatus(_ url: String, _ detail: String) -> StreamingError {
-        StreamingError(code: .connectionClosed, message: "\(url): connection ended before the exit status arrived (\(detail))")
+        StreamingError(
+            code: .connectionClosed, message: "\(url): connection ended before the exit status arrived (\(detail))")
     }
 }

@@ -1,11 +1,13 @@
-@testable import CRIStreaming
 import Testing
+
+@testable import CRIStreaming
 
 @Suite struct ExecSessionTests {
     @Test func stdoutAndStderrAreSeparatedAndExitCodeZero() async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
-        let url = server.registerExec(StreamingExecRequest(command: ["sh", "-c", "echo out; echo err >&2"])) { session in
+        let url = server.registerExec(StreamingExecRequest(command: ["sh", "-c", "echo out; echo err >&2"])) {
+            session in
             #expect(session.command == ["sh", "-c", "echo out; echo err >&2"])
             try session.writeStdout(Array("out\n".utf8))
             try session.writeStderr(Array("err\n".utf8))
@@ -283,12 +285,16 @@ import Testing
             try await runStreamingCommand(url: url, options: StreamingOptions(protocols: [.v5]))
         }
         #expect(error?.httpStatus == 403)
-        #expect(error?.message == "GET \(url): HTTP 403 Forbidden (the server may accept none of the offered subprotocols: v5.channel.k8s.io)")
+        #expect(
+            error?.message
+                == "GET \(url): HTTP 403 Forbidden (the server may accept none of the offered subprotocols: v5.channel.k8s.io)"
+        )
     }
 
     @Test func refusalBodyWithoutContentLengthIsReadToTheEnd() async throws {
         // Go's websocket server writes its handshake error after the blank line and closes, without Content-Length.
-        let server = try CannedResponseServer(response: "HTTP/1.1 400 Bad Request\r\n\r\nmissing \"Sec-WebSocket-Key\"\n")
+        let server = try CannedResponseServer(
+            response: "HTTP/1.1 400 Bad Request\r\n\r\nmissing \"Sec-WebSocket-Key\"\n")
         defer { server.close() }
         let error = await #expect(throws: StreamingError.self) {
             try await runStreamingCommand(url: "http://127.0.0.1:\(server.port)/exec/abc")

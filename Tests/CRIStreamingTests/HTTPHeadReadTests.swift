@@ -1,7 +1,8 @@
 import CRITransport
-@testable import CRIStreaming
 import Synchronization
 import Testing
+
+@testable import CRIStreaming
 
 /// A stream whose reads return the given chunks in order, then end.
 final class ScriptedStream: ByteStream {
@@ -26,10 +27,10 @@ final class ScriptedStream: ByteStream {
 }
 
 @Suite struct HTTPHeadReadTests {
-    static let response = Array((
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: v4.channel.k8s.io\r\n\r\n"
-    ).utf8)
+    static let response = Array(
+        ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: v4.channel.k8s.io\r\n\r\n")
+            .utf8)
     // The first WebSocket frame can arrive in the same read as the head.
     static let frame: [UInt8] = [0x82, 0x01, 0x01]
 

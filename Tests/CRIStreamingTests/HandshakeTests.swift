@@ -1,5 +1,6 @@
-@testable import CRIStreaming
 import Testing
+
+@testable import CRIStreaming
 
 @Suite struct HandshakeTests {
     @Test func acceptKeyFromRFC6455() {
@@ -18,37 +19,43 @@ import Testing
         let request = WebSocketHandshake.request(
             url: url, key: "dGhlIHNhbXBsZSBub25jZQ==", protocols: ["v5.channel.k8s.io", "v4.channel.k8s.io"]
         )
-        #expect(String(decoding: request, as: UTF8.self) == """
-            GET /exec/abc HTTP/1.1\r
-            Host: 127.0.0.1:35000\r
-            Upgrade: websocket\r
-            Connection: Upgrade\r
-            Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
-            Sec-WebSocket-Version: 13\r
-            Sec-WebSocket-Protocol: v5.channel.k8s.io, v4.channel.k8s.io\r
-            User-Agent: swift-cri\r
-            \r
+        #expect(
+            String(decoding: request, as: UTF8.self) == """
+                GET /exec/abc HTTP/1.1\r
+                Host: 127.0.0.1:35000\r
+                Upgrade: websocket\r
+                Connection: Upgrade\r
+                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+                Sec-WebSocket-Version: 13\r
+                Sec-WebSocket-Protocol: v5.channel.k8s.io, v4.channel.k8s.io\r
+                User-Agent: swift-cri\r
+                \r
 
-            """)
+                """)
     }
 
     @Test func serverParsesTheClientRequestAndAnswers() throws {
         let url = try StreamingURL(parsing: "http://127.0.0.1:1/exec/t")
         let key = WebSocketHandshake.randomKey()
         let offered = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
-        let request = try WebSocketHandshake.parseRequest(head(WebSocketHandshake.request(url: url, key: key, protocols: offered)))
+        let request = try WebSocketHandshake.parseRequest(
+            head(WebSocketHandshake.request(url: url, key: key, protocols: offered)))
         #expect(request.target == "/exec/t")
         #expect(request.key == key)
         #expect(request.offeredProtocols == offered)
         let response = try head(WebSocketHandshake.acceptResponse(key: key, protocol: "v4.channel.k8s.io"))
-        #expect(try WebSocketHandshake.validateResponse(response, key: key, offered: offered, url: url) == "v4.channel.k8s.io")
+        #expect(
+            try WebSocketHandshake.validateResponse(response, key: key, offered: offered, url: url)
+                == "v4.channel.k8s.io")
     }
 
     @Test func clientRejectsWrongAcceptKey() throws {
         let url = try StreamingURL(parsing: "http://127.0.0.1:1/exec/t")
-        let response = try head(WebSocketHandshake.acceptResponse(key: WebSocketHandshake.randomKey(), protocol: "v4.channel.k8s.io"))
+        let response = try head(
+            WebSocketHandshake.acceptResponse(key: WebSocketHandshake.randomKey(), protocol: "v4.channel.k8s.io"))
         #expect(throws: StreamingError(code: .invalidHandshake, message: "")) {
-            try WebSocketHandshake.validateResponse(response, key: "dGhlIHNhbXBsZSBub25jZQ==", offered: ["v4.channel.k8s.io"], url: url)
+            try WebSocketHandshake.validateResponse(
+                response, key: "dGhlIHNhbXBsZSBub25jZQ==", offered: ["v4.channel.k8s.io"], url: url)
         }
     }
 
@@ -77,12 +84,15 @@ import Testing
     @Test func serverRefusesNonUpgradeRequests() throws {
         let post = Array("POST /exec/t HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n".utf8)
         #expect(throws: WebSocketHandshake.Refusal.self) { try WebSocketHandshake.parseRequest(head(post)) }
-        let noKey = Array("GET /exec/t HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n".utf8)
+        let noKey = Array(
+            "GET /exec/t HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                .utf8)
         #expect(throws: WebSocketHandshake.Refusal.self) { try WebSocketHandshake.parseRequest(head(noKey)) }
     }
 
     @Test func headerTokensAreCaseInsensitive() throws {
-        let parsed = try head(Array("HTTP/1.1 101 OK\r\nconnection: keep-alive, UPGRADE\r\nUPGRADE: WebSocket\r\n\r\n".utf8))
+        let parsed = try head(
+            Array("HTTP/1.1 101 OK\r\nconnection: keep-alive, UPGRADE\r\nUPGRADE: WebSocket\r\n\r\n".utf8))
         #expect(parsed.hasToken("Connection", "upgrade"))
         #expect(parsed.hasToken("upgrade", "websocket"))
         #expect(parsed.startLine == ["HTTP/1.1", "101", "OK"])

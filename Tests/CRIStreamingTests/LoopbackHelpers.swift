@@ -1,4 +1,5 @@
 import CRITransport
+
 @testable import CRIStreaming
 
 /// A TCP echo server on 127.0.0.1 (system-chosen port) for port-forward tests.
@@ -8,7 +9,9 @@ final class EchoServer: Sendable {
 
     init() throws {
         listener = try listen(on: .tcp(host: "127.0.0.1", port: 0))
-        guard case .tcp(_, let port) = listener.localEndpoint.kind else { throw StreamingError(code: .connectionFailed, message: "no port") }
+        guard case .tcp(_, let port) = listener.localEndpoint.kind else {
+            throw StreamingError(code: .connectionFailed, message: "no port")
+        }
         self.port = port
         try startIOThread(name: "test-echo") { [listener] in
             try? listener.acceptConnections { stream in
@@ -37,7 +40,9 @@ final class SilentServer: Sendable {
 
     init() throws {
         listener = try listen(on: .tcp(host: "127.0.0.1", port: 0))
-        guard case .tcp(_, let port) = listener.localEndpoint.kind else { throw StreamingError(code: .connectionFailed, message: "no port") }
+        guard case .tcp(_, let port) = listener.localEndpoint.kind else {
+            throw StreamingError(code: .connectionFailed, message: "no port")
+        }
         self.port = port
         try startIOThread(name: "test-silent") { [listener] in
             var held: [any ByteStream] = []
@@ -53,7 +58,9 @@ final class SilentServer: Sendable {
 func unusedLoopbackPort() throws -> UInt16 {
     let listener = try listen(on: .tcp(host: "127.0.0.1", port: 0))
     defer { listener.close() }
-    guard case .tcp(_, let port) = listener.localEndpoint.kind else { throw StreamingError(code: .connectionFailed, message: "no port") }
+    guard case .tcp(_, let port) = listener.localEndpoint.kind else {
+        throw StreamingError(code: .connectionFailed, message: "no port")
+    }
     return port
 }
 
@@ -69,7 +76,9 @@ final class CannedResponseServer: Sendable {
 
     init(response: String) throws {
         listener = try listen(on: .tcp(host: "127.0.0.1", port: 0))
-        guard case .tcp(_, let port) = listener.localEndpoint.kind else { throw StreamingError(code: .connectionFailed, message: "no port") }
+        guard case .tcp(_, let port) = listener.localEndpoint.kind else {
+            throw StreamingError(code: .connectionFailed, message: "no port")
+        }
         self.port = port
         try startIOThread(name: "test-canned") { [listener] in
             try? listener.acceptConnections { stream in

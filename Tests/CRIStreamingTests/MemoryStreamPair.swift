@@ -1,5 +1,6 @@
 import CRITransport
 import Foundation
+
 @testable import CRIStreaming
 
 /// One direction of an in-memory byte stream: blocking reads, unbounded writes.
@@ -47,7 +48,9 @@ final class MemoryStream: ByteStream {
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(TransportError) -> Int { incoming.read(into: buffer) }
-    func write(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?) throws(TransportError) { try outgoing.write(bytes) }
+    func write(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?) throws(TransportError) {
+        try outgoing.write(bytes)
+    }
     func shutdownWrite() { outgoing.close() }
     func close() {
         incoming.close()

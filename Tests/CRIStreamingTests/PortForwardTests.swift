@@ -1,5 +1,6 @@
-@testable import CRIStreaming
 import Testing
+
+@testable import CRIStreaming
 
 @Suite struct PortForwardTests {
     @Test func forwardsToALocalEchoServer() async throws {
@@ -32,7 +33,8 @@ import Testing
         }
         let server = try StreamingServer()
         defer { server.shutDown() }
-        try await withPortForwardSession(url: server.registerPortForward(), ports: [first.port, second.port]) { session in
+        try await withPortForwardSession(url: server.registerPortForward(), ports: [first.port, second.port]) {
+            session in
             #expect(session.streams.map(\.port) == [first.port, second.port])
             for (index, stream) in session.streams.enumerated() {
                 let message = Array("port \(index)".utf8)
@@ -65,7 +67,9 @@ import Testing
         defer { server.shutDown() }
         // Bypass the client's own check by asking for the session with the raw exec API (no port query).
         let error = await #expect(throws: StreamingError.self) {
-            try await withStreamingSession(url: server.registerPortForward(), options: StreamingOptions(protocols: [.v4])) { _ in }
+            try await withStreamingSession(
+                url: server.registerPortForward(), options: StreamingOptions(protocols: [.v4])
+            ) { _ in }
         }
         #expect(error?.httpStatus == 400)
         #expect(error?.message.contains("query parameter \"port\" is required") == true)

@@ -1,5 +1,6 @@
-@testable import CRIStreaming
 import Testing
+
+@testable import CRIStreaming
 
 @Suite struct SHA1Tests {
     static let vectors: [(input: String, digest: String)] = [

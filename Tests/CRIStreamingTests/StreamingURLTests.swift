@@ -1,5 +1,6 @@
-@testable import CRIStreaming
 import Testing
+
+@testable import CRIStreaming
 
 @Suite struct StreamingURLTests {
     @Test func parsesContainerdURL() throws {
@@ -28,7 +29,10 @@ import Testing
         #expect(relativePath.description == "http://127.0.0.1:10250/exec/abc")
     }
 
-    @Test(arguments: ["", "/exec/abc", "ftp://host/x", "http://", "http://host:0/", "http://host:99999/", "http://u@host/", "http://[::1/"])
+    @Test(arguments: [
+        "", "/exec/abc", "ftp://host/x", "http://", "http://host:0/", "http://host:99999/", "http://u@host/",
+        "http://[::1/",
+    ])
     func rejects(text: String) {
         let error = #expect(throws: StreamingError.self) { try StreamingURL(parsing: text) }
         #expect(error?.code == .invalidURL)
@@ -41,7 +45,9 @@ import Testing
     }
 
     @Test func queryHelpers() throws {
-        let url = try StreamingURL(parsing: "http://h:1/portforward/t").appendingQuery([("port", "80"), ("port", "443")])
+        let url = try StreamingURL(parsing: "http://h:1/portforward/t").appendingQuery([
+            ("port", "80"), ("port", "443"),
+        ])
         #expect(url.pathAndQuery == "/portforward/t?port=80&port=443")
         #expect(url.queryValues(named: "port") == ["80", "443"])
         #expect(url.appendingQuery([("a", "b")]).pathAndQuery.hasSuffix("&a=b"))

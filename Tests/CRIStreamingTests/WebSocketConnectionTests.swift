@@ -1,5 +1,6 @@
-@testable import CRIStreaming
 import Testing
+
+@testable import CRIStreaming
 
 @Suite struct WebSocketConnectionTests {
     /// A connection in `role` over an in-memory pair, the raw peer, and the connection's messages and ending.
@@ -20,18 +21,21 @@ import Testing
             let (endings, endingSink) = AsyncStream.makeStream(of: String.self)
             self.messages = messages
             self.endings = endings
-            try connection.start(initialBytes: [], handlers: .init(
-                message: { _, payload in messageSink.yield(payload) },
-                end: { ending in
-                    switch ending {
-                    case .closeFrame(let code, let reason): endingSink.yield("close \(code?.rawValue ?? 0) \(reason)")
-                    case .endOfStream: endingSink.yield("end of stream")
-                    case .failed(let error): endingSink.yield("failed \(error.code) \(error.closeCode ?? 0)")
+            try connection.start(
+                initialBytes: [],
+                handlers: .init(
+                    message: { _, payload in messageSink.yield(payload) },
+                    end: { ending in
+                        switch ending {
+                        case .closeFrame(let code, let reason):
+                            endingSink.yield("close \(code?.rawValue ?? 0) \(reason)")
+                        case .endOfStream: endingSink.yield("end of stream")
+                        case .failed(let error): endingSink.yield("failed \(error.code) \(error.closeCode ?? 0)")
+                        }
+                        messageSink.finish()
+                        endingSink.finish()
                     }
-                    messageSink.finish()
-                    endingSink.finish()
-                }
-            ))
+                ))
         }
 
         func ending() async -> String? {
@@ -65,7 +69,8 @@ import Testing
 
     @Test func deliversReassembledMessages() async throws {
         let harness = try Harness(role: .client)
-        try harness.peer.send(harness.frame(.binary, [1], fin: false) + harness.frame(.ping, []) + harness.frame(.continuation, [2]))
+        try harness.peer.send(
+            harness.frame(.binary, [1], fin: false) + harness.frame(.ping, []) + harness.frame(.continuation, [2]))
         var iterator = harness.messages.makeAsyncIterator()
         #expect(await iterator.next() == [1, 2])
         harness.connection.abort()
@@ -73,7 +78,8 @@ import Testing
 
     @Test func peerCloseIsEchoedAndEndsTheConnection() async throws {
         let harness = try Harness(role: .client)
-        try harness.peer.send(harness.frame(.close, WebSocketFrameEncoder.closePayload(code: .goingAway, reason: "bye")))
+        try harness.peer.send(
+            harness.frame(.close, WebSocketFrameEncoder.closePayload(code: .goingAway, reason: "bye")))
         #expect(await harness.peer.nextEvent() == .close(code: .goingAway, reason: ""))
         #expect(await harness.ending() == "close 1001 bye")
         #expect(throws: StreamingError.self) { try harness.connection.sendBinary([1]) }
@@ -86,7 +92,8 @@ import Testing
         // RFC 6455 § 5.5.1: no data frames after a close frame.
         let error = #expect(throws: StreamingError.self) { try harness.connection.sendBinary([1]) }
         #expect(error?.code == .connectionClosed)
-        try harness.peer.send(harness.frame(.close, WebSocketFrameEncoder.closePayload(code: .normalClosure, reason: "")))
+        try harness.peer.send(
+            harness.frame(.close, WebSocketFrameEncoder.closePayload(code: .normalClosure, reason: "")))
         #expect(await harness.ending() == "close 1000 ")
     }
 
@@ -98,14 +105,18 @@ import Testing
 
     @Test func maskedServerFrameFailsWith1002() async throws {
         let harness = try Harness(role: .client)
-        try harness.peer.send(WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .binary, payload: [1]), maskingKey: (1, 2, 3, 4)))
-        #expect(await harness.peer.nextEvent() == .close(code: .protocolError, reason: "WebSocket: masked frame from the server"))
+        try harness.peer.send(
+            WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .binary, payload: [1]), maskingKey: (1, 2, 3, 4)))
+        #expect(
+            await harness.peer.nextEvent()
+                == .close(code: .protocolError, reason: "WebSocket: masked frame from the server"))
         #expect(await harness.ending() == "failed protocolViolation 1002")
     }
 
     @Test func unmaskedClientFrameFailsWith1002() async throws {
         let harness = try Harness(role: .server)
-        try harness.peer.send(WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .binary, payload: [1]), maskingKey: nil))
+        try harness.peer.send(
+            WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .binary, payload: [1]), maskingKey: nil))
         guard case .close(let code, _)? = await harness.peer.nextEvent() else {
             Issue.record("expected a close frame")
             return

@@ -1,5 +1,6 @@
-@testable import CRIStreaming
 import Testing
+
+@testable import CRIStreaming
 
 /// Feeds `bytes` to a fresh decoder whole, byte by byte, and split at every offset; all must give `expected`.
 func assertDecodes(
@@ -26,7 +27,8 @@ func assertDecodes(
     #expect(run([bytes[...]]) == expected, "whole", sourceLocation: sourceLocation)
     #expect(run(bytes.indices.map { bytes[$0...$0] }) == expected, "byte by byte", sourceLocation: sourceLocation)
     for split in 0...bytes.count {
-        #expect(run([bytes[..<split], bytes[split...]]) == expected, "split at \(split)", sourceLocation: sourceLocation)
+        #expect(
+            run([bytes[..<split], bytes[split...]]) == expected, "split at \(split)", sourceLocation: sourceLocation)
     }
 }
 
@@ -67,7 +69,8 @@ func assertFails(
             0x05,  // unmasked, length 5
             0x48, 0x65, 0x6C, 0x6C, 0x6F,  // "Hello"
         ]
-        #expect(WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .text, payload: Self.hello), maskingKey: nil) == bytes)
+        #expect(
+            WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .text, payload: Self.hello), maskingKey: nil) == bytes)
         assertDecodes(bytes, masking: .forbidden, to: [.message(opcode: .text, payload: Self.hello)])
     }
 
@@ -78,7 +81,8 @@ func assertFails(
             0x37, 0xFA, 0x21, 0x3D,  // masking key
             0x7F, 0x9F, 0x4D, 0x51, 0x58,  // "Hello" masked
         ]
-        let encoded = WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .text, payload: Self.hello), maskingKey: (0x37, 0xFA, 0x21, 0x3D))
+        let encoded = WebSocketFrameEncoder.encode(
+            WebSocketFrame(opcode: .text, payload: Self.hello), maskingKey: (0x37, 0xFA, 0x21, 0x3D))
         #expect(encoded == bytes)
         assertDecodes(bytes, masking: .required, to: [.message(opcode: .text, payload: Self.hello)])
     }
@@ -88,8 +92,10 @@ func assertFails(
             0x01, 0x03, 0x48, 0x65, 0x6C,  // not FIN, text, "Hel"
             0x80, 0x02, 0x6C, 0x6F,  // FIN, continuation, "lo"
         ]
-        let first = WebSocketFrameEncoder.encode(WebSocketFrame(fin: false, opcode: .text, payload: Array("Hel".utf8)), maskingKey: nil)
-        let second = WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .continuation, payload: Array("lo".utf8)), maskingKey: nil)
+        let first = WebSocketFrameEncoder.encode(
+            WebSocketFrame(fin: false, opcode: .text, payload: Array("Hel".utf8)), maskingKey: nil)
+        let second = WebSocketFrameEncoder.encode(
+            WebSocketFrame(opcode: .continuation, payload: Array("lo".utf8)), maskingKey: nil)
         #expect(first + second == bytes)
         assertDecodes(bytes, masking: .forbidden, to: [.message(opcode: .text, payload: Self.hello)])
     }
@@ -97,8 +103,11 @@ func assertFails(
     @Test func unmaskedPingAndMaskedPong() {
         let ping: [UInt8] = [0x89, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F]
         let pong: [UInt8] = [0x8A, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58]
-        #expect(WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .ping, payload: Self.hello), maskingKey: nil) == ping)
-        #expect(WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .pong, payload: Self.hello), maskingKey: (0x37, 0xFA, 0x21, 0x3D)) == pong)
+        #expect(
+            WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .ping, payload: Self.hello), maskingKey: nil) == ping)
+        #expect(
+            WebSocketFrameEncoder.encode(
+                WebSocketFrame(opcode: .pong, payload: Self.hello), maskingKey: (0x37, 0xFA, 0x21, 0x3D)) == pong)
         assertDecodes(ping, masking: .forbidden, to: [.ping(Self.hello)])
         assertDecodes(pong, masking: .required, to: [.pong(Self.hello)])
     }
@@ -124,7 +133,9 @@ func assertFails(
         for count in [0, 125, 126, 65535, 65536] {
             let payload = [UInt8](repeating: 7, count: count)
             var decoder = WebSocketDecoder(masking: .required, maxMessageSize: 1 << 20)
-            decoder.append(WebSocketFrameEncoder.encode(WebSocketFrame(opcode: .binary, payload: payload), maskingKey: (1, 2, 3, 4)))
+            decoder.append(
+                WebSocketFrameEncoder.encode(
+                    WebSocketFrame(opcode: .binary, payload: payload), maskingKey: (1, 2, 3, 4)))
             #expect(try decoder.nextEvent() == .message(opcode: .binary, payload: payload), "length \(count)")
         }
     }
@@ -137,17 +148,21 @@ func assertFails(
 
     @Test func closeFrames() {
         let normal = WebSocketFrameEncoder.encode(
-            WebSocketFrame(opcode: .close, payload: WebSocketFrameEncoder.closePayload(code: .normalClosure, reason: "bye")),
+            WebSocketFrame(
+                opcode: .close, payload: WebSocketFrameEncoder.closePayload(code: .normalClosure, reason: "bye")),
             maskingKey: nil
         )
         #expect(normal == [0x88, 0x05, 0x03, 0xE8, 0x62, 0x79, 0x65])  // 1000 "bye"
         assertDecodes(normal, masking: .forbidden, to: [.close(code: .normalClosure, reason: "bye")])
         assertDecodes([0x88, 0x00], masking: .forbidden, to: [.close(code: nil, reason: "")])
-        assertDecodes([0x88, 0x02, 0x0F, 0xA0], masking: .forbidden, to: [.close(code: WebSocketCloseCode(rawValue: 4000), reason: "")])
+        assertDecodes(
+            [0x88, 0x02, 0x0F, 0xA0], masking: .forbidden,
+            to: [.close(code: WebSocketCloseCode(rawValue: 4000), reason: "")])
     }
 
     @Test func closeReasonIsCutToFitAControlFrame() {
-        let payload = WebSocketFrameEncoder.closePayload(code: .protocolError, reason: String(repeating: "é", count: 100))
+        let payload = WebSocketFrameEncoder.closePayload(
+            code: .protocolError, reason: String(repeating: "é", count: 100))
         #expect(payload.count <= 125)
         #expect(String(validating: payload[2...], as: UTF8.self) != nil)
     }
@@ -189,10 +204,15 @@ func assertFails(
 
     @Test func sizeLimits() {
         // A frame header announcing more than the limit fails before its payload arrives.
-        assertFails([0x82, 0x7E, 0x01, 0x00], masking: .forbidden, maxMessageSize: 255, code: .messageTooLarge, closeCode: 1009)
+        assertFails(
+            [0x82, 0x7E, 0x01, 0x00], masking: .forbidden, maxMessageSize: 255, code: .messageTooLarge, closeCode: 1009)
         // Exactly the limit passes; fragments adding up past it fail.
-        assertDecodes([0x82, 0x03, 1, 2, 3], masking: .forbidden, maxMessageSize: 3, to: [.message(opcode: .binary, payload: [1, 2, 3])])
-        assertFails([0x02, 0x02, 1, 2, 0x80, 0x02, 3, 4], masking: .forbidden, maxMessageSize: 3, code: .messageTooLarge, closeCode: 1009)
+        assertDecodes(
+            [0x82, 0x03, 1, 2, 3], masking: .forbidden, maxMessageSize: 3,
+            to: [.message(opcode: .binary, payload: [1, 2, 3])])
+        assertFails(
+            [0x02, 0x02, 1, 2, 0x80, 0x02, 3, 4], masking: .forbidden, maxMessageSize: 3, code: .messageTooLarge,
+            closeCode: 1009)
         // RFC 6455 § 5.2: the top bit of a 64-bit length must be 0.
         assertFails([0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 0], masking: .forbidden, maxMessageSize: Int.max)
     }

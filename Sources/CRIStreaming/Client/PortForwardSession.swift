@@ -49,21 +49,31 @@ public final class PortForwardStream: Sendable {
     /// Takes one message of this port's data (`isError` false) or error channel; returns a complaint if the
     /// mandatory port prefix is wrong.
     func receive(_ data: ArraySlice<UInt8>, isError: Bool) -> String? {
-        enum Action { case data(ArraySlice<UInt8>), none, violation(String) }
+        enum Action {
+            case data(ArraySlice<UInt8>)
+            case none
+            case violation(String)
+        }
         let port = self.port
         let action = state.withLock { state -> Action in
             var body = data
             let seen = isError ? state.errorPrefixSeen : state.dataPrefixSeen
             if !seen {
                 // kubelet writes the port (uint16, little-endian) first on both channels of the pair.
-                guard body.count >= 2 else { return .violation("first message on a port channel is shorter than the port prefix") }
+                guard body.count >= 2 else {
+                    return .violation("first message on a port channel is shorter than the port prefix")
+                }
                 let announced = UInt16(body[body.startIndex]) | UInt16(body[body.startIndex + 1]) << 8
-                guard announced == port else { return .violation("channel for port \(port) announced port \(announced)") }
+                guard announced == port else {
+                    return .violation("channel for port \(port) announced port \(announced)")
+                }
                 body = body.dropFirst(2)
                 if isError { state.errorPrefixSeen = true } else { state.dataPrefixSeen = true }
             }
             if isError {
-                if state.errorText.count < 64 * 1024 { state.errorText += body.prefix(64 * 1024 - state.errorText.count) }
+                if state.errorText.count < 64 * 1024 {
+                    state.errorText += body.prefix(64 * 1024 - state.errorText.count)
+                }
                 return .none
             }
             return .data(body)
@@ -91,7 +101,9 @@ public final class PortForwardSession: Sendable {
     init(url: StreamingURL, ports: [UInt16], connection: WebSocketConnection, options: StreamingOptions) {
         self.url = url
         self.connection = connection
-        self.streams = ports.enumerated().map { PortForwardStream(port: $1, index: $0, connection: connection, options: options) }
+        self.streams = ports.enumerated().map {
+            PortForwardStream(port: $1, index: $0, connection: connection, options: options)
+        }
     }
 
     /// The stream for `port` (the first, if it was requested twice).
@@ -107,7 +119,8 @@ public final class PortForwardSession: Sendable {
         WebSocketConnection.Handlers(
             message: { [self] opcode, payload in receive(opcode, payload) },
             end: { [self] ending in
-                if case .failed(let error) = ending, error.code == .protocolViolation || error.code == .messageTooLarge {
+                if case .failed(let error) = ending, error.code == .protocolViolation || error.code == .messageTooLarge
+                {
                     failure.withLock { $0 = $0 ?? error }
                 }
                 for stream in streams { stream.buffer.finish() }
@@ -158,11 +171,13 @@ public func withPortForwardSession<Result>(
     _ body: (PortForwardSession) async throws -> Result
 ) async throws -> Result {
     guard !ports.isEmpty, ports.count <= 127, !ports.contains(0) else {
-        throw StreamingError(code: .invalidURL, message: "port-forward to \(quotedURL(url)): need 1…127 ports, none of them 0")
+        throw StreamingError(
+            code: .invalidURL, message: "port-forward to \(quotedURL(url)): need 1…127 ports, none of them 0")
     }
     let parsed = try StreamingURL(parsing: url, relativeTo: options.baseURL)
         .appendingQuery(ports.map { (name: "port", value: String($0)) })
-    let dialed = try await WebSocketDialer.dial(url: parsed, protocols: [StreamProtocolVersion.v4.rawValue], options: options)
+    let dialed = try await WebSocketDialer.dial(
+        url: parsed, protocols: [StreamProtocolVersion.v4.rawValue], options: options)
     let session = PortForwardSession(url: parsed, ports: ports, connection: dialed.connection, options: options)
     try dialed.connection.start(initialBytes: dialed.leftover, handlers: session.handlers)
     defer { session.shutDown() }

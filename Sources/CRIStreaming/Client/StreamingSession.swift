@@ -118,7 +118,8 @@ public final class StreamingSession: Sendable {
     /// ``StreamingError/Code/cancelled``.
     public func exitStatus() async throws -> StreamingExitStatus {
         let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<StreamingExitStatus, StreamingError>, Never>) in
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<StreamingExitStatus, StreamingError>, Never>) in
                 let ready = state.withLock { state -> Result<StreamingExitStatus, StreamingError>? in
                     if let result = state.result { return result }
                     state.waiters.append(continuation)
@@ -188,7 +189,8 @@ public final class StreamingSession: Sendable {
     }
 
     private func fail(_ error: StreamingError) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Result<StreamingExitStatus, StreamingError>, Never>] in
+        let waiters = state.withLock {
+            state -> [CheckedContinuation<Result<StreamingExitStatus, StreamingError>, Never>] in
             guard state.result == nil else { return [] }
             state.result = .failure(error)
             defer { state.waiters = [] }
@@ -210,7 +212,9 @@ public final class StreamingSession: Sendable {
                 case .failed(let message, _)?:
                     state.result = .failure(StreamingError(code: .remoteFailure, message: "\(url): \(message)"))
                 case nil where state.closedLocally:
-                    state.result = .failure(StreamingError(code: .cancelled, message: "\(url): the session was closed before the command ended"))
+                    state.result = .failure(
+                        StreamingError(
+                            code: .cancelled, message: "\(url): the session was closed before the command ended"))
                 case nil:
                     state.result = .failure(Self.endingError(ending, url: url, partialStatus: state.errorChannel))
                 }
@@ -221,12 +225,15 @@ public final class StreamingSession: Sendable {
         for waiter in waiters { waiter.resume(returning: result) }
     }
 
-    private static func endingError(_ ending: WebSocketConnection.Ending, url: String, partialStatus: [UInt8]) -> StreamingError {
+    private static func endingError(_ ending: WebSocketConnection.Ending, url: String, partialStatus: [UInt8])
+        -> StreamingError
+    {
         var detail: String
         var underlying: (any Error & Sendable)?
         switch ending {
         case .closeFrame(let code, let reason):
-            detail = "close frame" + (code.map { " \($0.rawValue)" } ?? "") + (reason.isEmpty ? "" : " \(quotedURL(reason))")
+            detail =
+                "close frame" + (code.map { " \($0.rawValue)" } ?? "") + (reason.isEmpty ? "" : " \(quotedURL(reason))")
         case .endOfStream:
             detail = "end of stream"
         case .failed(let error):

@@ -13,14 +13,18 @@ enum WebSocketDialer {
     ///
     /// - Throws: ``StreamingError``; every message names the URL. A refusal carries the HTTP status and the start of
     ///   the response body.
-    static func dial(url: StreamingURL, protocols: [String], options: StreamingOptions) async throws(StreamingError) -> Dialed {
+    static func dial(url: StreamingURL, protocols: [String], options: StreamingOptions) async throws(StreamingError)
+        -> Dialed
+    {
         let deadline = ContinuousClock.now.advanced(by: options.handshakeTimeout)
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Dialed, StreamingError>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Dialed, StreamingError>, Never>) in
             do throws(TransportError) {
                 try startIOThread(name: "cri-ws-dial") {
-                    continuation.resume(returning: Result { () throws(StreamingError) in
-                        try dialBlocking(url: url, protocols: protocols, options: options, deadline: deadline)
-                    })
+                    continuation.resume(
+                        returning: Result { () throws(StreamingError) in
+                            try dialBlocking(url: url, protocols: protocols, options: options, deadline: deadline)
+                        })
                 }
             } catch {
                 continuation.resume(returning: .failure(.transport(error, "GET \(url): start I/O thread")))
@@ -61,7 +65,8 @@ enum WebSocketDialer {
         do throws(StreamingError) {
             let key = WebSocketHandshake.randomKey()
             do throws(TransportError) {
-                try stream.write(WebSocketHandshake.request(url: url, key: key, protocols: protocols), deadline: deadline)
+                try stream.write(
+                    WebSocketHandshake.request(url: url, key: key, protocols: protocols), deadline: deadline)
             } catch {
                 throw StreamingError.transport(error, "GET \(url): send upgrade request")
             }
@@ -69,7 +74,7 @@ enum WebSocketDialer {
             let chosen: String
             do throws(StreamingError) {
                 chosen = try WebSocketHandshake.validateResponse(head, key: key, offered: protocols, url: url)
-            } catch where error.code == .upgradeRejected {
+            } catch  where error.code == .upgradeRejected {
                 var refusal = error
                 let snippet = bodySnippet(head: head, leftover: leftover, stream: stream, deadline: deadline)
                 if !snippet.isEmpty {
@@ -77,7 +82,8 @@ enum WebSocketDialer {
                 } else if refusal.httpStatus == 403 {
                     // Go's websocket server answers a subprotocol mismatch with a bare 403 (containerd 1.6/1.7 and
                     // crictl's v5-only offer).
-                    refusal.message += " (the server may accept none of the offered subprotocols: \(protocols.joined(separator: ", ")))"
+                    let offered = protocols.joined(separator: ", ")
+                    refusal.message += " (the server may accept none of the offered subprotocols: \(offered))"
                 }
                 throw refusal
             }
@@ -92,7 +98,8 @@ enum WebSocketDialer {
         } catch {
             stream.close()
             if timedOut.load(ordering: .sequentiallyConsistent) {
-                throw StreamingError(code: .timedOut, message: "GET \(url): no WebSocket upgrade within \(options.handshakeTimeout)")
+                throw StreamingError(
+                    code: .timedOut, message: "GET \(url): no WebSocket upgrade within \(options.handshakeTimeout)")
             }
             throw error
         }

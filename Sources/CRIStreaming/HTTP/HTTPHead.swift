@@ -66,13 +66,16 @@ package struct HTTPHead: Sendable {
                 throw StreamingError.transport(error, "reading \(what)")
             }
             guard count > 0 else {
-                throw StreamingError(code: .connectionClosed, message: "\(what): connection closed before the header block ended")
+                throw StreamingError(
+                    code: .connectionClosed, message: "\(what): connection closed before the header block ended")
             }
             received.append(contentsOf: chunk[..<count])
             // Look for CRLF CRLF, starting 3 bytes back in case it straddles reads.
             var index = max(0, scanFrom - 3)
             while index + 3 < received.count {
-                if received[index] == 13, received[index + 1] == 10, received[index + 2] == 13, received[index + 3] == 10 {
+                if received[index] == 13, received[index + 1] == 10, received[index + 2] == 13,
+                    received[index + 3] == 10
+                {
                     let head = try HTTPHead(parsing: received[..<(index + 4)])
                     return (head, Array(received[(index + 4)...]))
                 }
@@ -80,7 +83,8 @@ package struct HTTPHead: Sendable {
             }
             scanFrom = received.count
             guard received.count <= limit else {
-                throw StreamingError(code: .invalidHandshake, message: "\(what): header block longer than \(limit) bytes")
+                throw StreamingError(
+                    code: .invalidHandshake, message: "\(what): header block longer than \(limit) bytes")
             }
         }
     }
@@ -95,11 +99,12 @@ extension StreamingError {
     /// Wraps a transport failure, keeping it as ``underlying``.
     @inline(never)
     package static func transport(_ error: TransportError, _ operation: String) -> StreamingError {
-        let code: Code = switch error.code {
-        case .timedOut: .timedOut
-        case .closed: .cancelled
-        default: .connectionClosed
-        }
+        let code: Code =
+            switch error.code {
+            case .timedOut: .timedOut
+            case .closed: .cancelled
+            default: .connectionClosed
+            }
         var result = StreamingError(code: code, message: "\(operation): \(error.message)")
         result.underlying = error
         return result

@@ -59,7 +59,9 @@ public struct StreamingURL: Hashable, Sendable, CustomStringConvertible {
         var host: Substring
         var portText: Substring?
         if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw .invalidURL(original, "unterminated IPv6 address") }
+            guard let close = authority.firstIndex(of: "]") else {
+                throw .invalidURL(original, "unterminated IPv6 address")
+            }
             host = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
             if !after.isEmpty {
@@ -75,7 +77,9 @@ public struct StreamingURL: Hashable, Sendable, CustomStringConvertible {
         guard !host.isEmpty else { throw .invalidURL(original, "no host") }
         var port: UInt16 = 80
         if let portText {
-            guard let value = UInt16(portText), value > 0 else { throw .invalidURL(original, "invalid port \(quotedURL(String(portText)))") }
+            guard let value = UInt16(portText), value > 0 else {
+                throw .invalidURL(original, "invalid port \(quotedURL(String(portText)))")
+            }
             port = value
         }
         self.init(host: String(host), port: port, pathAndQuery: pathAndQuery)

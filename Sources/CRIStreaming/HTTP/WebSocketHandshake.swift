@@ -39,26 +39,33 @@ package enum WebSocketHandshake {
     ) throws(StreamingError) -> String {
         let status = head.startLine.count >= 2 ? Int(head.startLine[1]) : nil
         guard head.startLine[0].hasPrefix("HTTP/1."), let status else {
-            throw StreamingError(code: .invalidHandshake, message: "GET \(url): not an HTTP/1.1 response: \(head.startLine.joined(separator: " "))")
+            throw StreamingError(
+                code: .invalidHandshake,
+                message: "GET \(url): not an HTTP/1.1 response: \(head.startLine.joined(separator: " "))")
         }
         guard status == 101 else {
             let reason = head.startLine.count > 2 ? " " + head.startLine[2] : ""
-            throw StreamingError(code: .upgradeRejected, message: "GET \(url): HTTP \(status)\(reason)", httpStatus: status)
+            throw StreamingError(
+                code: .upgradeRejected, message: "GET \(url): HTTP \(status)\(reason)", httpStatus: status)
         }
         func fail(_ reason: String) -> StreamingError {
-            StreamingError(code: .invalidHandshake, message: "GET \(url): invalid WebSocket upgrade response: \(reason)")
+            StreamingError(
+                code: .invalidHandshake, message: "GET \(url): invalid WebSocket upgrade response: \(reason)")
         }
         guard head.hasToken("Upgrade", "websocket") else { throw fail("no \"Upgrade: websocket\"") }
         guard head.hasToken("Connection", "upgrade") else { throw fail("no \"Connection: Upgrade\"") }
         let expected = acceptValue(forKey: key)
         guard let accept = head.value("Sec-WebSocket-Accept"), accept == expected else {
-            throw fail("Sec-WebSocket-Accept is \(head.value("Sec-WebSocket-Accept").map(quotedURL) ?? "missing"), expected \(quotedURL(expected))")
+            let actual = head.value("Sec-WebSocket-Accept").map(quotedURL) ?? "missing"
+            throw fail("Sec-WebSocket-Accept is \(actual), expected \(quotedURL(expected))")
         }
         // RFC 6455 § 4.1 step 6: a subprotocol "that was not present in the client's handshake" fails the connection.
         guard let chosen = head.value("Sec-WebSocket-Protocol"), !chosen.isEmpty else {
             throw fail("the server chose no subprotocol (offered \(offered.joined(separator: ", ")))")
         }
-        guard offered.contains(chosen) else { throw fail("the server chose subprotocol \(quotedURL(chosen)), which was not offered") }
+        guard offered.contains(chosen) else {
+            throw fail("the server chose subprotocol \(quotedURL(chosen)), which was not offered")
+        }
         // RFC 6455 § 4.1 step 5: we offered no extensions, so the server may not use any.
         if let extensions = head.value("Sec-WebSocket-Extensions"), !extensions.isEmpty {
             throw fail("the server chose extensions \(quotedURL(extensions)) that were not offered")
@@ -92,7 +99,8 @@ package enum WebSocketHandshake {
             throw Refusal(status: 400, reason: "Bad Request", body: "malformed request line")
         }
         guard head.startLine[0] == "GET" else {
-            throw Refusal(status: 405, reason: "Method Not Allowed", body: "only GET with a WebSocket upgrade is supported")
+            throw Refusal(
+                status: 405, reason: "Method Not Allowed", body: "only GET with a WebSocket upgrade is supported")
         }
         guard head.hasToken("Upgrade", "websocket"), head.hasToken("Connection", "upgrade") else {
             throw Refusal(status: 400, reason: "Bad Request", body: "a WebSocket upgrade is required")
@@ -104,7 +112,8 @@ package enum WebSocketHandshake {
         guard let key = head.value("Sec-WebSocket-Key"), Base64.decode(key)?.count == 16 else {
             throw Refusal(status: 400, reason: "Bad Request", body: "missing or malformed Sec-WebSocket-Key")
         }
-        return UpgradeRequest(target: head.startLine[1], key: key, offeredProtocols: head.tokens("Sec-WebSocket-Protocol"))
+        return UpgradeRequest(
+            target: head.startLine[1], key: key, offeredProtocols: head.tokens("Sec-WebSocket-Protocol"))
     }
 
     /// The server's `101 Switching Protocols` answer (RFC 6455 § 4.2.2).

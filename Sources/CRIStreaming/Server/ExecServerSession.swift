@@ -23,12 +23,16 @@ public final class ExecServerSession: Sendable {
     let connection: WebSocketConnection
     private let maxOutgoingMessageSize = 32 * 1024
 
-    init(request: StreamingExecRequest, negotiatedProtocol: StreamProtocolVersion, connection: WebSocketConnection, maxBufferedBytes: Int) {
+    init(
+        request: StreamingExecRequest, negotiatedProtocol: StreamProtocolVersion, connection: WebSocketConnection,
+        maxBufferedBytes: Int
+    ) {
         self.request = request
         self.negotiatedProtocol = negotiatedProtocol
         self.connection = connection
         self.stdinBuffer = ChunkBuffer(limit: maxBufferedBytes)
-        (self.resizeEvents, self.resizeContinuation) = AsyncStream.makeStream(of: TerminalSize.self, bufferingPolicy: .bufferingNewest(16))
+        (self.resizeEvents, self.resizeContinuation) = AsyncStream.makeStream(
+            of: TerminalSize.self, bufferingPolicy: .bufferingNewest(16))
         if !request.stdin { stdinBuffer.finish() }
     }
 
@@ -91,7 +95,9 @@ public final class ExecServerSession: Sendable {
         Task {
             // kubelet: "Send an empty message to the lowest writable channel to notify the client the connection
             // is established".
-            let notice = request.stdout ? RemoteCommandChannel.stdout
+            let notice =
+                request.stdout
+                ? RemoteCommandChannel.stdout
                 : request.stderr ? RemoteCommandChannel.stderr : RemoteCommandChannel.error
             try? connection.sendBinary([notice])
             let status: [UInt8]

@@ -12,7 +12,10 @@ final class PortForwardServerSession: Sendable {
     private let targets = Mutex<[Int: any ByteStream]>([:])
     private let remaining: Mutex<Int>
 
-    init(connection: WebSocketConnection, ports: [UInt16], targetHost: String, connectTimeout: Duration, writeTimeout: Duration) {
+    init(
+        connection: WebSocketConnection, ports: [UInt16], targetHost: String, connectTimeout: Duration,
+        writeTimeout: Duration
+    ) {
         self.connection = connection
         self.ports = ports
         self.targetHost = targetHost
@@ -26,7 +29,8 @@ final class PortForwardServerSession: Sendable {
         var failures: [Int: String] = [:]
         for (index, port) in ports.enumerated() {
             do throws(TransportError) {
-                let target = try connect(to: .tcp(host: targetHost, port: port), deadline: .now.advanced(by: connectTimeout))
+                let target = try connect(
+                    to: .tcp(host: targetHost, port: port), deadline: .now.advanced(by: connectTimeout))
                 targets.withLock { $0[index] = target }
             } catch {
                 failures[index] = "error forwarding port \(port) to pod: \(error.message)"

@@ -174,8 +174,14 @@ public final class StreamingServer: Sendable {
         let label = "\(url)"
         switch registration {
         case .exec(_, let execRequest, let handler):
-            guard let chosen = configuration.acceptedProtocols.first(where: { request.offeredProtocols.contains($0.rawValue) }) else {
-                refuse(stream, unsupportedProtocols(request.offeredProtocols, configuration.acceptedProtocols.map(\.rawValue)))
+            guard
+                let chosen = configuration.acceptedProtocols.first(where: {
+                    request.offeredProtocols.contains($0.rawValue)
+                })
+            else {
+                refuse(
+                    stream,
+                    unsupportedProtocols(request.offeredProtocols, configuration.acceptedProtocols.map(\.rawValue)))
                 return
             }
             guard accept(stream, key: request.key, protocol: chosen.rawValue) else { return }
@@ -205,7 +211,11 @@ public final class StreamingServer: Sendable {
             for value in registeredPorts.isEmpty ? url.queryValues(named: "port") : [] {
                 for text in value.split(separator: ",", omittingEmptySubsequences: false) {
                     guard let port = UInt16(text), port > 0 else {
-                        refuse(stream, .init(status: 400, reason: "Bad Request", body: "unable to parse \(quotedURL(String(text))) as a port"))
+                        refuse(
+                            stream,
+                            .init(
+                                status: 400, reason: "Bad Request",
+                                body: "unable to parse \(quotedURL(String(text))) as a port"))
                         return
                     }
                     ports.append(port)
@@ -245,16 +255,19 @@ public final class StreamingServer: Sendable {
     }
 
     private func refuse(_ stream: any ByteStream, _ refusal: WebSocketHandshake.Refusal) {
-        try? stream.write(WebSocketHandshake.refusalResponse(refusal), deadline: .now.advanced(by: configuration.writeTimeout))
+        try? stream.write(
+            WebSocketHandshake.refusalResponse(refusal), deadline: .now.advanced(by: configuration.writeTimeout))
         stream.shutdownWrite()
     }
 
     private func unsupportedProtocols(_ offered: [String], _ supported: [String]) -> WebSocketHandshake.Refusal {
         // The wording of kubelet's wsstream handshake error, which Go's websocket server answers with 403.
-        WebSocketHandshake.Refusal(
+        let requested = offered.joined(separator: " ")
+        let supports = supported.joined(separator: " ")
+        return WebSocketHandshake.Refusal(
             status: 403,
             reason: "Forbidden",
-            body: "requested protocol(s) are not supported: [\(offered.joined(separator: " "))]; supports [\(supported.joined(separator: " "))]"
+            body: "requested protocol(s) are not supported: [\(requested)]; supports [\(supports)]"
         )
     }
 }

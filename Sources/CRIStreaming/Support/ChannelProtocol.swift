@@ -54,8 +54,8 @@ public struct TerminalSize: Hashable, Sendable {
     /// Parses a resize message, or nil if it is not a JSON object with numeric `Width` and `Height` in range.
     package init?(json bytes: [UInt8]) {
         guard let document = MiniJSON.parse(bytes),
-              let width = document["Width"]?.intValue, let height = document["Height"]?.intValue,
-              let width16 = UInt16(exactly: width), let height16 = UInt16(exactly: height)
+            let width = document["Width"]?.intValue, let height = document["Height"]?.intValue,
+            let width16 = UInt16(exactly: width), let height16 = UInt16(exactly: height)
         else { return nil }
         self.init(width: width16, height: height16)
     }
@@ -80,14 +80,21 @@ package enum RemoteCommandStatus {
     /// `ExitCode`).
     package static func exitCode(_ code: Int32) -> [UInt8] {
         let message = "command terminated with non-zero exit code: exit status \(code)"
-        return Array(("{\"metadata\":{},\"status\":\"Failure\",\"message\":\(MiniJSON.quoted(message)),"
-            + "\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"\(code)\"}]}}").utf8)
+        let details = #"{"causes":[{"reason":"ExitCode","message":"\#(code)"}]}"#
+        let document =
+            #"{"metadata":{},"status":"Failure","message":\#(MiniJSON.quoted(message)),"#
+            + #""reason":"NonZeroExitCode","details":\#(details)}"#
+        return Array(document.utf8)
     }
 
     /// An `InternalError` status (HTTP code 500), as kubelet writes when the command cannot run at all.
     package static func internalError(_ message: String) -> [UInt8] {
-        Array(("{\"metadata\":{},\"status\":\"Failure\",\"message\":\(MiniJSON.quoted("Internal error occurred: " + message)),"
-            + "\"reason\":\"InternalError\",\"details\":{\"causes\":[{\"message\":\(MiniJSON.quoted(message))}]},\"code\":500}").utf8)
+        let full = MiniJSON.quoted("Internal error occurred: " + message)
+        let details = #"{"causes":[{"message":\#(MiniJSON.quoted(message))}]}"#
+        let document =
+            #"{"metadata":{},"status":"Failure","message":\#(full),"#
+            + #""reason":"InternalError","details":\#(details),"code":500}"#
+        return Array(document.utf8)
     }
 
     /// Reads a status document, or nil if the bytes are not (yet) a JSON object with a `status` string.

@@ -90,7 +90,10 @@ package indirect enum MiniJSON: Hashable, Sendable {
                 index += 1
                 var members: [String: MiniJSON] = [:]
                 skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return .object(members)
+                }
                 while true {
                     skipWhitespace()
                     guard let key = string() else { return nil }
@@ -101,7 +104,10 @@ package indirect enum MiniJSON: Hashable, Sendable {
                     members[key] = member
                     skipWhitespace()
                     guard index < bytes.count else { return nil }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: ",") {
+                        index += 1
+                        continue
+                    }
                     guard bytes[index] == UInt8(ascii: "}") else { return nil }
                     index += 1
                     return .object(members)
@@ -110,13 +116,19 @@ package indirect enum MiniJSON: Hashable, Sendable {
                 index += 1
                 var elements: [MiniJSON] = []
                 skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return .array(elements)
+                }
                 while true {
                     guard let element = value(depth: depth + 1) else { return nil }
                     elements.append(element)
                     skipWhitespace()
                     guard index < bytes.count else { return nil }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: ",") {
+                        index += 1
+                        continue
+                    }
                     guard bytes[index] == UInt8(ascii: "]") else { return nil }
                     index += 1
                     return .array(elements)
@@ -132,7 +144,8 @@ package indirect enum MiniJSON: Hashable, Sendable {
 
         mutating func literal(_ word: String, _ result: MiniJSON) -> MiniJSON? {
             let expected = Array(word.utf8)
-            guard bytes.count - index >= expected.count, Array(bytes[index..<(index + expected.count)]) == expected else {
+            guard bytes.count - index >= expected.count, Array(bytes[index..<(index + expected.count)]) == expected
+            else {
                 return nil
             }
             index += expected.count
@@ -169,19 +182,24 @@ package indirect enum MiniJSON: Hashable, Sendable {
                     return String(scalars)
                 }
                 guard byte >= 0x20 else { return nil }
-                if byte != UInt8(ascii: "\\") { index += 1; continue }
+                if byte != UInt8(ascii: "\\") {
+                    index += 1
+                    continue
+                }
                 guard flushRun(index), index + 1 < bytes.count else { return nil }
                 let escape = bytes[index + 1]
                 index += 2
                 if escape == UInt8(ascii: "u") {
                     guard index + 4 <= bytes.count,
-                          let code = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
+                        let code = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
                     else { return nil }
                     index += 4
                     if let high = pendingHighSurrogate {
                         guard (0xDC00...0xDFFF).contains(code) else { return nil }
                         pendingHighSurrogate = nil
-                        guard let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)) else { return nil }
+                        guard let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)) else {
+                            return nil
+                        }
                         scalars.append(scalar)
                     } else if (0xD800...0xDBFF).contains(code) {
                         pendingHighSurrogate = code

@@ -64,7 +64,11 @@ package final class ChunkBuffer: Sendable {
     /// ``finish()``.
     package func push(_ chunk: [UInt8]) {
         guard !chunk.isEmpty else { return }
-        enum Action { case none, resume(CheckedContinuation<[UInt8]?, Never>), wait }
+        enum Action {
+            case none
+            case resume(CheckedContinuation<[UInt8]?, Never>)
+            case wait
+        }
         let action = state.withLock { state -> Action in
             if state.finished { return .none }
             if let consumer = state.consumer {
@@ -118,7 +122,10 @@ package final class ChunkBuffer: Sendable {
     package func next() async -> [UInt8]? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
-                enum Action { case value([UInt8], wake: Bool), end, suspended }
+                enum Action {
+                    case value([UInt8], wake: Bool)
+                    case end, suspended
+                }
                 let action = state.withLock { state -> Action in
                     if state.head < state.chunks.count {
                         let chunk = state.chunks[state.head]

@@ -100,7 +100,8 @@ package final class WebSocketConnection: Sendable {
     }
 
     private func readLoop(initialBytes: [UInt8], handlers: Handlers) -> Ending {
-        var decoder = WebSocketDecoder(masking: role == .server ? .required : .forbidden, maxMessageSize: maxMessageSize)
+        var decoder = WebSocketDecoder(
+            masking: role == .server ? .required : .forbidden, maxMessageSize: maxMessageSize)
         decoder.append(initialBytes)
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {

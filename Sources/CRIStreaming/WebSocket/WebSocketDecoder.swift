@@ -48,7 +48,9 @@ package struct WebSocketDecoder: Sendable {
         case .close: return try Self.closeEvent(frame.payload)
         case .continuation:
             // RFC 6455 § 5.4: a continuation frame belongs to a message begun by a text or binary frame.
-            guard let opcode = fragmentOpcode else { throw .framing("continuation frame without a message to continue") }
+            guard let opcode = fragmentOpcode else {
+                throw .framing("continuation frame without a message to continue")
+            }
             guard fragments.count + frame.payload.count <= maxMessageSize else {
                 throw .tooLarge(UInt64(fragments.count + frame.payload.count), limit: maxMessageSize)
             }
@@ -60,7 +62,9 @@ package struct WebSocketDecoder: Sendable {
             return try Self.message(opcode, payload)
         default:
             // RFC 6455 § 5.4: fragments of one message are not interleaved with another data message.
-            guard fragmentOpcode == nil else { throw .framing("new \(frame.opcode) message inside a fragmented message") }
+            guard fragmentOpcode == nil else {
+                throw .framing("new \(frame.opcode) message inside a fragmented message")
+            }
             if frame.fin { return try Self.message(frame.opcode, frame.payload) }
             fragmentOpcode = frame.opcode
             fragments = frame.payload
@@ -68,7 +72,8 @@ package struct WebSocketDecoder: Sendable {
         }
     }
 
-    private static func message(_ opcode: WebSocketOpcode, _ payload: [UInt8]) throws(StreamingError) -> WebSocketEvent {
+    private static func message(_ opcode: WebSocketOpcode, _ payload: [UInt8]) throws(StreamingError) -> WebSocketEvent
+    {
         // RFC 6455 § 8.1: an endpoint that receives a text message that is not UTF-8 "MUST _Fail the WebSocket
         // Connection_" (close code 1007).
         if opcode == .text, String(validating: payload, as: UTF8.self) == nil {

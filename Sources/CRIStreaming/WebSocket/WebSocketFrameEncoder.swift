@@ -48,7 +48,9 @@ package enum WebSocketFrameEncoder {
     /// The payload of a close frame: the code big-endian, then the UTF-8 reason (RFC 6455 § 5.5.1), cut so the
     /// payload stays within the 125 bytes allowed for control frames.
     package static func closePayload(code: WebSocketCloseCode, reason: String) -> [UInt8] {
-        var payload: [UInt8] = [UInt8(truncatingIfNeeded: code.rawValue >> 8), UInt8(truncatingIfNeeded: code.rawValue)]
+        var payload: [UInt8] = [
+            UInt8(truncatingIfNeeded: code.rawValue >> 8), UInt8(truncatingIfNeeded: code.rawValue),
+        ]
         var reasonBytes: [UInt8] = []
         for character in reason {
             let utf8 = Array(String(character).utf8)
