@@ -81,11 +81,12 @@ package struct HTTP2FrameEncoder: Sendable {
             appendUInt32(UInt32(truncatingIfNeeded: opaqueData >> 32), to: &buffer)
             appendUInt32(UInt32(truncatingIfNeeded: opaqueData), to: &buffer)
         case .goAway(let lastStreamID, let errorCode, let debugData):
-            HTTP2FrameHeader.write(
-                length: 8 + debugData.count, type: .goAway, flags: 0, streamID: streamID, into: &buffer)
+            // Debug data is advisory; cut it rather than exceed the peer's frame size.
+            let debug = debugData.prefix(peerMaxFrameSize - 8)
+            HTTP2FrameHeader.write(length: 8 + debug.count, type: .goAway, flags: 0, streamID: streamID, into: &buffer)
             appendUInt32(lastStreamID & HTTP2FrameHeader.streamIDMask, to: &buffer)
             appendUInt32(errorCode.rawValue, to: &buffer)
-            buffer.append(contentsOf: debugData)
+            buffer.append(contentsOf: debug)
         case .windowUpdate(let increment):
             HTTP2FrameHeader.write(length: 4, type: .windowUpdate, flags: 0, streamID: streamID, into: &buffer)
             appendUInt32(increment & HTTP2FrameHeader.streamIDMask, to: &buffer)

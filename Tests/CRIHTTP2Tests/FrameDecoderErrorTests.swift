@@ -209,3 +209,28 @@ import Testing
         #expect(HTTP2FrameType(rawValue: 0x8).description == "WINDOW_UPDATE")
     }
 }
+
+@Suite struct FrameDecoderSettingsTests {
+    @Test func loweredHeaderTableSizeRequiresAnUpdateFromThePeer() throws {
+        var decoder = HTTP2FrameDecoder()
+        decoder.setHeaderTableSize(0)
+        // RFC 7541 § 4.2: the first block after the change must start with a size update; without it the
+        // block is undecodable, a COMPRESSION_ERROR (RFC 9113 § 4.3).
+        decoder.append(FrameDecoderErrorTests.frame(type: 0x1, flags: 0x04, stream: 1, [0x82]))
+        #expect(throws: connectionError(.compressionError)) { try decoder.nextFrame() }
+
+        var updated = HTTP2FrameDecoder()
+        updated.setHeaderTableSize(0)
+        updated.append(FrameDecoderErrorTests.frame(type: 0x1, flags: 0x04, stream: 1, [0x20, 0x82]))
+        #expect(try updated.nextFrame() == HTTP2Frame(
+            streamID: 1, payload: .headers(HeadersPayload(headers: [HPACKHeader(name: ":method", value: "GET")]))))
+    }
+
+    @Test func maxHeaderListSizeCanChange() throws {
+        var decoder = HTTP2FrameDecoder()
+        decoder.setMaxHeaderListSize(41)
+        decoder.append(FrameDecoderErrorTests.frame(type: 0x1, flags: 0x04, stream: 1, [0x82]))
+        #expect(throws: streamError(1, .protocolError)) { try decoder.nextFrame() }
+        #expect(decoder.configuration.maxHeaderListSize == 41)
+    }
+}
