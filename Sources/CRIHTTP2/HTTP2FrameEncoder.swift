@@ -53,7 +53,8 @@ package struct HTTP2FrameEncoder: Sendable {
                 flags |= HTTP2FrameFlags.priority
                 prefix = Self.priorityBytes(priority)
             }
-            encodeBlock(headers.headers, type: .headers, flags: flags, prefix: prefix, streamID: streamID, into: &buffer)
+            encodeBlock(
+                headers.headers, type: .headers, flags: flags, prefix: prefix, streamID: streamID, into: &buffer)
         case .priority(let priority):
             HTTP2FrameHeader.write(length: 5, type: .priority, flags: 0, streamID: streamID, into: &buffer)
             buffer.append(contentsOf: Self.priorityBytes(priority))
@@ -131,7 +132,9 @@ package struct HTTP2FrameEncoder: Sendable {
     /// Appends only the 9-octet header of a DATA frame, for callers that append the `length` payload
     /// octets themselves (e.g. a gRPC message prefix and body). `length` must not exceed the peer's
     /// SETTINGS_MAX_FRAME_SIZE.
-    package static func encodeDataFrameHeader(streamID: UInt32, length: Int, endStream: Bool, into buffer: inout [UInt8]) {
+    package static func encodeDataFrameHeader(
+        streamID: UInt32, length: Int, endStream: Bool, into buffer: inout [UInt8]
+    ) {
         HTTP2FrameHeader.write(
             length: length, type: .data, flags: endStream ? HTTP2FrameFlags.endStream : 0, streamID: streamID,
             into: &buffer)
@@ -174,7 +177,8 @@ package struct HTTP2FrameEncoder: Sendable {
     private static func priorityBytes(_ priority: PriorityPayload) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(5)
-        appendUInt32((priority.exclusive ? 0x8000_0000 : 0) | (priority.dependency & HTTP2FrameHeader.streamIDMask), to: &bytes)
+        appendUInt32(
+            (priority.exclusive ? 0x8000_0000 : 0) | (priority.dependency & HTTP2FrameHeader.streamIDMask), to: &bytes)
         bytes.append(priority.weight)
         return bytes
     }

@@ -25,7 +25,9 @@ import Testing
             if step % 50 == 49 {
                 // RFC 7541 § 4.3: shrinking evicts from the oldest end; growing keeps everything.
                 table.setMaxSize(100)
-                while model.reduce(0, { $0 + $1.name.utf8.count + $1.value.utf8.count + 32 }) > 100 { model.removeLast() }
+                while model.reduce(0, { $0 + $1.name.utf8.count + $1.value.utf8.count + 32 }) > 100 {
+                    model.removeLast()
+                }
                 table.setMaxSize(200)
             }
             #expect(table.entries == model, "step \(step)")

@@ -1,5 +1,6 @@
-@testable import CRIHTTP2
 import Testing
+
+@testable import CRIHTTP2
 
 @Suite struct FrameDecoderBufferTests {
     /// The input buffer is compacted once more than half is consumed, so it stays near one frame's size.

@@ -6,7 +6,8 @@ import Testing
 /// Seeded random input: the decoders must only ever return frames or throw, never trap.
 @Suite struct FrameFuzzTests {
     private static func seed(_ name: String) -> UInt64 {
-        let seed = ProcessInfo.processInfo.environment["FRAME_FUZZ_SEED"].flatMap(UInt64.init)
+        let seed =
+            ProcessInfo.processInfo.environment["FRAME_FUZZ_SEED"].flatMap(UInt64.init)
             ?? UInt64.random(in: 0...UInt64.max)
         print("\(name) seed: \(seed) (replay with FRAME_FUZZ_SEED=\(seed))")
         return seed
