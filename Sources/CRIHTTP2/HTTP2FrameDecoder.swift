@@ -85,6 +85,10 @@ package struct HTTP2FrameDecoder: Sendable {
     /// Bytes received but not yet returned as frames.
     package var bufferedByteCount: Int { buffer.count - readIndex }
 
+    /// Octets held in the input buffer, consumed ones included: at most about twice the unconsumed
+    /// bytes, because the buffer is compacted once more than half is consumed. For tests and metrics.
+    package var storedByteCount: Int { buffer.count }
+
     /// Whether a field block is waiting for CONTINUATION frames.
     package var isInsideHeaderBlock: Bool { pendingBlock != nil }
 

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CRIHPACK
+import CRIHPACK
 
 @Suite struct HPACKIntegerTests {
     struct Vector: Sendable, CustomTestStringConvertible {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import CRIHPACK
+import CRIHPACK
 
 @Suite struct HuffmanTests {
     private func encode(_ string: String) -> [UInt8] {
