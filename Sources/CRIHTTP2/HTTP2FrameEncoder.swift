@@ -21,9 +21,16 @@ package struct HTTP2FrameEncoder: Sendable {
     ///   - peerMaxFrameSize: the peer's SETTINGS_MAX_FRAME_SIZE, 16384 until it says otherwise.
     ///   - peerHeaderTableSize: the peer's SETTINGS_HEADER_TABLE_SIZE, 4096 until it says otherwise.
     ///   - useHuffman: whether HPACK strings may be Huffman-coded.
-    package init(peerMaxFrameSize: Int = 16_384, peerHeaderTableSize: Int = 4096, useHuffman: Bool = true) {
+    ///   - hpackTableSizeCeiling: the most HPACK table memory spent on our headers, whatever the peer allows.
+    package init(
+        peerMaxFrameSize: Int = 16_384,
+        peerHeaderTableSize: Int = 4096,
+        useHuffman: Bool = true,
+        hpackTableSizeCeiling: Int = 4096
+    ) {
         self.peerMaxFrameSize = Self.clampFrameSize(peerMaxFrameSize)
-        self.hpackEncoder = HPACKEncoder(maxTableSize: peerHeaderTableSize, useHuffman: useHuffman)
+        self.hpackEncoder = HPACKEncoder(
+            maxTableSize: peerHeaderTableSize, useHuffman: useHuffman, tableSizeCeiling: hpackTableSizeCeiling)
     }
 
     /// Applies the peer's SETTINGS_MAX_FRAME_SIZE (clamped to 16384 ... 2^24 - 1, RFC 9113 § 6.5.2).
