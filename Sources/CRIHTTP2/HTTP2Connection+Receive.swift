@@ -269,7 +269,8 @@ extension HTTP2Connection {
             return
         }
         var streamState = StreamState(
-            sendWindow: state.peerInitialWindowSize, receiveWindow: configuration.initialStreamWindowSize)
+            sendWindow: state.peerInitialWindowSize,
+            receiveWindow: state.initialReceiveWindow(advertised: configuration.initialStreamWindowSize))
         streamState.events.append(.headers(payload.headers, endStream: payload.endStream))
         streamState.remoteClosed = payload.endStream
         let stream = HTTP2Stream(id: id, connection: self, state: streamState)
@@ -304,7 +305,20 @@ extension HTTP2Connection {
         state: inout ConnectionState, batch: inout ReaderBatch
     ) throws(HTTP2ConnectionError) {
         guard id == 0 else { throw HTTP2ConnectionError(code: .protocolError, reason: "SETTINGS on a stream") }
-        guard !payload.ack else { return }
+        if payload.ack {
+            // RFC 9113 § 6.9.2: from now on the peer uses our (smaller) initial window, so streams
+            // opened before the ACK shrink by the difference.
+            if !state.ourSettingsAcknowledged {
+                state.ourSettingsAcknowledged = true
+                let delta = configuration.initialStreamWindowSize - 65535
+                if delta < 0 {
+                    for stream in state.streams.values {
+                        stream.state.withLock { $0.receiveWindow += delta }
+                    }
+                }
+            }
+            return
+        }
         if state.receivedPeerSettings,
             ConnectionState.exceedsLimit(
                 configuration.controlFrameFloodLimit, interval: configuration.controlFrameFloodInterval,
