@@ -59,8 +59,7 @@ final class GRPCCallGuard: Sendable {
     /// is busy, so the RST_STREAM goes out and the caller is woken at the deadline.
     func startTimer(timeout: Duration) -> DispatchWorkItem {
         let item = DispatchWorkItem { [self] in fire(.deadlineExceeded) }
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+        let nanoseconds = GRPCTimeout.nanosecondsClamped(timeout)
         DispatchQueue.global().asyncAfter(
             deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)), execute: item)
         return item
