@@ -16,16 +16,27 @@ package struct HPACKEncoder: Sendable {
     /// The smallest size set since the last block, if it changed (RFC 7541 § 4.2 requires signalling it).
     private var pendingMinimumSize: Int?
 
-    /// Creates an encoder whose dynamic table may grow to `maxTableSize` octets: the peer's
-    /// SETTINGS_HEADER_TABLE_SIZE, 4096 until it says otherwise (RFC 9113 § 6.5.2).
-    package init(maxTableSize: Int = 4096, useHuffman: Bool = true) {
-        self.dynamicTable = DynamicTable(maxSize: maxTableSize)
+    /// The largest table we keep whatever the peer allows: RFC 7541 § 4.2 lets an encoder use less
+    /// than SETTINGS_HEADER_TABLE_SIZE, and a peer advertising gigabytes must not make us retain them.
+    package let tableSizeCeiling: Int
+
+    /// Creates an encoder.
+    /// - Parameters:
+    ///   - maxTableSize: the peer's SETTINGS_HEADER_TABLE_SIZE, 4096 until it says otherwise
+    ///     (RFC 9113 § 6.5.2). The table uses `min(maxTableSize, tableSizeCeiling)` without signalling it,
+    ///     as the peer's decoder also starts at that setting.
+    ///   - useHuffman: whether string literals may be Huffman-coded.
+    ///   - tableSizeCeiling: the most table memory we spend on our own headers. Default 4096.
+    package init(maxTableSize: Int = 4096, useHuffman: Bool = true, tableSizeCeiling: Int = 4096) {
+        self.tableSizeCeiling = max(0, tableSizeCeiling)
+        self.dynamicTable = DynamicTable(maxSize: min(max(0, maxTableSize), self.tableSizeCeiling))
         self.useHuffman = useHuffman
     }
 
-    /// Applies the peer's SETTINGS_HEADER_TABLE_SIZE; the next block starts with a size update.
+    /// Applies the peer's SETTINGS_HEADER_TABLE_SIZE; when the size we use changes (it is capped by
+    /// ``tableSizeCeiling``), the next block starts with a size update (RFC 7541 § 4.2).
     package mutating func setMaxTableSize(_ size: Int) {
-        let size = max(0, size)
+        let size = min(max(0, size), tableSizeCeiling)
         guard size != dynamicTable.maxSize || pendingMinimumSize != nil else { return }
         pendingMinimumSize = min(pendingMinimumSize ?? size, size)
         dynamicTable.setMaxSize(size)

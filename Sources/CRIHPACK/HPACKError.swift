@@ -8,7 +8,8 @@ package struct HPACKError: Error, Hashable, Sendable, CustomStringConvertible {
     package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: Hashable, Sendable {
             case truncated, integerOverflow, invalidIndex, invalidHuffman, stringTooLong
-            case tableSizeUpdateTooLarge, misplacedTableSizeUpdate, tooManyTableSizeUpdates, missingTableSizeUpdate, headerListTooLarge
+            case tableSizeUpdateTooLarge, misplacedTableSizeUpdate, tooManyTableSizeUpdates, missingTableSizeUpdate,
+                headerListTooLarge
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -53,7 +54,9 @@ package struct HPACKError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `code: reason`.
     package var description: String { "HPACKError.\(code): \(reason)" }
 
+    /// Equal when the codes are equal; the reason is only for people.
     package static func == (lhs: HPACKError, rhs: HPACKError) -> Bool { lhs.code == rhs.code }
+    /// Hashes the code only, consistent with `==`.
     package func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     @inline(never) static func truncated(_ what: String) -> HPACKError {

@@ -20,7 +20,9 @@ package struct HPACKHeader: Hashable, Sendable {
 
 /// Whether an encoder may add a field to its dynamic table (RFC 7541 § 6.2).
 package struct HPACKIndexing: Hashable, Sendable {
+    /// The three literal forms of RFC 7541 § 6.2.
     package enum Kind: Hashable, Sendable { case indexable, notIndexed, neverIndexed }
+    /// Which form this is.
     package var kind: Kind
     /// Literal with incremental indexing allowed.
     package static let indexable = HPACKIndexing(kind: .indexable)

@@ -14,10 +14,10 @@ let huffmanCodes: [(code: UInt32, length: UInt8)] = [
     (0xfffffe7, 28),  // 7
     (0xfffffe8, 28),  // 8
     (0xffffea, 24),  // 9
-    (0x3ffffffc, 30),  // 10
+    (0x3fff_fffc, 30),  // 10
     (0xfffffe9, 28),  // 11
     (0xfffffea, 28),  // 12
-    (0x3ffffffd, 30),  // 13
+    (0x3fff_fffd, 30),  // 13
     (0xfffffeb, 28),  // 14
     (0xfffffec, 28),  // 15
     (0xfffffed, 28),  // 16
@@ -26,7 +26,7 @@ let huffmanCodes: [(code: UInt32, length: UInt8)] = [
     (0xffffff0, 28),  // 19
     (0xffffff1, 28),  // 20
     (0xffffff2, 28),  // 21
-    (0x3ffffffe, 30),  // 22
+    (0x3fff_fffe, 30),  // 22
     (0xffffff3, 28),  // 23
     (0xffffff4, 28),  // 24
     (0xffffff5, 28),  // 25
@@ -260,5 +260,5 @@ let huffmanCodes: [(code: UInt32, length: UInt8)] = [
     (0x7ffffef, 27),  // 253
     (0x7fffff0, 27),  // 254
     (0x3ffffee, 26),  // 255
-    (0x3fffffff, 30),  // EOS
+    (0x3fff_ffff, 30),  // EOS
 ]

@@ -4,7 +4,7 @@
 /// (state, nibble) pair the table says which state follows, whether a symbol was completed and which,
 /// and whether stopping there would be valid. Codes are at least 5 bits, so one nibble completes at most
 /// one symbol. The table is derived once from ``huffmanCodes`` and is immutable afterwards.
-enum HuffmanDecoding {
+package enum HuffmanDecoding {
     private static let emitFlag: UInt32 = 1 << 16
     private static let acceptFlag: UInt32 = 1 << 17
     private static let failFlag: UInt32 = 1 << 18
@@ -13,7 +13,7 @@ enum HuffmanDecoding {
     private static let table: [UInt32] = buildTable()
 
     /// Decodes `input` into a String, rejecting EOS, padding over 7 bits and padding that is not all ones.
-    static func decode(_ input: UnsafeBufferPointer<UInt8>) throws(HPACKError) -> String {
+    package static func decode(_ input: UnsafeBufferPointer<UInt8>) throws(HPACKError) -> String {
         // The shortest code is 5 bits, so the output is at most 8/5 of the input (input <= 2^30 here).
         let capacity = (input.count * 8 + 4) / 5
         var failure: HPACKError?

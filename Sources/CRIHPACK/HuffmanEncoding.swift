@@ -1,14 +1,14 @@
 /// Huffman encoding of string literals (RFC 7541 § 5.2, Appendix B).
-enum HuffmanEncoding {
+package enum HuffmanEncoding {
     /// The encoded length in octets of `bytes`, including the final padding.
-    static func encodedLength(of bytes: some Sequence<UInt8>) -> Int {
+    package static func encodedLength(of bytes: some Sequence<UInt8>) -> Int {
         var bits = 0
         for byte in bytes { bits += Int(huffmanCodes[Int(byte)].length) }
         return (bits + 7) / 8
     }
 
     /// Appends the Huffman code of `bytes`, padded with the high bits of EOS (all ones, RFC 7541 § 5.2).
-    static func encode(_ bytes: some Sequence<UInt8>, into buffer: inout [UInt8]) {
+    package static func encode(_ bytes: some Sequence<UInt8>, into buffer: inout [UInt8]) {
         // Codes are at most 30 bits and fewer than 8 bits stay pending, so 38 bits fit in the accumulator.
         var accumulator: UInt64 = 0
         var pending = 0

@@ -16,7 +16,9 @@ package struct HTTP2ConnectionError: Error, Hashable, Sendable, CustomStringConv
     /// `CODE: reason`.
     package var description: String { "HTTP2ConnectionError(\(code)): \(reason)" }
 
+    /// Equal when the codes are equal; the reason is only for people.
     package static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+    /// Hashes the code only, consistent with `==`.
     package func hash(into hasher: inout Hasher) { hasher.combine(code) }
 
     @inline(never) static func protocolError(_ reason: String) -> Self { Self(code: .protocolError, reason: reason) }
@@ -54,7 +56,9 @@ package struct HTTP2StreamError: Error, Hashable, Sendable, CustomStringConverti
     /// `stream N CODE: reason`.
     package var description: String { "HTTP2StreamError(stream \(streamID), \(code)): \(reason)" }
 
+    /// Equal when stream and code are equal; the reason is only for people.
     package static func == (lhs: Self, rhs: Self) -> Bool { lhs.streamID == rhs.streamID && lhs.code == rhs.code }
+    /// Hashes stream and code, consistent with `==`.
     package func hash(into hasher: inout Hasher) {
         hasher.combine(streamID)
         hasher.combine(code)

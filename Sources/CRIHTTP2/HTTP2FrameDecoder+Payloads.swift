@@ -50,7 +50,8 @@ extension HTTP2FrameDecoder {
             // RFC 9113 § 6.7: "Receipt of a PING frame with a length field value other than 8 MUST be treated as
             // a connection error of type FRAME_SIZE_ERROR."
             guard header.length == 8 else { throw HTTP2ConnectionError.frameSizeError("PING not 8 octets") }
-            let opaque = UInt64(readUInt32(buffer, at: payload.lowerBound)) << 32
+            let opaque =
+                UInt64(readUInt32(buffer, at: payload.lowerBound)) << 32
                 | UInt64(readUInt32(buffer, at: payload.lowerBound + 4))
             content = .ping(opaqueData: opaque, ack: header.flags & HTTP2FrameFlags.ack != 0)
         case .goAway:
@@ -178,7 +179,8 @@ extension HTTP2FrameDecoder {
             let payload = HeadersPayload(headers: headers, endStream: endStream, priority: priority)
             return HTTP2Frame(streamID: streamID, payload: .headers(payload))
         case .pushPromise(let promisedStreamID):
-            return HTTP2Frame(streamID: streamID, payload: .pushPromise(promisedStreamID: promisedStreamID, headers: headers))
+            return HTTP2Frame(
+                streamID: streamID, payload: .pushPromise(promisedStreamID: promisedStreamID, headers: headers))
         }
     }
 

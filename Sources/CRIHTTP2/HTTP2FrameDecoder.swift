@@ -13,8 +13,12 @@ package struct HTTP2FrameDecoder: Sendable {
     /// Limits the decoder enforces; all have documented defaults sized for a local gRPC peer.
     package struct Configuration: Hashable, Sendable {
         /// Our SETTINGS_MAX_FRAME_SIZE: larger frames are a FRAME_SIZE_ERROR (RFC 9113 § 4.2). Default 16384.
+        /// Setting the value we advertise from the start is safe: it only admits larger frames.
         package var maxFrameSize: Int
-        /// Our SETTINGS_HEADER_TABLE_SIZE, the ceiling for the peer's HPACK table. Default 4096.
+        /// The HPACK table size in force at the start. Leave it at 4096, the initial value the peer's
+        /// encoder assumes (RFC 9113 § 6.5.2), and call ``HTTP2FrameDecoder/setHeaderTableSize(_:)`` when
+        /// the peer acknowledges a SETTINGS_HEADER_TABLE_SIZE of ours; starting elsewhere desynchronises
+        /// HPACK with a peer that has not seen our SETTINGS yet.
         package var headerTableSize: Int
         /// Our SETTINGS_MAX_HEADER_LIST_SIZE; a larger decoded list is a stream error. Default 65536.
         package var maxHeaderListSize: Int
@@ -84,6 +88,10 @@ package struct HTTP2FrameDecoder: Sendable {
 
     /// Bytes received but not yet returned as frames.
     package var bufferedByteCount: Int { buffer.count - readIndex }
+
+    /// Octets held in the input buffer, consumed ones included: at most about twice the unconsumed
+    /// bytes, because the buffer is compacted once more than half is consumed. For tests and metrics.
+    package var storedByteCount: Int { buffer.count }
 
     /// Whether a field block is waiting for CONTINUATION frames.
     package var isInsideHeaderBlock: Bool { pendingBlock != nil }

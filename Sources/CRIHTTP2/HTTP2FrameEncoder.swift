@@ -21,9 +21,16 @@ package struct HTTP2FrameEncoder: Sendable {
     ///   - peerMaxFrameSize: the peer's SETTINGS_MAX_FRAME_SIZE, 16384 until it says otherwise.
     ///   - peerHeaderTableSize: the peer's SETTINGS_HEADER_TABLE_SIZE, 4096 until it says otherwise.
     ///   - useHuffman: whether HPACK strings may be Huffman-coded.
-    package init(peerMaxFrameSize: Int = 16_384, peerHeaderTableSize: Int = 4096, useHuffman: Bool = true) {
+    ///   - hpackTableSizeCeiling: the most HPACK table memory spent on our headers, whatever the peer allows.
+    package init(
+        peerMaxFrameSize: Int = 16_384,
+        peerHeaderTableSize: Int = 4096,
+        useHuffman: Bool = true,
+        hpackTableSizeCeiling: Int = 4096
+    ) {
         self.peerMaxFrameSize = Self.clampFrameSize(peerMaxFrameSize)
-        self.hpackEncoder = HPACKEncoder(maxTableSize: peerHeaderTableSize, useHuffman: useHuffman)
+        self.hpackEncoder = HPACKEncoder(
+            maxTableSize: peerHeaderTableSize, useHuffman: useHuffman, tableSizeCeiling: hpackTableSizeCeiling)
     }
 
     /// Applies the peer's SETTINGS_MAX_FRAME_SIZE (clamped to 16384 ... 2^24 - 1, RFC 9113 § 6.5.2).
@@ -53,7 +60,8 @@ package struct HTTP2FrameEncoder: Sendable {
                 flags |= HTTP2FrameFlags.priority
                 prefix = Self.priorityBytes(priority)
             }
-            encodeBlock(headers.headers, type: .headers, flags: flags, prefix: prefix, streamID: streamID, into: &buffer)
+            encodeBlock(
+                headers.headers, type: .headers, flags: flags, prefix: prefix, streamID: streamID, into: &buffer)
         case .priority(let priority):
             HTTP2FrameHeader.write(length: 5, type: .priority, flags: 0, streamID: streamID, into: &buffer)
             buffer.append(contentsOf: Self.priorityBytes(priority))
@@ -81,11 +89,12 @@ package struct HTTP2FrameEncoder: Sendable {
             appendUInt32(UInt32(truncatingIfNeeded: opaqueData >> 32), to: &buffer)
             appendUInt32(UInt32(truncatingIfNeeded: opaqueData), to: &buffer)
         case .goAway(let lastStreamID, let errorCode, let debugData):
-            HTTP2FrameHeader.write(
-                length: 8 + debugData.count, type: .goAway, flags: 0, streamID: streamID, into: &buffer)
+            // Debug data is advisory; cut it rather than exceed the peer's frame size.
+            let debug = debugData.prefix(peerMaxFrameSize - 8)
+            HTTP2FrameHeader.write(length: 8 + debug.count, type: .goAway, flags: 0, streamID: streamID, into: &buffer)
             appendUInt32(lastStreamID & HTTP2FrameHeader.streamIDMask, to: &buffer)
             appendUInt32(errorCode.rawValue, to: &buffer)
-            buffer.append(contentsOf: debugData)
+            buffer.append(contentsOf: debug)
         case .windowUpdate(let increment):
             HTTP2FrameHeader.write(length: 4, type: .windowUpdate, flags: 0, streamID: streamID, into: &buffer)
             appendUInt32(increment & HTTP2FrameHeader.streamIDMask, to: &buffer)
@@ -130,7 +139,9 @@ package struct HTTP2FrameEncoder: Sendable {
     /// Appends only the 9-octet header of a DATA frame, for callers that append the `length` payload
     /// octets themselves (e.g. a gRPC message prefix and body). `length` must not exceed the peer's
     /// SETTINGS_MAX_FRAME_SIZE.
-    package static func encodeDataFrameHeader(streamID: UInt32, length: Int, endStream: Bool, into buffer: inout [UInt8]) {
+    package static func encodeDataFrameHeader(
+        streamID: UInt32, length: Int, endStream: Bool, into buffer: inout [UInt8]
+    ) {
         HTTP2FrameHeader.write(
             length: length, type: .data, flags: endStream ? HTTP2FrameFlags.endStream : 0, streamID: streamID,
             into: &buffer)
@@ -173,7 +184,8 @@ package struct HTTP2FrameEncoder: Sendable {
     private static func priorityBytes(_ priority: PriorityPayload) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(5)
-        appendUInt32((priority.exclusive ? 0x8000_0000 : 0) | (priority.dependency & HTTP2FrameHeader.streamIDMask), to: &bytes)
+        appendUInt32(
+            (priority.exclusive ? 0x8000_0000 : 0) | (priority.dependency & HTTP2FrameHeader.streamIDMask), to: &bytes)
         bytes.append(priority.weight)
         return bytes
     }

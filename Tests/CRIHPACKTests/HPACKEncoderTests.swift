@@ -59,3 +59,27 @@ import Testing
         #expect(decoder.dynamicTable.size == 0)
     }
 }
+
+@Suite struct HPACKEncoderTableCeilingTests {
+    @Test func aHugePeerTableIsCappedWithoutAnUpdate() {
+        var encoder = HPACKEncoder()
+        encoder.setMaxTableSize(1 << 31)
+        #expect(encoder.dynamicTable.maxSize == 4096)
+        var bytes: [UInt8] = []
+        encoder.encode([HPACKHeader(name: ":method", value: "GET")], into: &bytes)
+        #expect(bytes == [0x82])
+    }
+
+    @Test func theCeilingIsConfigurable() throws {
+        var encoder = HPACKEncoder(tableSizeCeiling: 8192)
+        encoder.setMaxTableSize(65_536)
+        #expect(encoder.dynamicTable.maxSize == 8192)
+        var bytes: [UInt8] = []
+        encoder.encode([], into: &bytes)
+        // RFC 7541 § 4.2: the size in use changed, so it is signalled: 001 + 8192 (31 + 8161).
+        #expect(bytes == [0x3f, 0xe1, 0x3f])
+        var decoder = HPACKDecoder(maxTableSize: 65_536)
+        _ = try decoder.decode(bytes)
+        #expect(decoder.dynamicTable.maxSize == 8192)
+    }
+}

@@ -1,5 +1,6 @@
-@testable import CRIHPACK
 import Testing
+
+import CRIHPACK
 
 @Suite struct HPACKIntegerTests {
     struct Vector: Sendable, CustomTestStringConvertible {
@@ -19,7 +20,9 @@ import Testing
         Vector(section: "C.1.3", value: 42, prefixBits: 8, bytes: [0b0010_1010]),
         // Edge: exactly the prefix maximum needs a zero continuation octet.
         Vector(section: "5.1 (prefix max)", value: 31, prefixBits: 5, bytes: [0x1f, 0x00]),
-        Vector(section: "5.1 (limit)", value: IntegerCoding.maxValue, prefixBits: 7, bytes: [0x7f, 0x80, 0xff, 0xff, 0xff, 0x03]),
+        Vector(
+            section: "5.1 (limit)", value: IntegerCoding.maxValue, prefixBits: 7,
+            bytes: [0x7f, 0x80, 0xff, 0xff, 0xff, 0x03]),
     ]
 
     @Test(arguments: vectors)

@@ -1,6 +1,6 @@
 import CRIHPACK
-import Testing
 import Foundation
+import Testing
 
 /// Seeded random round trips in the spirit of h2's `fuzz.rs`: random header lists, indexing kinds,
 /// Huffman on/off and table resizes, checking the decoded list and that both tables stay identical.
@@ -17,7 +17,8 @@ import Foundation
     }
 
     @Test func randomRoundTrips() throws {
-        let seed = ProcessInfo.processInfo.environment["HPACK_SEED"].flatMap(UInt64.init)
+        let seed =
+            ProcessInfo.processInfo.environment["HPACK_SEED"].flatMap(UInt64.init)
             ?? UInt64.random(in: 0...UInt64.max)
         print("HPACKRoundTripTests seed: \(seed) (replay with HPACK_SEED=\(seed))")
         var rng = SeededGenerator(seed: seed)
@@ -31,10 +32,12 @@ import Foundation
             encoder.useHuffman = Bool.random(using: &rng)
             var list: [HPACKHeader] = []
             for _ in 0..<Int.random(in: 0...12, using: &rng) {
-                let name = Bool.random(using: &rng)
+                let name =
+                    Bool.random(using: &rng)
                     ? Self.names.randomElement(using: &rng)!
                     : randomString(&rng, maxLength: 20)
-                let value = Int.random(in: 0..<4, using: &rng) == 0
+                let value =
+                    Int.random(in: 0..<4, using: &rng) == 0
                     ? "GET" : randomString(&rng, maxLength: Int.random(in: 0..<20, using: &rng) == 0 ? 3000 : 40)
                 let indexing = [HPACKIndexing.indexable, .indexable, .notIndexed, .neverIndexed]
                     .randomElement(using: &rng)!

@@ -1,5 +1,6 @@
-@testable import CRIHPACK
 import Testing
+
+import CRIHPACK
 
 @Suite struct HuffmanTests {
     private func encode(_ string: String) -> [UInt8] {

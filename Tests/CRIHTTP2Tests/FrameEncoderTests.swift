@@ -9,7 +9,8 @@ import Testing
         var offset = 0
         while offset + 9 <= bytes.count {
             let length = Int(bytes[offset]) << 16 | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2])
-            let stream = UInt32(bytes[offset + 5]) << 24 | UInt32(bytes[offset + 6]) << 16
+            let stream =
+                UInt32(bytes[offset + 5]) << 24 | UInt32(bytes[offset + 6]) << 16
                 | UInt32(bytes[offset + 7]) << 8 | UInt32(bytes[offset + 8])
             result.append((length, bytes[offset + 3], bytes[offset + 4], stream))
             offset += 9 + length
@@ -39,7 +40,8 @@ import Testing
         encoder.setPeerMaxFrameSize(20_000)
         #expect(encoder.peerMaxFrameSize == 20_000)
         let big = [HPACKHeader(name: "x-big", value: String(repeating: "v", count: 40_000))]
-        let bytes = encodeFrames([HTTP2Frame(streamID: 1, payload: .headers(HeadersPayload(headers: big)))], encoder: encoder)
+        let bytes = encodeFrames(
+            [HTTP2Frame(streamID: 1, payload: .headers(HeadersPayload(headers: big)))], encoder: encoder)
         #expect(frameHeaders(bytes).map(\.length) == [20_000, 20_000, 11])
         // Values outside RFC 9113 § 6.5.2's range are clamped.
         encoder.setPeerMaxFrameSize(100)
@@ -76,14 +78,17 @@ import Testing
         let encoder = HTTP2FrameEncoder()
         var fast: [UInt8] = []
         encoder.encodeData(streamID: 5, bytes: [1, 2, 3], endStream: true, into: &fast)
-        #expect(fast == [
-            0x00, 0x00, 0x03,  // length 3
-            0x00,  // type DATA
-            0x01,  // flags END_STREAM
-            0x00, 0x00, 0x00, 0x05,  // stream 5
-            0x01, 0x02, 0x03,  // payload
+        #expect(
+            fast == [
+                0x00, 0x00, 0x03,  // length 3
+                0x00,  // type DATA
+                0x01,  // flags END_STREAM
+                0x00, 0x00, 0x00, 0x05,  // stream 5
+                0x01, 0x02, 0x03,  // payload
+            ])
+        let generic = encodeFrames([
+            HTTP2Frame(streamID: 5, payload: .data(bytes: [1, 2, 3], endStream: true, flowControlledLength: 3))
         ])
-        let generic = encodeFrames([HTTP2Frame(streamID: 5, payload: .data(bytes: [1, 2, 3], endStream: true, flowControlledLength: 3))])
         #expect(fast == generic)
 
         var headerOnly: [UInt8] = []
@@ -103,7 +108,10 @@ import Testing
         var joined: [UInt8] = []
         var ended = false
         while let frame = try decoder.nextFrame() {
-            guard case .data(let chunk, let endStream, _) = frame.payload else { Issue.record("not DATA"); return }
+            guard case .data(let chunk, let endStream, _) = frame.payload else {
+                Issue.record("not DATA")
+                return
+            }
             joined += chunk
             ended = endStream
         }
@@ -114,16 +122,18 @@ import Testing
     @Test func peerHeaderTableSizeChangeIsSignalledInTheNextBlock() throws {
         var encoder = HTTP2FrameEncoder(useHuffman: false)
         encoder.setPeerHeaderTableSize(0)
-        let frame = HTTP2Frame(streamID: 1, payload: .headers(HeadersPayload(headers: [HPACKHeader(name: ":method", value: "GET")])))
+        let frame = HTTP2Frame(
+            streamID: 1, payload: .headers(HeadersPayload(headers: [HPACKHeader(name: ":method", value: "GET")])))
         let bytes = encodeFrames([frame], encoder: encoder)
-        #expect(bytes == [
-            0x00, 0x00, 0x02,  // length 2
-            0x01,  // type HEADERS
-            0x04,  // flags END_HEADERS
-            0x00, 0x00, 0x00, 0x01,  // stream 1
-            0x20,  // HPACK dynamic table size update to 0
-            0x82,  // :method GET
-        ])
+        #expect(
+            bytes == [
+                0x00, 0x00, 0x02,  // length 2
+                0x01,  // type HEADERS
+                0x04,  // flags END_HEADERS
+                0x00, 0x00, 0x00, 0x01,  // stream 1
+                0x20,  // HPACK dynamic table size update to 0
+                0x82,  // :method GET
+            ])
     }
 
     @Test func encoderAndDecoderStayInSyncAcrossManyBlocks() throws {

@@ -13,8 +13,10 @@ import Testing
     }
 
     static let goldens: [Golden] = [
-        Golden(name: "DATA", frame: HTTP2Frame(
-            streamID: 1, payload: .data(bytes: Array("hello".utf8), endStream: true, flowControlledLength: 5)),
+        Golden(
+            name: "DATA",
+            frame: HTTP2Frame(
+                streamID: 1, payload: .data(bytes: Array("hello".utf8), endStream: true, flowControlledLength: 5)),
             bytes: [
                 0x00, 0x00, 0x05,  // length 5
                 0x00,  // type DATA
@@ -22,16 +24,20 @@ import Testing
                 0x00, 0x00, 0x00, 0x01,  // stream 1
                 0x68, 0x65, 0x6c, 0x6c, 0x6f,  // "hello"
             ]),
-        Golden(name: "DATA empty", frame: HTTP2Frame(
-            streamID: 3, payload: .data(bytes: [], endStream: false, flowControlledLength: 0)),
+        Golden(
+            name: "DATA empty",
+            frame: HTTP2Frame(
+                streamID: 3, payload: .data(bytes: [], endStream: false, flowControlledLength: 0)),
             bytes: [
                 0x00, 0x00, 0x00,  // length 0
                 0x00,  // type DATA
                 0x00,  // no flags
                 0x00, 0x00, 0x00, 0x03,  // stream 3
             ]),
-        Golden(name: "HEADERS", frame: HTTP2Frame(
-            streamID: 3, payload: .headers(HeadersPayload(headers: getRequestHeaders, endStream: true))),
+        Golden(
+            name: "HEADERS",
+            frame: HTTP2Frame(
+                streamID: 3, payload: .headers(HeadersPayload(headers: getRequestHeaders, endStream: true))),
             bytes: [
                 0x00, 0x00, 0x03,  // length 3
                 0x01,  // type HEADERS
@@ -39,10 +45,14 @@ import Testing
                 0x00, 0x00, 0x00, 0x03,  // stream 3
                 0x82, 0x86, 0x84,  // HPACK: :method GET, :scheme http, :path /
             ]),
-        Golden(name: "HEADERS with priority", frame: HTTP2Frame(
-            streamID: 3, payload: .headers(HeadersPayload(
-                headers: [HPACKHeader(name: ":method", value: "GET")], endStream: false,
-                priority: PriorityPayload(exclusive: true, dependency: 1, weight: 15)))),
+        Golden(
+            name: "HEADERS with priority",
+            frame: HTTP2Frame(
+                streamID: 3,
+                payload: .headers(
+                    HeadersPayload(
+                        headers: [HPACKHeader(name: ":method", value: "GET")], endStream: false,
+                        priority: PriorityPayload(exclusive: true, dependency: 1, weight: 15)))),
             bytes: [
                 0x00, 0x00, 0x06,  // length 6
                 0x01,  // type HEADERS
@@ -52,8 +62,10 @@ import Testing
                 0x0f,  // weight 15 (16)
                 0x82,  // HPACK: :method GET
             ]),
-        Golden(name: "PRIORITY", frame: HTTP2Frame(
-            streamID: 5, payload: .priority(PriorityPayload(exclusive: false, dependency: 3, weight: 255))),
+        Golden(
+            name: "PRIORITY",
+            frame: HTTP2Frame(
+                streamID: 5, payload: .priority(PriorityPayload(exclusive: false, dependency: 3, weight: 255))),
             bytes: [
                 0x00, 0x00, 0x05,  // length 5
                 0x02,  // type PRIORITY
@@ -62,7 +74,8 @@ import Testing
                 0x00, 0x00, 0x00, 0x03,  // E=0, stream dependency 3
                 0xff,  // weight 255 (256)
             ]),
-        Golden(name: "RST_STREAM", frame: HTTP2Frame(streamID: 1, payload: .rstStream(.cancel)),
+        Golden(
+            name: "RST_STREAM", frame: HTTP2Frame(streamID: 1, payload: .rstStream(.cancel)),
             bytes: [
                 0x00, 0x00, 0x04,  // length 4
                 0x03,  // type RST_STREAM
@@ -70,12 +83,17 @@ import Testing
                 0x00, 0x00, 0x00, 0x01,  // stream 1
                 0x00, 0x00, 0x00, 0x08,  // CANCEL
             ]),
-        Golden(name: "SETTINGS", frame: HTTP2Frame(streamID: 0, payload: .settings(SettingsPayload(settings: [
-            HTTP2Setting(parameter: .enablePush, value: 0),
-            HTTP2Setting(parameter: .initialWindowSize, value: 65_535),
-            HTTP2Setting(parameter: .maxFrameSize, value: 16_384),
-            HTTP2Setting(parameter: HTTP2SettingsParameter(rawValue: 0x1234), value: 7),
-        ]))),
+        Golden(
+            name: "SETTINGS",
+            frame: HTTP2Frame(
+                streamID: 0,
+                payload: .settings(
+                    SettingsPayload(settings: [
+                        HTTP2Setting(parameter: .enablePush, value: 0),
+                        HTTP2Setting(parameter: .initialWindowSize, value: 65_535),
+                        HTTP2Setting(parameter: .maxFrameSize, value: 16_384),
+                        HTTP2Setting(parameter: HTTP2SettingsParameter(rawValue: 0x1234), value: 7),
+                    ]))),
             bytes: [
                 0x00, 0x00, 0x18,  // length 24
                 0x04,  // type SETTINGS
@@ -86,15 +104,19 @@ import Testing
                 0x00, 0x05, 0x00, 0x00, 0x40, 0x00,  // SETTINGS_MAX_FRAME_SIZE = 16384
                 0x12, 0x34, 0x00, 0x00, 0x00, 0x07,  // unknown 0x1234 = 7 (kept, to be ignored)
             ]),
-        Golden(name: "SETTINGS ack", frame: HTTP2Frame(streamID: 0, payload: .settings(.ack)),
+        Golden(
+            name: "SETTINGS ack", frame: HTTP2Frame(streamID: 0, payload: .settings(.ack)),
             bytes: [
                 0x00, 0x00, 0x00,  // length 0
                 0x04,  // type SETTINGS
                 0x01,  // flags ACK
                 0x00, 0x00, 0x00, 0x00,  // stream 0
             ]),
-        Golden(name: "PUSH_PROMISE", frame: HTTP2Frame(
-            streamID: 1, payload: .pushPromise(promisedStreamID: 2, headers: [HPACKHeader(name: ":method", value: "GET")])),
+        Golden(
+            name: "PUSH_PROMISE",
+            frame: HTTP2Frame(
+                streamID: 1,
+                payload: .pushPromise(promisedStreamID: 2, headers: [HPACKHeader(name: ":method", value: "GET")])),
             bytes: [
                 0x00, 0x00, 0x05,  // length 5
                 0x05,  // type PUSH_PROMISE
@@ -103,7 +125,8 @@ import Testing
                 0x00, 0x00, 0x00, 0x02,  // promised stream 2
                 0x82,  // HPACK: :method GET
             ]),
-        Golden(name: "PING", frame: HTTP2Frame(streamID: 0, payload: .ping(opaqueData: 0x0102_0304_0506_0708, ack: false)),
+        Golden(
+            name: "PING", frame: HTTP2Frame(streamID: 0, payload: .ping(opaqueData: 0x0102_0304_0506_0708, ack: false)),
             bytes: [
                 0x00, 0x00, 0x08,  // length 8
                 0x06,  // type PING
@@ -111,7 +134,8 @@ import Testing
                 0x00, 0x00, 0x00, 0x00,  // stream 0
                 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,  // opaque data
             ]),
-        Golden(name: "PING ack", frame: HTTP2Frame(streamID: 0, payload: .ping(opaqueData: 42, ack: true)),
+        Golden(
+            name: "PING ack", frame: HTTP2Frame(streamID: 0, payload: .ping(opaqueData: 42, ack: true)),
             bytes: [
                 0x00, 0x00, 0x08,  // length 8
                 0x06,  // type PING
@@ -119,8 +143,10 @@ import Testing
                 0x00, 0x00, 0x00, 0x00,  // stream 0
                 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2a,  // opaque data 42
             ]),
-        Golden(name: "GOAWAY", frame: HTTP2Frame(
-            streamID: 0, payload: .goAway(lastStreamID: 7, errorCode: .protocolError, debugData: Array("hi".utf8))),
+        Golden(
+            name: "GOAWAY",
+            frame: HTTP2Frame(
+                streamID: 0, payload: .goAway(lastStreamID: 7, errorCode: .protocolError, debugData: Array("hi".utf8))),
             bytes: [
                 0x00, 0x00, 0x0a,  // length 10
                 0x07,  // type GOAWAY
@@ -130,7 +156,8 @@ import Testing
                 0x00, 0x00, 0x00, 0x01,  // PROTOCOL_ERROR
                 0x68, 0x69,  // debug data "hi"
             ]),
-        Golden(name: "WINDOW_UPDATE connection", frame: HTTP2Frame(streamID: 0, payload: .windowUpdate(increment: 65_535)),
+        Golden(
+            name: "WINDOW_UPDATE connection", frame: HTTP2Frame(streamID: 0, payload: .windowUpdate(increment: 65_535)),
             bytes: [
                 0x00, 0x00, 0x04,  // length 4
                 0x08,  // type WINDOW_UPDATE
@@ -138,8 +165,10 @@ import Testing
                 0x00, 0x00, 0x00, 0x00,  // stream 0
                 0x00, 0x00, 0xff, 0xff,  // increment 65535
             ]),
-        Golden(name: "WINDOW_UPDATE stream", frame: HTTP2Frame(
-            streamID: 0x7fff_ffff, payload: .windowUpdate(increment: 0x7fff_ffff)),
+        Golden(
+            name: "WINDOW_UPDATE stream",
+            frame: HTTP2Frame(
+                streamID: 0x7fff_ffff, payload: .windowUpdate(increment: 0x7fff_ffff)),
             bytes: [
                 0x00, 0x00, 0x04,  // length 4
                 0x08,  // type WINDOW_UPDATE
@@ -147,8 +176,10 @@ import Testing
                 0x7f, 0xff, 0xff, 0xff,  // stream 2^31 - 1
                 0x7f, 0xff, 0xff, 0xff,  // increment 2^31 - 1
             ]),
-        Golden(name: "unknown type", frame: HTTP2Frame(
-            streamID: 9, payload: .unknown(type: 0xfa, flags: 0x05, bytes: [0xde, 0xad, 0x00])),
+        Golden(
+            name: "unknown type",
+            frame: HTTP2Frame(
+                streamID: 9, payload: .unknown(type: 0xfa, flags: 0x05, bytes: [0xde, 0xad, 0x00])),
             bytes: [
                 0x00, 0x00, 0x03,  // length 3
                 0xfa,  // type 0xfa (unknown)
@@ -183,8 +214,12 @@ import Testing
             0x00, 0x00, 0x00,  // padding
         ]
         // All 9 octets count against flow control (RFC 9113 § 6.1).
-        expectDecodes(bytes, [HTTP2Frame(
-            streamID: 1, payload: .data(bytes: Array("hello".utf8), endStream: true, flowControlledLength: 9))])
+        expectDecodes(
+            bytes,
+            [
+                HTTP2Frame(
+                    streamID: 1, payload: .data(bytes: Array("hello".utf8), endStream: true, flowControlledLength: 9))
+            ])
     }
 
     @Test func decodesPaddingThatFillsTheWholeFrame() {
@@ -196,7 +231,8 @@ import Testing
             0x02,  // pad length 2: everything after it is padding
             0x00, 0x00,  // padding
         ]
-        expectDecodes(bytes, [HTTP2Frame(streamID: 1, payload: .data(bytes: [], endStream: false, flowControlledLength: 3))])
+        expectDecodes(
+            bytes, [HTTP2Frame(streamID: 1, payload: .data(bytes: [], endStream: false, flowControlledLength: 3))])
     }
 
     @Test func decodesPaddedHeadersWithPriority() {
@@ -211,9 +247,16 @@ import Testing
             0x82,  // HPACK: :method GET
             0x00, 0x00,  // padding
         ]
-        expectDecodes(bytes, [HTTP2Frame(streamID: 3, payload: .headers(HeadersPayload(
-            headers: [HPACKHeader(name: ":method", value: "GET")],
-            priority: PriorityPayload(exclusive: false, dependency: 1, weight: 16))))])
+        expectDecodes(
+            bytes,
+            [
+                HTTP2Frame(
+                    streamID: 3,
+                    payload: .headers(
+                        HeadersPayload(
+                            headers: [HPACKHeader(name: ":method", value: "GET")],
+                            priority: PriorityPayload(exclusive: false, dependency: 1, weight: 16))))
+            ])
     }
 
     @Test func decodesPaddedPushPromise() {
@@ -227,8 +270,13 @@ import Testing
             0x82,  // HPACK: :method GET
             0x00,  // padding
         ]
-        expectDecodes(bytes, [HTTP2Frame(
-            streamID: 1, payload: .pushPromise(promisedStreamID: 4, headers: [HPACKHeader(name: ":method", value: "GET")]))])
+        expectDecodes(
+            bytes,
+            [
+                HTTP2Frame(
+                    streamID: 1,
+                    payload: .pushPromise(promisedStreamID: 4, headers: [HPACKHeader(name: ":method", value: "GET")]))
+            ])
     }
 
     @Test func ignoresTheReservedBitsAndUnknownFlags() {
@@ -259,8 +307,12 @@ import Testing
             0x00, 0x00, 0x00, 0x01,  // stream 1
             0x84,  // HPACK fragment: :path /
         ]
-        expectDecodes(bytes, [HTTP2Frame(
-            streamID: 1, payload: .headers(HeadersPayload(headers: getRequestHeaders, endStream: true)))])
+        expectDecodes(
+            bytes,
+            [
+                HTTP2Frame(
+                    streamID: 1, payload: .headers(HeadersPayload(headers: getRequestHeaders, endStream: true)))
+            ])
     }
 
     @Test func decodesPushPromiseJoinedWithContinuation() {
@@ -277,16 +329,18 @@ import Testing
             0x00, 0x00, 0x00, 0x01,  // stream 1
             0x86, 0x84,  // HPACK fragment
         ]
-        expectDecodes(bytes, [HTTP2Frame(streamID: 1, payload: .pushPromise(promisedStreamID: 2, headers: getRequestHeaders))])
+        expectDecodes(
+            bytes, [HTTP2Frame(streamID: 1, payload: .pushPromise(promisedStreamID: 2, headers: getRequestHeaders))])
     }
 
     @Test func decodesTheClientPrefaceWhenActingAsServer() {
-        let bytes = HTTP2ConnectionPreface.client + [
-            0x00, 0x00, 0x00,  // length 0
-            0x04,  // type SETTINGS
-            0x00,  // no flags
-            0x00, 0x00, 0x00, 0x00,  // stream 0
-        ]
+        let bytes =
+            HTTP2ConnectionPreface.client + [
+                0x00, 0x00, 0x00,  // length 0
+                0x04,  // type SETTINGS
+                0x00,  // no flags
+                0x00, 0x00, 0x00, 0x00,  // stream 0
+            ]
         expectDecodes(
             bytes, [HTTP2Frame(streamID: 0, payload: .settings(SettingsPayload()))],
             decoder: HTTP2FrameDecoder(expectClientPreface: true))

@@ -61,7 +61,8 @@ func expectDecodeError<E: Error & Equatable>(
 }
 
 /// Encodes `frames` with a fresh encoder (Huffman off unless asked).
-func encodeFrames(_ frames: [HTTP2Frame], encoder: HTTP2FrameEncoder = HTTP2FrameEncoder(useHuffman: false)) -> [UInt8] {
+func encodeFrames(_ frames: [HTTP2Frame], encoder: HTTP2FrameEncoder = HTTP2FrameEncoder(useHuffman: false)) -> [UInt8]
+{
     var encoder = encoder
     var bytes: [UInt8] = []
     for frame in frames { encoder.encode(frame, into: &bytes) }
