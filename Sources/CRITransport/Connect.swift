@@ -6,7 +6,10 @@
 ///     nil waits as long as the system does. A missing socket file or a refused connection fails at once.
 /// - Throws: ``TransportError``; the message names the endpoint or path. Named pipes off Windows throw
 ///   ``TransportError/Code/unsupported``.
-package func connect(to endpoint: Endpoint, deadline: ContinuousClock.Instant?) throws(TransportError) -> any ByteStream {
+package func connect(
+    to endpoint: Endpoint,
+    deadline: ContinuousClock.Instant?
+) throws(TransportError) -> any ByteStream {
     switch endpoint.kind {
     case .unixSocket(let path):
         #if os(Windows)

@@ -9,14 +9,20 @@ import WinSDK
 extension Endpoint {
     /// The endpoints crictl probes, in order, when none is configured on Linux and other unix systems.
     package static let unixDefaults: [Endpoint] = [
-        Endpoint(kind: .unixSocket(path: "/run/containerd/containerd.sock"), original: "unix:///run/containerd/containerd.sock"),
+        Endpoint(
+            kind: .unixSocket(path: "/run/containerd/containerd.sock"),
+            original: "unix:///run/containerd/containerd.sock"
+        ),
         Endpoint(kind: .unixSocket(path: "/run/crio/crio.sock"), original: "unix:///run/crio/crio.sock"),
         Endpoint(kind: .unixSocket(path: "/var/run/cri-dockerd.sock"), original: "unix:///var/run/cri-dockerd.sock"),
     ]
 
     /// The endpoints crictl probes, in order, when none is configured on Windows.
     package static let windowsDefaults: [Endpoint] = [
-        Endpoint(kind: .namedPipe(path: #"\\.\pipe\containerd-containerd"#), original: "npipe:////./pipe/containerd-containerd"),
+        Endpoint(
+            kind: .namedPipe(path: #"\\.\pipe\containerd-containerd"#),
+            original: "npipe:////./pipe/containerd-containerd"
+        ),
         Endpoint(kind: .namedPipe(path: #"\\.\pipe\cri-dockerd"#), original: "npipe:////./pipe/cri-dockerd"),
     ]
 

@@ -98,7 +98,10 @@ extension Endpoint {
             host = authority[..<colon]
             portText = authority[authority.index(after: colon)...]
             if host.contains(":") {
-                throw .invalidEndpoint(original, "IPv6 address \(quoted(String(host))) must be in brackets: tcp://[ADDR]:PORT")
+                throw .invalidEndpoint(
+                    original,
+                    "IPv6 address \(quoted(String(host))) must be in brackets: tcp://[ADDR]:PORT"
+                )
             }
         } else {
             host = authority[...]
@@ -114,7 +117,8 @@ extension Endpoint {
         return Endpoint(kind: .tcp(host: String(host), port: port), original: original)
     }
 
-    /// kubelet util_windows.go: `u.Path` starting with `//./pipe` is used as-is, else `//<host or ".">` + path;
+    /// kubelet util_windows.go: `u.Path` starting with `//./pipe` (here: any `//SERVER/`) is used as-is, else
+    /// `//<host or ".">` + path;
     /// then converted to native form. Runs of slashes after the leading `//` are collapsed first so doubly escaped
     /// spellings (`npipe:\\\\.\\pipe\\x`) resolve like the plain ones instead of to a bogus path.
     private static func parseNamedPipe(original: String, afterScheme: some StringProtocol) throws(TransportError)
@@ -122,7 +126,9 @@ extension Endpoint {
     {
         let url = try URLParts(original: original, afterScheme: String(afterScheme))
         var path = collapsingSlashes(url.path)
-        if !path.hasPrefix("//./pipe") {
+        // kubelet checks for the "//./pipe" prefix only; any "//SERVER/…" path already names its server, and
+        // prepending a host to it would only produce a nonsense path.
+        if !path.hasPrefix("//") {
             let host = url.authority.flatMap { $0.isEmpty ? nil : $0 } ?? "."
             path = collapsingSlashes("//" + host + "/" + path)
         }
@@ -157,7 +163,9 @@ private func splitScheme(_ text: String) -> (scheme: Substring, rest: Substring)
             let colon = text.index(text.startIndex, offsetBy: offset)
             return (text[..<colon], text[text.index(after: colon)...])
         }
-        let allowed = character.isASCII && (character.isLetter || (offset > 0 && (character.isNumber || "+-.".contains(character))))
+        let allowed =
+            character.isASCII
+            && (character.isLetter || (offset > 0 && (character.isNumber || "+-.".contains(character))))
         if !allowed { return ("", text[...]) }
     }
     return ("", text[...])

@@ -20,11 +20,18 @@ package func startIOThread(name: String, _ body: @escaping @Sendable () -> Void)
     let start = Unmanaged.passRetained(ThreadStart(name: name, body: body))
     #if os(Windows)
     // _beginthreadex, not CreateThread: the thread may use the C runtime (Microsoft's CreateThread documentation).
-    let value = _beginthreadex(nil, 0, { parameter in
-        guard let parameter else { return 0 }
-        Unmanaged<ThreadStart>.fromOpaque(parameter).takeRetainedValue().run()
-        return 0
-    }, start.toOpaque(), 0, nil)
+    let value = _beginthreadex(
+        nil,
+        0,
+        { parameter in
+            guard let parameter else { return 0 }
+            Unmanaged<ThreadStart>.fromOpaque(parameter).takeRetainedValue().run()
+            return 0
+        },
+        start.toOpaque(),
+        0,
+        nil
+    )
     guard value != 0, let handle = HANDLE(bitPattern: value) else {
         start.release()
         throw TransportError(code: .ioFailure, message: "start I/O thread \(quoted(name)): _beginthreadex failed")
@@ -40,13 +47,18 @@ package func startIOThread(name: String, _ body: @escaping @Sendable () -> Void)
     #else
     var thread: pthread_t?
     #endif
-    let status = pthread_create(&thread, &attributes, { parameter in
-        #if canImport(Glibc)
-        guard let parameter else { return nil }
-        #endif
-        Unmanaged<ThreadStart>.fromOpaque(parameter).takeRetainedValue().run()
-        return nil
-    }, start.toOpaque())
+    let status = pthread_create(
+        &thread,
+        &attributes,
+        { parameter in
+            #if canImport(Glibc)
+            guard let parameter else { return nil }
+            #endif
+            Unmanaged<ThreadStart>.fromOpaque(parameter).takeRetainedValue().run()
+            return nil
+        },
+        start.toOpaque()
+    )
     guard status == 0 else {
         start.release()
         throw .system("start I/O thread \(quoted(name))", Errno(status))

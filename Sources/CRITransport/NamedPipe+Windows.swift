@@ -6,6 +6,11 @@ import WinSDK
 // deadline: a synchronous ReadFile could only be interrupted with CancelSynchronousIo on the reading thread.
 // Handles are stored as their bit patterns (UInt) so the classes are Sendable without @unchecked.
 
+// Spelled out because the SDK defines these through casts or enum arithmetic the Swift importer may skip.
+private let waitObject0: DWORD = 0  // WAIT_OBJECT_0
+private let infinite: DWORD = 0xFFFF_FFFF  // INFINITE and NMPWAIT_WAIT_FOREVER
+private let securityIdentification: DWORD = 0x0001_0000  // SECURITY_IDENTIFICATION = SecurityIdentification << 16
+
 /// The real `CreateFileW` / `WaitNamedPipeW` pair for ``openNamedPipe(path:deadline:opener:now:)``.
 struct Win32PipeOpener: NamedPipeOpener {
     func open(path: String) -> Result<UInt, Win32Error> {
@@ -17,7 +22,7 @@ struct Win32PipeOpener: NamedPipeOpener {
                 nil,
                 DWORD(OPEN_EXISTING),
                 // SECURITY_IDENTIFICATION: the server may learn who we are but not act as us.
-                DWORD(FILE_FLAG_OVERLAPPED) | DWORD(SECURITY_SQOS_PRESENT) | DWORD(SECURITY_IDENTIFICATION),
+                DWORD(FILE_FLAG_OVERLAPPED) | DWORD(SECURITY_SQOS_PRESENT) | securityIdentification,
                 nil
             )
         }
@@ -27,7 +32,7 @@ struct Win32PipeOpener: NamedPipeOpener {
 
     func waitForInstance(path: String, milliseconds: UInt32?) -> Result<Void, Win32Error> {
         let waited = path.withCString(encodedAs: UTF16.self) { name in
-            WaitNamedPipeW(name, milliseconds ?? DWORD(NMPWAIT_WAIT_FOREVER))
+            WaitNamedPipeW(name, milliseconds ?? infinite)
         }
         return waited ? .success(()) : .failure(Win32Error(GetLastError()))
     }
@@ -139,7 +144,7 @@ private final class PipeHandle: Sendable {
         var events: [HANDLE?] = [overlapped.pointee.hEvent, HANDLE(bitPattern: closeEventBits)]
         let signalled = WaitForMultipleObjects(2, &events, false, milliseconds)
         var transferred: DWORD = 0
-        if signalled == WAIT_OBJECT_0 {
+        if signalled == waitObject0 {
             guard GetOverlappedResult(handle, overlapped, &transferred, false) else {
                 return .failed(Win32Error(GetLastError()))
             }
@@ -147,7 +152,7 @@ private final class PipeHandle: Sendable {
         }
         CancelIoEx(handle, overlapped)
         _ = GetOverlappedResult(handle, overlapped, &transferred, true)
-        return signalled == WAIT_OBJECT_0 + 1 ? .closed : .timedOut
+        return signalled == waitObject0 + 1 ? .closed : .timedOut
     }
 }
 
@@ -164,7 +169,7 @@ final class NamedPipeStream: ByteStream {
     /// Opens `path` as a client, retrying while the server is busy until `deadline`.
     static func connect(path: String, deadline: ContinuousClock.Instant?) throws(TransportError) -> NamedPipeStream {
         let handle = try openNamedPipe(path: path, deadline: deadline, opener: Win32PipeOpener())
-        do {
+        do throws(TransportError) {
             return try NamedPipeStream(handle: handle, path: path)
         } catch {
             CloseHandle(HANDLE(bitPattern: handle))
@@ -183,7 +188,7 @@ final class NamedPipeStream: ByteStream {
                 if error == .brokenPipe { return 0 }
                 guard error == .ioPending else { throw .win32(operation, error) }
             }
-            switch pipe.wait(overlapped, milliseconds: INFINITE) {
+            switch pipe.wait(overlapped, milliseconds: infinite) {
             case .completed(let transferred): return Int(transferred)
             case .failed(.brokenPipe), .closed: return 0
             case .failed(let error): throw .win32(operation, error)
@@ -195,15 +200,18 @@ final class NamedPipeStream: ByteStream {
     func write(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?) throws(TransportError) {
         let operation = "write to \(label)"
         try pipe.with(operation) { handle throws(TransportError) in
-            let overlapped = UnsafeMutablePointer<OVERLAPPED>(bitPattern: pipe.writeOverlappedBits)!  // Safe: allocated.
+            // Safe: allocated in PipeHandle.init and freed only after the last user leaves.
+            let overlapped = UnsafeMutablePointer<OVERLAPPED>(bitPattern: pipe.writeOverlappedBits)!
             var offset = 0
             while offset < bytes.count {
-                var milliseconds = INFINITE
+                var milliseconds = infinite
                 if let deadline {
                     let remaining = ContinuousClock.now.duration(to: deadline)
                     guard remaining > .zero else { throw .timedOut(operation) }
                     let (seconds, attoseconds) = remaining.components
-                    milliseconds = DWORD(clamping: min(seconds, 4_000_000) * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+                    milliseconds = DWORD(
+                        clamping: min(seconds, 4_000_000) * 1000 + attoseconds / 1_000_000_000_000_000 + 1
+                    )
                 }
                 ResetEvent(overlapped.pointee.hEvent)
                 let chunk = DWORD(clamping: bytes.count - offset)
@@ -221,10 +229,9 @@ final class NamedPipeStream: ByteStream {
         }
     }
 
-    /// Named pipes have no half-close; flushing is the closest (the peer still sees EOF only on close).
-    func shutdownWrite() {
-        try? pipe.with("flush \(label)") { handle in _ = FlushFileBuffers(handle) }
-    }
+    /// Byte-mode named pipes have no half-close, so this does nothing; the peer sees end of stream on `close()`.
+    /// (FlushFileBuffers is no substitute: on a pipe it blocks until the peer has read everything.)
+    func shutdownWrite() {}
 
     func close() {
         pipe.close()
@@ -262,7 +269,8 @@ final class NamedPipeListener: Listener {
             CreateNamedPipeW(
                 name,
                 openMode,
-                DWORD(PIPE_TYPE_BYTE) | DWORD(PIPE_READMODE_BYTE) | DWORD(PIPE_WAIT) | DWORD(PIPE_REJECT_REMOTE_CLIENTS),
+                DWORD(PIPE_TYPE_BYTE) | DWORD(PIPE_READMODE_BYTE) | DWORD(PIPE_WAIT)
+                    | DWORD(PIPE_REJECT_REMOTE_CLIENTS),
                 DWORD(PIPE_UNLIMITED_INSTANCES),
                 64 * 1024,
                 64 * 1024,
@@ -273,13 +281,11 @@ final class NamedPipeListener: Listener {
         guard let handle, handle != INVALID_HANDLE_VALUE else {
             let error = Win32Error(GetLastError())
             if first && error == .accessDenied {
-                return try { () throws(TransportError) -> UInt in
-                    throw TransportError(
-                        code: .addressInUse,
-                        message: "listen on named pipe \(quoted(path)): another server already listens there",
-                        win32Error: error
-                    )
-                }()
+                throw TransportError(
+                    code: .addressInUse,
+                    message: "listen on named pipe \(quoted(path)): another server already listens there",
+                    win32Error: error
+                )
             }
             throw .win32("listen on named pipe \(quoted(path))", error)
         }
@@ -317,9 +323,9 @@ final class NamedPipeListener: Listener {
                 connected = true  // The client arrived between CreateNamedPipe and ConnectNamedPipe.
             case .ioPending:
                 var events: [HANDLE?] = [event, HANDLE(bitPattern: closeEventBits)]
-                let signalled = WaitForMultipleObjects(2, &events, false, INFINITE)
+                let signalled = WaitForMultipleObjects(2, &events, false, infinite)
                 var transferred: DWORD = 0
-                if signalled == WAIT_OBJECT_0 {
+                if signalled == waitObject0 {
                     connected = GetOverlappedResult(handle, overlapped, &transferred, false)
                 } else {
                     CancelIoEx(handle, overlapped)
@@ -344,7 +350,7 @@ final class NamedPipeListener: Listener {
             }
             if !keep { CloseHandle(HANDLE(bitPattern: next)) }
         }
-        do {
+        do throws(TransportError) {
             return try NamedPipeStream(handle: instance, path: path)
         } catch {
             CloseHandle(handle)

@@ -40,7 +40,7 @@ package func openNamedPipe<Opener: NamedPipeOpener>(
             break
         case .failure(let error):
             var failure = TransportError.win32(operation, error)
-            if error == .fileNotFound { failure.message += " (is the container runtime running?)" }
+            if error == .fileNotFound { failure.message += "; is the container runtime running?" }
             throw failure
         }
         var milliseconds: UInt32?

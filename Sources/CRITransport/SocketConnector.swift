@@ -30,6 +30,9 @@ enum SocketConnector {
     }
 
     /// Connects to `host:port`, trying each resolved address in order; TCP_NODELAY is set on the result.
+    ///
+    /// - Note: a host name is resolved with getaddrinfo, which blocks and is not bounded by `deadline`; `localhost`
+    ///   and IP literals resolve locally.
     static func connectTCP(
         host: String,
         port: UInt16,
@@ -42,7 +45,10 @@ enum SocketConnector {
         switch Posix.resolve(host: host, port: port, passive: false) {
         case .success(let resolved): addresses = resolved
         case .failure(let failure):
-            throw TransportError(code: .notFound, message: "\(operation): cannot resolve \(quoted(host)): \(failure.message)")
+            throw TransportError(
+                code: .notFound,
+                message: "\(operation): cannot resolve \(quoted(host)): \(failure.message)"
+            )
         }
         var lastError = TransportError(code: .notFound, message: "\(operation): \(quoted(host)) has no addresses")
         for address in addresses {
@@ -77,7 +83,7 @@ enum SocketConnector {
     private static func withRuntimeHint(_ error: TransportError) -> TransportError {
         guard error.code == .notFound || error.code == .connectionRefused else { return error }
         var hinted = error
-        hinted.message += " (is the container runtime running?)"
+        hinted.message += "; is the container runtime running?"
         return hinted
     }
 }

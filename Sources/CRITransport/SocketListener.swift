@@ -46,8 +46,10 @@ final class SocketListener: Listener {
     func accept() throws(TransportError) -> any ByteStream {
         let operation = "accept on \(label)"
         return try descriptor.withDescriptor(operation) { fd throws(TransportError) -> any ByteStream in
-            var set = [PollDescriptor(fd: fd, events: PollDescriptor.readable),
-                       PollDescriptor(fd: wakeRead, events: PollDescriptor.readable)]
+            var set = [
+                PollDescriptor(fd: fd, events: PollDescriptor.readable),
+                PollDescriptor(fd: wakeRead, events: PollDescriptor.readable),
+            ]
             while true {
                 switch set.withUnsafeMutableBufferPointer({ syscalls.poll($0, -1) }) {
                 case .success, .failure(.interrupted): break
@@ -86,11 +88,20 @@ final class SocketListener: Listener {
     ///
     /// As kubelet's `CreateListener` does, the socket is bound under a temporary name in the same directory and
     /// renamed into place, so clients never see a half-set-up file and a stale socket never blocks startup. The
-    /// file is made mode 0600 before `listen`, so nobody can connect through a looser mode.
+    /// file is made mode 0600 before `listen`, so nobody can connect through a looser mode. Unlike kubelet, a
+    /// non-socket file at `path` is left alone and reported as ``TransportError/Code/addressInUse``.
     static func listenUnix(path: String, syscalls: Syscalls = .live) throws(TransportError) -> SocketListener {
         let label = "unix socket \(quoted(path))"
         let operation = "listen on \(label)"
         _ = try SocketAddress.unix(path: path, operation: operation)
+        // The rename below replaces whatever is at `path`; that is the point for a stale socket, but a regular file
+        // or directory there is a configuration mistake that must not be clobbered.
+        if let existing = Posix.fileIdentity(atPath: path), !existing.isSocket {
+            throw TransportError(
+                code: .addressInUse,
+                message: "\(operation): \(quoted(path)) exists and is not a socket; refusing to replace it"
+            )
+        }
         let directory = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let fd = try SocketConnector.socket(family: AF_UNIX, operation: operation)
         var temporaryPath = ""
@@ -100,7 +111,10 @@ final class SocketListener: Listener {
             for attempt in 1...8 {
                 let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
                 temporaryPath = (directory == "/" ? "" : directory) + "/.cri-" + suffix
-                let address = try SocketAddress.unix(path: temporaryPath, operation: "\(operation) (via \(quoted(temporaryPath)))")
+                let address = try SocketAddress.unix(
+                    path: temporaryPath,
+                    operation: "\(operation) (via \(quoted(temporaryPath)))"
+                )
                 switch Posix.bind(fd, address) {
                 case .success: break
                 case .failure(.addressInUse) where attempt < 8: continue
@@ -143,14 +157,19 @@ final class SocketListener: Listener {
     }
 
     /// Listens on `host:port`; port 0 picks an ephemeral port, readable from ``localEndpoint``.
-    static func listenTCP(host: String, port: UInt16, syscalls: Syscalls = .live) throws(TransportError) -> SocketListener {
+    static func listenTCP(host: String, port: UInt16, syscalls: Syscalls = .live) throws(TransportError)
+        -> SocketListener
+    {
         let operation = "listen on \(Endpoint.tcp(host: host, port: port).canonicalURL)"
         let address: SocketAddress
         switch Posix.resolve(host: host, port: port, passive: true) {
         case .success(let addresses) where !addresses.isEmpty: address = addresses[0]
         case .success: throw TransportError(code: .notFound, message: "\(operation): \(quoted(host)) has no addresses")
         case .failure(let failure):
-            throw TransportError(code: .notFound, message: "\(operation): cannot resolve \(quoted(host)): \(failure.message)")
+            throw TransportError(
+                code: .notFound,
+                message: "\(operation): cannot resolve \(quoted(host)): \(failure.message)"
+            )
         }
         let fd = try SocketConnector.socket(family: address.family, operation: operation)
         let boundPort: UInt16

@@ -115,15 +115,16 @@ extension TransportError {
     }
 }
 
-/// `"text"` with quotes and backslashes escaped as Go's `%q` does for printable ASCII, so messages match
-/// kubelet/crictl wording (`protocol "http" not supported`).
+/// `"text"` in double quotes, as kubelet/crictl messages quote values (`protocol "http" not supported`).
+///
+/// Unlike Go's `%q`, backslashes are not doubled, so a pipe path shows as `"\\.\pipe\x"` and can be copied;
+/// quotes and control characters are escaped.
 @inline(never)
 package func quoted(_ text: String) -> String {
     var result = "\""
     for scalar in text.unicodeScalars {
         switch scalar {
         case "\"": result += "\\\""
-        case "\\": result += "\\\\"
         case "\n": result += "\\n"
         case "\t": result += "\\t"
         case "\0": result += "\\x00"

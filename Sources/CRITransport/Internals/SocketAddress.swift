@@ -47,7 +47,8 @@ package struct SocketAddress: Sendable {
             withUnsafeBytes(of: &address) { destination.copyMemory(from: $0) }
         }
         // The NUL is included in the length, as the kernel would count it; both Linux and Darwin accept that.
-        result.length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count + 1)  // Safe: stored property.
+        // Safe: sun_path is a stored property, so its offset exists.
+        result.length = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count + 1)
         #if canImport(Darwin)
         result.storage.ss_len = UInt8(truncatingIfNeeded: Int(result.length))
         #endif

@@ -134,17 +134,22 @@ package struct Syscalls: Sendable {
 }
 
 #if canImport(Glibc)
-/// accept4(2), which sets close-on-exec atomically with the accept. Glibc declares it only under _GNU_SOURCE,
-/// which the Swift importer does not define, so it is looked up at run time (present since glibc 2.10).
-/// pipe2(2), close-on-exec atomically; declared only under _GNU_SOURCE like accept4.
-private let linuxPipe2: (@convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32)? =
-    dlsym(nil, "pipe2").map { unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32).self) }
-/// pthread_setname_np(3), declared only under _GNU_SOURCE.
+// Glibc declares accept4, pipe2 and pthread_setname_np only under _GNU_SOURCE, which the Swift importer does not
+// define, so they are looked up at run time (all present since glibc 2.12). Each sets its flags atomically, which
+// closes the fork+exec window that accept/pipe followed by fcntl(FD_CLOEXEC) would leave open.
+
+private typealias Accept4 =
+    @convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32
+private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
+private typealias SetThreadName = @convention(c) (pthread_t, UnsafePointer<CChar>?) -> Int32
+
+/// accept4(2): accept with SOCK_CLOEXEC | SOCK_NONBLOCK.
+private let linuxAccept4: Accept4? = dlsym(nil, "accept4").map { unsafeBitCast($0, to: Accept4.self) }
+/// pipe2(2): pipe with O_CLOEXEC | O_NONBLOCK.
+private let linuxPipe2: Pipe2? = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
+/// pthread_setname_np(3), used by `startIOThread`.
 let linuxSetThreadName: (@convention(c) (pthread_t, UnsafePointer<CChar>?) -> Int32)? =
-    dlsym(nil, "pthread_setname_np").map { unsafeBitCast($0, to: (@convention(c) (pthread_t, UnsafePointer<CChar>?) -> Int32).self) }
-private let linuxAccept4:
-    (@convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32)? =
-        dlsym(nil, "accept4").map { unsafeBitCast($0, to: (@convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32) -> Int32).self) }
+    dlsym(nil, "pthread_setname_np").map { unsafeBitCast($0, to: SetThreadName.self) }
 private let systemReceive = Glibc.recv
 private let systemSend = Glibc.send
 private let systemPoll = Glibc.poll
