@@ -12,6 +12,8 @@ struct ReaderBatch {
     /// Peer SETTINGS the encoder must apply before our ACK goes out.
     var headerTableSize: Int?
     var maxFrameSize: Int?
+    /// The peer just acknowledged our SETTINGS; the decoder applies our header table size now.
+    var ourSettingsAcknowledged = false
 }
 
 extension HTTP2Connection {
@@ -19,9 +21,10 @@ extension HTTP2Connection {
     func readLoop() {
         var decoder = HTTP2FrameDecoder(
             expectClientPreface: role == .server,
+            // The HPACK table starts at 4096 (the size the peer's encoder assumes) and changes when the
+            // peer acknowledges our SETTINGS_HEADER_TABLE_SIZE (RFC 9113 § 6.5.3).
             configuration: HTTP2FrameDecoder.Configuration(
-                maxFrameSize: configuration.maxFrameSize, headerTableSize: configuration.headerTableSize,
-                maxHeaderListSize: configuration.maxHeaderListSize))
+                maxFrameSize: configuration.maxFrameSize, maxHeaderListSize: configuration.maxHeaderListSize))
         var buffer = [UInt8](repeating: 0, count: max(configuration.readBufferSize, 1024))
         while true {
             let count: Int
@@ -57,6 +60,12 @@ extension HTTP2Connection {
                     try receive(frame, batch: &batch)
                 } catch {
                     fatal = error
+                }
+                if batch.ourSettingsAcknowledged {
+                    batch.ourSettingsAcknowledged = false
+                    if configuration.headerTableSize != 4096 {
+                        decoder.setHeaderTableSize(configuration.headerTableSize)
+                    }
                 }
             }
             finish(batch)
@@ -310,6 +319,7 @@ extension HTTP2Connection {
             // opened before the ACK shrink by the difference.
             if !state.ourSettingsAcknowledged {
                 state.ourSettingsAcknowledged = true
+                batch.ourSettingsAcknowledged = true
                 let delta = configuration.initialStreamWindowSize - 65535
                 if delta < 0 {
                     for stream in state.streams.values {
