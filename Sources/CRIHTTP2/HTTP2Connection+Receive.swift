@@ -99,6 +99,8 @@ extension HTTP2Connection {
     private func resetFromReader(_ id: UInt32, code: HTTP2ErrorCode, reason: String, batch: inout ReaderBatch) {
         let isLocal = self.isLocal(id)
         state.withLock { state in
+            // A refused new stream is closed, not idle: its later frames are discarded (RFC 9113 § 5.1).
+            if !isLocal && id > state.lastPeerStreamID { state.lastPeerStreamID = id }
             if let stream = state.streams[id] {
                 stream.state.withLock {
                     $0.fail(HTTP2StreamFailure(code: .protocolViolation, http2Code: code, reason: reason), into: &batch.wakeups)

@@ -1,4 +1,5 @@
 import CRIGRPC
+import CRIHTTP2
 import Testing
 
 extension GRPCTests {
@@ -44,6 +45,20 @@ extension GRPCTests {
             let response = try await harness.client.unaryResponse(path: TestHandlers.metadata, request: [], options: options)
             #expect(response.initialMetadata["echo-text"] == "hello world")
             #expect(response.trailingMetadata.binary("echo-bin") == [0, 1, 2, 250, 255])
+        }
+
+        @Test func headerListOverTheServerLimitFailsOnlyThatCall() async throws {
+            var server = GRPCServerConfiguration()
+            server.http2.maxHeaderListSize = 1000
+            let harness = TestHarness(handlers: TestHandlers.all(), serverConfiguration: server)
+            defer { harness.shutdown() }
+            var options = GRPCCallOptions()
+            options.metadata.add("x-big", String(repeating: "a", count: 2000))
+            await #expect(throws: RPCError(code: .internalError, message: "")) {
+                try await harness.client.unary(path: TestHandlers.echo, request: [1], options: options)
+            }
+            #expect(try await harness.client.unary(path: TestHandlers.echo, request: [2]) == [2])
+            #expect(harness.connectionCount == 1)
         }
 
         @Test func thousandConcurrentCallsOnOneConnection() async throws {
