@@ -1,4 +1,5 @@
 import CRIHTTP2
+import Dispatch
 import Synchronization
 
 /// Ends a call early on its deadline or on task cancellation by resetting its stream
@@ -52,16 +53,16 @@ final class GRPCCallGuard: Sendable {
         return RPCError(code: .cancelled, message: "the call was cancelled", path: path)
     }
 
-    /// Starts the deadline timer; cancel the returned task when the call ends.
-    func startTimer(deadline: ContinuousClock.Instant) -> Task<Void, Never> {
-        Task { [self] in
-            do {
-                try await Task.sleep(until: deadline, clock: .continuous)
-            } catch {
-                return
-            }
-            fire(.deadlineExceeded)
-        }
+    /// Starts the deadline timer; cancel the returned item when the call ends.
+    ///
+    /// A Dispatch timer rather than a sleeping task: it fires on time even when the concurrency pool
+    /// is busy, so the RST_STREAM goes out and the caller is woken at the deadline.
+    func startTimer(timeout: Duration) -> DispatchWorkItem {
+        let item = DispatchWorkItem { [self] in fire(.deadlineExceeded) }
+        let nanoseconds = GRPCTimeout.nanosecondsClamped(timeout)
+        DispatchQueue.global().asyncAfter(
+            deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)), execute: item)
+        return item
     }
 }
 

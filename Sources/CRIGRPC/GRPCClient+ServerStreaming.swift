@@ -1,4 +1,5 @@
 import CRIHTTP2
+import Dispatch
 
 /// The responses of a server-streaming call, valid inside the call's closure.
 package final class GRPCResponseStream: AsyncSequence {
@@ -69,8 +70,11 @@ extension GRPCClient {
         guard request.count <= maxSend else {
             throw RPCError.resourceExhausted("request message", size: request.count, limit: maxSend, path: path)
         }
+        if let timeout = options.timeout, timeout <= .zero {
+            throw RPCError(code: .deadlineExceeded, message: "the deadline had passed before the call started", path: path)
+        }
         let callGuard = GRPCCallGuard(timeout: options.timeout)
-        let timer = options.timeout.map { callGuard.startTimer(deadline: ContinuousClock.now + $0) }
+        let timer = options.timeout.map { callGuard.startTimer(timeout: $0) }
         defer { timer?.cancel() }
         return try await withTaskCancellationHandler {
             let headers = requestHeaders(path: path, options: options, timeout: options.timeout)

@@ -1,4 +1,5 @@
 import CRIHTTP2
+import Dispatch
 
 extension GRPCClient {
     /// Makes a unary call and returns the response message.
@@ -21,8 +22,11 @@ extension GRPCClient {
         guard request.count <= maxSend else {
             throw RPCError.resourceExhausted("request message", size: request.count, limit: maxSend, path: path)
         }
+        if let timeout = options.timeout, timeout <= .zero {
+            throw RPCError(code: .deadlineExceeded, message: "the deadline had passed before the call started", path: path)
+        }
         let callGuard = GRPCCallGuard(timeout: options.timeout)
-        let timer = options.timeout.map { callGuard.startTimer(deadline: ContinuousClock.now + $0) }
+        let timer = options.timeout.map { callGuard.startTimer(timeout: $0) }
         defer { timer?.cancel() }
         let result = await withTaskCancellationHandler {
             await performUnary(path: path, request: request, options: options, callGuard: callGuard)

@@ -4,17 +4,26 @@ enum GRPCTimeout {
     /// Encodes a positive duration in the finest unit whose value fits in 8 digits, rounding up so the
     /// server never sees a shorter deadline than ours.
     static func encode(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let nanoseconds = max(0, seconds) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+        let nanoseconds = nanosecondsClamped(duration)
         let units: [(divisor: Int64, unit: Character)] = [
             (1, "n"), (1000, "u"), (1_000_000, "m"), (1_000_000_000, "S"), (60_000_000_000, "M"),
             (3_600_000_000_000, "H"),
         ]
         for (divisor, unit) in units {
-            let value = (nanoseconds + divisor - 1) / divisor
+            let value = nanoseconds / divisor + (nanoseconds % divisor == 0 ? 0 : 1)
             if value <= 99_999_999 { return "\(max(1, value))\(unit)" }
         }
         return "99999999H"
+    }
+
+    /// The duration in whole nanoseconds, 0 for negative ones, saturating at Int64.max.
+    static func nanosecondsClamped(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0 else { return 0 }
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return .max }
+        let (total, overflow2) = whole.addingReportingOverflow(max(0, attoseconds) / 1_000_000_000)
+        return overflow2 ? .max : total
     }
 
     /// Decodes the header; nil when malformed.

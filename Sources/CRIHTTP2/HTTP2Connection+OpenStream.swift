@@ -24,7 +24,7 @@ extension HTTP2Connection {
         try await acquireStreamSlot()
         let transport = self.transport
         let deadline = configuration.writeTimeout.map { ContinuousClock.now + $0 }
-        let receiveWindow = configuration.initialStreamWindowSize
+        let advertisedWindow = configuration.initialStreamWindowSize
         let result: Result<(HTTP2Stream, Int), HTTP2StreamFailure> = writer.withLock { writer in
             var wakeups: [Resumption] = []
             let allocation: Result<(HTTP2Stream, Int, Int), HTTP2StreamFailure> = state.withLock { state in
@@ -42,7 +42,8 @@ extension HTTP2Connection {
                 let granted = max(0, grant)
                 state.sendWindow -= granted
                 var streamState = StreamState(
-                    sendWindow: state.peerInitialWindowSize - granted, receiveWindow: receiveWindow)
+                    sendWindow: state.peerInitialWindowSize - granted,
+                    receiveWindow: state.initialReceiveWindow(advertised: advertisedWindow))
                 streamState.localClosed = endStream && granted == data.count
                 let stream = HTTP2Stream(id: id, connection: self, state: streamState)
                 state.streams[id] = stream

@@ -12,6 +12,8 @@ struct ReaderBatch {
     /// Peer SETTINGS the encoder must apply before our ACK goes out.
     var headerTableSize: Int?
     var maxFrameSize: Int?
+    /// The peer just acknowledged our SETTINGS; the decoder applies our header table size now.
+    var ourSettingsAcknowledged = false
 }
 
 extension HTTP2Connection {
@@ -19,9 +21,10 @@ extension HTTP2Connection {
     func readLoop() {
         var decoder = HTTP2FrameDecoder(
             expectClientPreface: role == .server,
+            // The HPACK table starts at 4096 (the size the peer's encoder assumes) and changes when the
+            // peer acknowledges our SETTINGS_HEADER_TABLE_SIZE (RFC 9113 § 6.5.3).
             configuration: HTTP2FrameDecoder.Configuration(
-                maxFrameSize: configuration.maxFrameSize, headerTableSize: configuration.headerTableSize,
-                maxHeaderListSize: configuration.maxHeaderListSize))
+                maxFrameSize: configuration.maxFrameSize, maxHeaderListSize: configuration.maxHeaderListSize))
         var buffer = [UInt8](repeating: 0, count: max(configuration.readBufferSize, 1024))
         while true {
             let count: Int
@@ -58,6 +61,12 @@ extension HTTP2Connection {
                 } catch {
                     fatal = error
                 }
+                if batch.ourSettingsAcknowledged {
+                    batch.ourSettingsAcknowledged = false
+                    if configuration.headerTableSize != 4096 {
+                        decoder.setHeaderTableSize(configuration.headerTableSize)
+                    }
+                }
             }
             finish(batch)
             if let fatal {
@@ -90,6 +99,8 @@ extension HTTP2Connection {
     private func resetFromReader(_ id: UInt32, code: HTTP2ErrorCode, reason: String, batch: inout ReaderBatch) {
         let isLocal = self.isLocal(id)
         state.withLock { state in
+            // A refused new stream is closed, not idle: its later frames are discarded (RFC 9113 § 5.1).
+            if !isLocal && id > state.lastPeerStreamID { state.lastPeerStreamID = id }
             if let stream = state.streams[id] {
                 stream.state.withLock {
                     $0.fail(HTTP2StreamFailure(code: .protocolViolation, http2Code: code, reason: reason), into: &batch.wakeups)
@@ -269,7 +280,8 @@ extension HTTP2Connection {
             return
         }
         var streamState = StreamState(
-            sendWindow: state.peerInitialWindowSize, receiveWindow: configuration.initialStreamWindowSize)
+            sendWindow: state.peerInitialWindowSize,
+            receiveWindow: state.initialReceiveWindow(advertised: configuration.initialStreamWindowSize))
         streamState.events.append(.headers(payload.headers, endStream: payload.endStream))
         streamState.remoteClosed = payload.endStream
         let stream = HTTP2Stream(id: id, connection: self, state: streamState)
@@ -304,7 +316,21 @@ extension HTTP2Connection {
         state: inout ConnectionState, batch: inout ReaderBatch
     ) throws(HTTP2ConnectionError) {
         guard id == 0 else { throw HTTP2ConnectionError(code: .protocolError, reason: "SETTINGS on a stream") }
-        guard !payload.ack else { return }
+        if payload.ack {
+            // RFC 9113 § 6.9.2: from now on the peer uses our (smaller) initial window, so streams
+            // opened before the ACK shrink by the difference.
+            if !state.ourSettingsAcknowledged {
+                state.ourSettingsAcknowledged = true
+                batch.ourSettingsAcknowledged = true
+                let delta = configuration.initialStreamWindowSize - 65535
+                if delta < 0 {
+                    for stream in state.streams.values {
+                        stream.state.withLock { $0.receiveWindow += delta }
+                    }
+                }
+            }
+            return
+        }
         if state.receivedPeerSettings,
             ConnectionState.exceedsLimit(
                 configuration.controlFrameFloodLimit, interval: configuration.controlFrameFloodInterval,

@@ -36,6 +36,8 @@ struct ConnectionState {
     var failure: HTTP2StreamFailure?
     /// The peer's first frame must be SETTINGS (RFC 9113 § 3.4).
     var receivedPeerSettings = false
+    /// Whether the peer acknowledged our SETTINGS.
+    var ourSettingsAcknowledged = false
     /// Flood accounting.
     var resetCount = 0
     var resetWindowStart = ContinuousClock.now
@@ -44,6 +46,12 @@ struct ConnectionState {
 
     init(role: HTTP2Connection.Role) {
         nextLocalStreamID = role == .client ? 1 : 2
+    }
+
+    /// The receive window a new stream starts with. RFC 9113 § 6.9.2: until the peer acknowledges
+    /// our SETTINGS it may use the default 65,535, so a smaller advertised window applies only then.
+    func initialReceiveWindow(advertised: Int) -> Int {
+        ourSettingsAcknowledged ? advertised : max(advertised, 65535)
     }
 
     /// Whether new locally initiated streams may start.

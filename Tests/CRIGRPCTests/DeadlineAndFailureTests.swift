@@ -1,93 +1,97 @@
 import CRIGRPC
 import Testing
 
-@Suite struct DeadlineAndFailureTests {
-    @Test func serverThatNeverAnswersHitsTheDeadline() async throws {
-        let gate = Gate()
-        let harness = TestHarness(handlers: TestHandlers.all(hangGate: gate))
-        defer {
-            gate.open()
-            harness.shutdown()
+extension GRPCTests {
+    @Suite struct DeadlineAndFailureTests {
+        @Test func serverThatNeverAnswersHitsTheDeadline() async throws {
+            let gate = Gate()
+            let harness = TestHarness(handlers: TestHandlers.all(hangGate: gate))
+            defer {
+                gate.open()
+                harness.shutdown()
+            }
+            // Connect first so the measurement covers only the call.
+            #expect(try await harness.client.unary(path: TestHandlers.echo, request: [3]) == [3])
+            let start = ContinuousClock.now
+            do {
+                _ = try await harness.client.unary(
+                    path: TestHandlers.hang, request: [], options: GRPCCallOptions(timeout: .milliseconds(200)))
+                Issue.record("expected DEADLINE_EXCEEDED")
+            } catch {
+                #expect(error.code == .deadlineExceeded)
+            }
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed >= .milliseconds(200))
+            #expect(elapsed < .milliseconds(300))
+            // The connection survives the reset stream.
+            #expect(try await harness.client.unary(path: TestHandlers.echo, request: [4]) == [4])
         }
-        let start = ContinuousClock.now
-        do {
-            _ = try await harness.client.unary(
-                path: TestHandlers.hang, request: [], options: GRPCCallOptions(timeout: .milliseconds(200)))
-            Issue.record("expected DEADLINE_EXCEEDED")
-        } catch {
-            #expect(error.code == .deadlineExceeded)
-        }
-        let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(200))
-        #expect(elapsed < .milliseconds(300))
-        // The connection survives the reset stream.
-        #expect(try await harness.client.unary(path: TestHandlers.echo, request: [4]) == [4])
-    }
 
-    @Test func taskCancellationEndsTheCallWithCancelled() async throws {
-        let gate = Gate()
-        let entered = Gate()
-        let harness = TestHarness(handlers: TestHandlers.all(hangGate: gate, hangEntered: entered))
-        defer {
-            gate.open()
-            harness.shutdown()
+        @Test func taskCancellationEndsTheCallWithCancelled() async throws {
+            let gate = Gate()
+            let entered = Gate()
+            let harness = TestHarness(handlers: TestHandlers.all(hangGate: gate, hangEntered: entered))
+            defer {
+                gate.open()
+                harness.shutdown()
+            }
+            let client = harness.client
+            let call = Task { () async throws(RPCError) -> [UInt8] in
+                try await client.unary(path: TestHandlers.hang, request: [])
+            }
+            await entered.wait()
+            call.cancel()
+            let result = await call.result
+            #expect(throws: RPCError(code: .cancelled, message: "")) { try result.get() }
+            #expect(try await harness.client.unary(path: TestHandlers.echo, request: [5]) == [5])
         }
-        let client = harness.client
-        let call = Task { () async throws(RPCError) -> [UInt8] in
-            try await client.unary(path: TestHandlers.hang, request: [])
-        }
-        await entered.wait()
-        call.cancel()
-        let result = await call.result
-        #expect(throws: RPCError(code: .cancelled, message: "")) { try result.get() }
-        #expect(try await harness.client.unary(path: TestHandlers.echo, request: [5]) == [5])
-    }
 
-    @Test func serverDyingMidCallFailsWithUnavailableAndTheNextCallReconnects() async throws {
-        let gate = Gate()
-        let entered = Gate()
-        let harness = TestHarness(handlers: TestHandlers.all(hangGate: gate, hangEntered: entered))
-        defer {
-            gate.open()
-            harness.shutdown()
+        @Test func serverDyingMidCallFailsWithUnavailableAndTheNextCallReconnects() async throws {
+            let gate = Gate()
+            let entered = Gate()
+            let harness = TestHarness(handlers: TestHandlers.all(hangGate: gate, hangEntered: entered))
+            defer {
+                gate.open()
+                harness.shutdown()
+            }
+            let client = harness.client
+            let call = Task { () async throws(RPCError) -> [UInt8] in
+                try await client.unary(path: TestHandlers.hang, request: [])
+            }
+            await entered.wait()
+            harness.killServerConnections()
+            let result = await call.result
+            #expect(throws: RPCError(code: .unavailable, message: "")) { try result.get() }
+            #expect(try await harness.client.unary(path: TestHandlers.echo, request: [6]) == [6])
+            #expect(harness.connectionCount == 2)
         }
-        let client = harness.client
-        let call = Task { () async throws(RPCError) -> [UInt8] in
-            try await client.unary(path: TestHandlers.hang, request: [])
-        }
-        await entered.wait()
-        harness.killServerConnections()
-        let result = await call.result
-        #expect(throws: RPCError(code: .unavailable, message: "")) { try result.get() }
-        #expect(try await harness.client.unary(path: TestHandlers.echo, request: [6]) == [6])
-        #expect(harness.connectionCount == 2)
-    }
 
-    @Test func goAwayLetsTheInFlightCallFinishAndNewCallsUseANewConnection() async throws {
-        let gate = Gate()
-        let entered = Gate()
-        let harness = TestHarness(
-            handlers: TestHandlers.all(hangGate: gate, hangEntered: entered), serverCount: 2)
-        defer { harness.shutdown() }
-        let client = harness.client
-        let call = Task { () async throws(RPCError) -> [UInt8] in
-            try await client.unary(path: TestHandlers.hang, request: [])
-        }
-        await entered.wait()
-        let shutdown = Task { await harness.servers[0].shutdownGracefully() }
-        // New calls go to a new connection (the second server) once GOAWAY has arrived; a call that
-        // raced the GOAWAY is refused by the old server and retried transparently.
-        #expect(try await harness.client.unary(path: TestHandlers.echo, request: [7]) == [7])
-        // GOAWAY travels asynchronously; bounded so a lost GOAWAY fails instead of hanging.
-        var calls = 0
-        while harness.connectionCount < 2 && calls < 10_000 {
+        @Test func goAwayLetsTheInFlightCallFinishAndNewCallsUseANewConnection() async throws {
+            let gate = Gate()
+            let entered = Gate()
+            let harness = TestHarness(
+                handlers: TestHandlers.all(hangGate: gate, hangEntered: entered), serverCount: 2)
+            defer { harness.shutdown() }
+            let client = harness.client
+            let call = Task { () async throws(RPCError) -> [UInt8] in
+                try await client.unary(path: TestHandlers.hang, request: [])
+            }
+            await entered.wait()
+            let shutdown = Task { await harness.servers[0].shutdownGracefully() }
+            // New calls go to a new connection (the second server) once GOAWAY has arrived; a call that
+            // raced the GOAWAY is refused by the old server and retried transparently.
             #expect(try await harness.client.unary(path: TestHandlers.echo, request: [7]) == [7])
-            calls += 1
+            // GOAWAY travels asynchronously; bounded so a lost GOAWAY fails instead of hanging.
+            var calls = 0
+            while harness.connectionCount < 2 && calls < 10_000 {
+                #expect(try await harness.client.unary(path: TestHandlers.echo, request: [7]) == [7])
+                calls += 1
+            }
+            #expect(harness.connectionCount == 2)
+            gate.open()
+            #expect(try await call.value == [1])
+            await shutdown.value
+            #expect(harness.connectionCount == 2)
         }
-        #expect(harness.connectionCount == 2)
-        gate.open()
-        #expect(try await call.value == [1])
-        await shutdown.value
-        #expect(harness.connectionCount == 2)
     }
 }

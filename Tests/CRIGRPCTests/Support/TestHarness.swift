@@ -119,15 +119,29 @@ final class Gate: Sendable {
     }
 }
 
-/// Deterministic test bytes.
+/// Deterministic test bytes: a seeded 4 KiB block repeated (cheap even in debug builds, so large
+/// messages do not hog the shared test threads).
 func pattern(_ count: Int, seed: UInt8 = 1) -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: count)
-    var value = UInt32(seed) &* 2_654_435_761
-    for index in 0..<count {
+    var block = [UInt8](repeating: 0, count: min(count, 4093))
+    var value = UInt32(seed) &* 2_654_435_761 &+ 1
+    for index in block.indices {
         value = value &* 1_664_525 &+ 1_013_904_223
-        bytes[index] = UInt8(truncatingIfNeeded: value >> 24)
+        block[index] = UInt8(truncatingIfNeeded: value >> 24)
+    }
+    var bytes = block
+    bytes.reserveCapacity(count)
+    while bytes.count < count {
+        bytes.append(contentsOf: bytes.prefix(count - bytes.count))
     }
     return bytes
+}
+
+/// Byte-wise equality through memcmp (Array == is slow for megabytes in debug builds).
+func sameBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    lhs.count == rhs.count
+        && lhs.withUnsafeBytes { left in
+            rhs.withUnsafeBytes { right in left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+        }
 }
 
 /// Handlers shared by the tests.
