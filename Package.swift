@@ -15,7 +15,13 @@ let package = Package(
     products: [
         .library(name: "CRI", targets: ["CRI"]),
         .library(name: "CRITesting", targets: ["CRITesting"]),
+        .executable(name: "cri", targets: ["cri"]),
         .executable(name: "cri-generate", targets: ["cri-generate"]),
+    ],
+    dependencies: [
+        // The CLI only: the library modules depend on the toolchain alone.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Layer 1: proto3 binary and JSON codec.
@@ -37,6 +43,16 @@ let package = Package(
         // Layer 5: the typed client and the fake runtime.
         .target(name: "CRI", dependencies: ["CRIWire", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIv1", "CRIStreaming"], swiftSettings: strictSettings),
         .target(name: "CRITesting", dependencies: ["CRI", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIStreaming", "CRIv1", "CRIWire"], swiftSettings: strictSettings),
+        // The crictl-compatible command-line tool.
+        .executableTarget(
+            name: "cri",
+            dependencies: [
+                "CRI", "CRITesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The code generator that turns Protos/ into Sources/CRIv1: a library for tests, a thin executable.
         .target(name: "CRICodeGen", swiftSettings: strictSettings),
         .executableTarget(name: "cri-generate", dependencies: ["CRICodeGen"], swiftSettings: strictSettings),
@@ -52,6 +68,7 @@ let package = Package(
         .testTarget(name: "CRICodeGenTests", dependencies: ["CRICodeGen"], swiftSettings: strictSettings),
         .testTarget(name: "CRIHPACKTests", dependencies: ["CRIHPACK"], swiftSettings: strictSettings),
         .testTarget(name: "CRIHTTP2Tests", dependencies: ["CRIHTTP2", "CRIHPACK", "CRITransport"], swiftSettings: strictSettings),
+        .testTarget(name: "CRICLITests", dependencies: ["CRI", "CRITesting"], swiftSettings: strictSettings),
         .testTarget(name: "CRITests", dependencies: ["CRI", "CRITesting", "CRIv1"], swiftSettings: strictSettings),
         .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport"], swiftSettings: strictSettings),
         .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),

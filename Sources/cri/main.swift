@@ -1,0 +1,1 @@
+print("cri: not yet implemented")
