@@ -1,0 +1,110 @@
+# shellcheck shell=bash disable=SC2154
+# Sourced by Scripts/containerd-lab.sh, which sets LAB, SOCK, PORT, ... ; not run on its own.
+#
+# `down` and the leftovers it hunts: containerd, shims, container processes, mounts, CNI state.
+
+lab_mounts() { # mount points at or under $LAB, deepest first (mountinfo field 5; no escapes
+               # are possible since $LAB is restricted to [A-Za-z0-9/._-])
+    awk -v lab="$LAB" '$5 == lab || index($5, lab "/") == 1 { print $5 }' /proc/self/mountinfo |
+        awk '{ print length, $0 }' | sort -rn | cut -d' ' -f2-
+}
+
+lab_task_ids() { # IDs of every container/sandbox task containerd or runc has state for
+    local d
+    for d in "$LAB"/state/io.containerd.runtime.v2.task/*/*/ "$LAB"/runc/*/*/; do
+        [ -d "$d" ] && basename "$d"
+    done | sort -u
+}
+
+lab_task_cgroups() { # cgroupfs driver: runc puts each task in /sys/fs/cgroup/CONTROLLER/k8s.io/ID
+                     # (the parent is the CRI namespace); v2 would be /sys/fs/cgroup/k8s.io/ID
+    local id
+    for id in $(lab_task_ids); do
+        for d in /sys/fs/cgroup/*/k8s.io/"$id" /sys/fs/cgroup/k8s.io/"$id"; do
+            [ -d "$d" ] && echo "$d"
+        done
+    done
+}
+
+lab_processes() { # PIDs of shims serving our socket and of processes in our tasks' cgroups
+    local cg pid
+    {
+        # containerd-shim-runc-v2 ... -address $SOCK (cmdline arguments are NUL-separated)
+        grep -lzxF -- "$SOCK" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3
+        # Container processes: /proc/PID/root cannot tell them (it reads "/" from outside their
+        # mount namespace), their cgroup can.
+        for cg in $(lab_task_cgroups); do cat "$cg/cgroup.procs" 2>/dev/null; done
+    } | sort -un | while read -r pid; do
+        # Killed processes stay listed (cgroup v1) as zombies until PID 1 reaps them.
+        if alive "$pid"; then echo "$pid"; fi
+    done
+}
+
+lab_sandbox_ids() { # sandbox IDs containerd's CRI plugin knows of, from its own directories
+    local d
+    for d in "$LAB"/root/io.containerd.grpc.v1.cri/sandboxes/*/ "$LAB"/state/io.containerd.grpc.v1.cri/sandboxes/*/; do
+        [ -d "$d" ] && basename "$d"
+    done | sort -u
+}
+
+clean_containerd() { # everything containerd and its shims left; safe when nothing is there
+    local pid pids root id i d m mounts
+    pid=$(pid_of containerd "$LAB/containerd.toml")
+    if [ -n "$pid" ]; then
+        # Graceful first: CRI tears pods down properly (CNI DEL releases IPs and veths).
+        timeout 30 "$PY" "$FILES/labctl.py" remove-pods "$ENDPOINT" >&2 ||
+            log "CRI pod cleanup failed; killing leftovers by hand"
+        stop_pid "$pid" containerd 10
+    fi
+    rm -f "$LAB/run/containerd.pid"
+    # Containers still alive (e.g. after a failed test run): runc --force kills them and removes
+    # their cgroups. runc's root is $LAB/runc/NAMESPACE (runtime option Root in the config).
+    for root in "$LAB"/runc/*/; do
+        [ -d "$root" ] || continue
+        for id in $(runc --root "$root" list -q 2>/dev/null); do
+            runc --root "$root" delete --force "$id" >/dev/null 2>&1 || true
+        done
+    done
+    # Repeated: a shell loop in a container may fork between listing and killing.
+    for ((i = 0; i < 50; i++)); do
+        pids=$(lab_processes)
+        [ -z "$pids" ] && break
+        for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done
+        sleep 0.1
+    done
+    [ -z "$(lab_processes)" ] || die "processes survived SIGKILL: $(lab_processes | tr '\n' ' ')"
+    # Overlay rootfs, sandbox /dev/shm and pinned netns (nsfs, netns_mounts_under_state_dir)
+    # mounts. Lazy unmount (-l) so a busy mount cannot fail it; repeated in case a pass leaves one.
+    for ((i = 0; i < 5; i++)); do
+        mounts=$(lab_mounts)
+        [ -z "$mounts" ] && break
+        while read -r m; do umount -l "$m" 2>/dev/null || true; done <<<"$mounts"
+    done
+    [ -z "$(lab_mounts)" ] || die "mounts left under $LAB: $(lab_mounts | tr '\n' ' ')"
+    # Veths die with their netns; the bridge and libcni's result cache (/var/lib/cni/results,
+    # not configurable through containerd 1.6's CRI config) outlive them. The cache has one
+    # NETWORK-ID-eth0 and one cni-loopback-ID-lo file per sandbox.
+    if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link delete "$BRIDGE"; fi
+    rm -f /var/lib/cni/results/"$NETWORK"-*
+    for id in $(lab_sandbox_ids); do rm -f "/var/lib/cni/results/cni-loopback-$id-lo"; done
+    # `runc delete` removes its cgroups; these are what a lost runc state left. The k8s.io parent
+    # goes only if empty (rmdir fails while a system containerd still has pods in it).
+    for d in $(lab_task_cgroups); do rmdir "$d" 2>/dev/null || log "cgroup $d not removed"; done
+    rmdir /sys/fs/cgroup/*/k8s.io /sys/fs/cgroup/k8s.io 2>/dev/null || true
+    rm -rf --one-file-system "$LAB/root" "$LAB/state" "$LAB/runc" "$LAB/tmp" "$LAB/opt" \
+        "$LAB/cni/ipam" "$SOCK" "$SOCK.ttrpc"
+}
+
+down() {
+    local port pid
+    [ -d "$LAB" ] || { ip link delete "$BRIDGE" 2>/dev/null || true; log "nothing is up"; return 0; }
+    [ -f "$MARKER" ] || die "$LAB was not made by this script (no $MARKER); not touching it"
+    clean_containerd
+    for port in "$PORT" "$AUTH_PORT"; do
+        pid=$(pid_of "registry-$port" "$LAB/registry/$port/config.yml")
+        if [ -n "$pid" ]; then stop_pid "$pid" "registry $port" 10; fi
+    done
+    rm -rf --one-file-system "$LAB"
+    wait_reaped
+    log "down"
+}
