@@ -5,11 +5,17 @@
 #
 #   Scripts/containerd-lab.sh up      install what is missing, start everything, write $LAB/lab.env
 #   Scripts/containerd-lab.sh down    stop everything up started and remove every trace of it
-#   Scripts/containerd-lab.sh status  say what is running
+#   Scripts/containerd-lab.sh status  say what is running; exit 0 only if all three daemons answer
 #
-# All three are idempotent. The lab lives in $CRI_LAB_DIR (default /tmp/cri-lab): containerd's
-# root, state, sockets, runc state, CNI config/IPAM, registry storage, images and logs.
-# Tests read $CRI_LAB_DIR/lab.env (CRI_LAB_ENDPOINT, CRI_LAB_BUSYBOX_IMAGE, ...).
+# `up` prints the endpoint (unix:///tmp/cri-lab/containerd.sock) on stdout, progress on stderr.
+# All three are idempotent; `down` also cleans up after a crashed containerd or a failed test run.
+# Python helpers and the smoke test: Scripts/lab/ (`/usr/bin/python3 Scripts/lab/smoke.py`).
+# Settings: CRI_LAB_DIR, CRI_LAB_REGISTRY_PORT (5000), CRI_LAB_AUTH_REGISTRY_PORT (5001),
+# CRI_LAB_BRIDGE (cni-lab0), CRI_LAB_SUBNET (10.88.77.0/24), CRI_LAB_PROTO (the CRI api.proto;
+# default Protos/cri/runtime/v1/api.proto). Two labs can run at once with all of them distinct.
+# The lab dir holds containerd's root, state, sockets, runc state, CNI config/IPAM, registry
+# storage, images and logs; tests read $CRI_LAB_DIR/lab.env (CRI_LAB_ENDPOINT, ...). Only a lock
+# file, $CRI_LAB_DIR.lock, stays behind after `down`.
 #
 # Network rule: the CNI bridge gets no address (isGateway=false), so the host has no route to the
 # pod subnet and nothing here can send traffic to a pod IP; registries listen on 127.0.0.1 only.

@@ -1,5 +1,6 @@
 """Small CRI/HTTP helpers for Scripts/containerd-lab.sh (run with /usr/bin/python3).
 
+  stubs                                    build the grpcio stubs (fails early if the proto is missing)
   wait-http URL --timeout S [--pid P]      until URL answers any HTTP status (registry is serving)
   wait-cri ENDPOINT --timeout S [--pid P]  until /runtime.v1.RuntimeService/Version answers
   pull ENDPOINT IMAGE                      PullImage through CRI (pre-pulls the sandbox image)
@@ -118,6 +119,8 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stubs", default=os.environ.get("CRI_LAB_STUBS", "/tmp/cri-lab/pystubs"))
     sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("stubs")
+    p.set_defaults(run=stubs)
     p = sub.add_parser("wait-http")
     p.add_argument("url")
     p.add_argument("--timeout", type=float, default=30)

@@ -135,6 +135,7 @@ CRI_LAB_PAUSE_IMAGE=$PAUSE_IMAGE
 CRI_LAB_BUSYBOX_IMAGE=$BUSYBOX_IMAGE
 CRI_LAB_AUTH_BUSYBOX_IMAGE=$AUTH_BUSYBOX_IMAGE
 CRI_LAB_POD_SUBNET=$SUBNET
+# A parent for pod log_directory values (containerd creates the per-pod directory itself).
 CRI_LAB_LOG_DIR=$LAB/pods
 EOF
     mv "$LAB/lab.env.tmp" "$LAB/lab.env"
@@ -148,6 +149,8 @@ up() {
     mkdir -p "$LAB/run" "$LAB/registry"
     touch "$MARKER"
     install_packages
+    # Stubs first: a missing proto (Protos/cri/runtime/v1/api.proto or $CRI_LAB_PROTO) stops here.
+    "$PY" "$FILES/labctl.py" stubs
     start_registry "$PORT"
     start_registry "$AUTH_PORT" auth
     build_images
