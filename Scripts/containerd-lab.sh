@@ -34,6 +34,9 @@
 # - Pod netns, sandbox /dev/shm and container rootfs mounts all land under $LAB/state; runc's
 #   state under $LAB/runc; cgroups at /sys/fs/cgroup/CONTROLLER/k8s.io/ID (cgroup v1 here);
 #   libcni's result cache in /var/lib/cni/results (not configurable in 1.6's CRI config).
+# - The one path outside $LAB: shim sockets, /run/containerd/s/sha256("$SOCK/k8s.io/SANDBOX_ID")
+#   (fixed in 1.6); a SIGKILLed shim leaves its socket, so `down` removes them by the task's
+#   address file.
 # - Debian puts CNI plugins in /usr/lib/cni and names the registry binary docker-registry.
 set -euo pipefail
 

@@ -48,7 +48,7 @@ lab_sandbox_ids() { # sandbox IDs containerd's CRI plugin knows of, from its own
 }
 
 clean_containerd() { # everything containerd and its shims left; safe when nothing is there
-    local pid pids root id i d m mounts
+    local pid pids root id i d m mounts f a
     pid=$(pid_of containerd "$LAB/containerd.toml")
     if [ -n "$pid" ]; then
         # Graceful first: CRI tears pods down properly (CNI DEL releases IPs and veths).
@@ -73,6 +73,16 @@ clean_containerd() { # everything containerd and its shims left; safe when nothi
         sleep 0.1
     done
     [ -z "$(lab_processes)" ] || die "processes survived SIGKILL: $(lab_processes | tr '\n' ' ')"
+    # Each shim listens on /run/containerd/s/HASH (fixed in 1.6, outside $LAB; HASH is sha256 of
+    # "$SOCK/NAMESPACE/SANDBOX_ID"), recorded in the task's address file. A shim removes it on a
+    # clean exit, not when SIGKILLed as above.
+    for f in "$LAB"/state/io.containerd.runtime.v2.task/*/*/address; do
+        [ -f "$f" ] || continue
+        a=$(cat "$f")
+        a=${a#unix://}
+        case $a in /run/containerd/s/*) rm -f "$a" ;; esac
+    done
+    rmdir /run/containerd/s /run/containerd 2>/dev/null || true # only if empty (nobody else's)
     # Overlay rootfs, sandbox /dev/shm and pinned netns (nsfs, netns_mounts_under_state_dir)
     # mounts. Lazy unmount (-l) so a busy mount cannot fail it; repeated in case a pass leaves one.
     for ((i = 0; i < 5; i++)); do
