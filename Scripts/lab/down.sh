@@ -16,14 +16,13 @@ lab_task_ids() { # IDs of every container/sandbox task containerd or runc has st
     done | sort -u
 }
 
-lab_task_cgroups() { # cgroupfs driver: runc puts each task in /sys/fs/cgroup/CONTROLLER/k8s.io/ID
-                     # (the parent is the CRI namespace); v2 would be /sys/fs/cgroup/k8s.io/ID
-    local id
-    for id in $(lab_task_ids); do
-        for d in /sys/fs/cgroup/*/k8s.io/"$id" /sys/fs/cgroup/k8s.io/"$id"; do
-            [ -d "$d" ] && echo "$d"
-        done
-    done
+lab_task_cgroups() { # cgroup dirs named after our tasks. With the cgroupfs driver runc uses
+                     # /sys/fs/cgroup/CONTROLLER/PARENT/ID, PARENT being the pod's cgroup_parent
+                     # or else the CRI namespace (k8s.io); searched by name to cover both.
+    local ids=() id
+    for id in $(lab_task_ids); do ids+=(-o -name "$id"); done
+    [ ${#ids[@]} -eq 0 ] && return 0
+    find /sys/fs/cgroup -mindepth 1 -maxdepth 6 -type d \( -false "${ids[@]}" \) -prune 2>/dev/null
 }
 
 lab_processes() { # PIDs of shims serving our socket and of processes in our tasks' cgroups
@@ -48,7 +47,9 @@ lab_sandbox_ids() { # sandbox IDs containerd's CRI plugin knows of, from its own
 }
 
 clean_containerd() { # everything containerd and its shims left; safe when nothing is there
-    local pid pids root id i d m mounts f a
+    local pid pids root id i d m mounts f a cgroups
+    # Listed before CRI or runc remove them, so their now empty parents can go at the end.
+    cgroups=$(lab_task_cgroups)
     pid=$(pid_of containerd "$LAB/containerd.toml")
     if [ -n "$pid" ]; then
         # Graceful first: CRI tears pods down properly (CNI DEL releases IPs and veths).
@@ -97,10 +98,12 @@ clean_containerd() { # everything containerd and its shims left; safe when nothi
     if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link delete "$BRIDGE"; fi
     rm -f /var/lib/cni/results/"$NETWORK"-*
     for id in $(lab_sandbox_ids); do rm -f "/var/lib/cni/results/cni-loopback-$id-lo"; done
-    # `runc delete` removes its cgroups; these are what a lost runc state left. The k8s.io parent
-    # goes only if empty (rmdir fails while a system containerd still has pods in it).
-    for d in $(lab_task_cgroups); do rmdir "$d" 2>/dev/null || log "cgroup $d not removed"; done
-    rmdir /sys/fs/cgroup/*/k8s.io /sys/fs/cgroup/k8s.io 2>/dev/null || true
+    # `runc delete` removes its cgroups; what is left came from a lost runc state. Parents (k8s.io
+    # or a test's cgroup_parent) go only if empty: rmdir fails while anyone else has tasks there.
+    for d in $cgroups; do
+        [ -d "$d" ] && { rmdir "$d" 2>/dev/null || log "cgroup $d not removed"; }
+        rmdir "${d%/*}" 2>/dev/null || true # a controller's root is a mount point: EBUSY, kept
+    done
     rm -rf --one-file-system "$LAB/root" "$LAB/state" "$LAB/runc" "$LAB/tmp" "$LAB/opt" \
         "$LAB/cni/ipam" "$SOCK" "$SOCK.ttrpc"
 }
