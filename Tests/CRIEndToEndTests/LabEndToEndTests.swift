@@ -10,7 +10,7 @@ import Testing
     // (CI=true or CRI_E2E_REQUIRED=1) it runs anyway and every test fails naming the missing file.
     .enabled(
         if: LabEnvironment.shouldRun,
-        "skipped: lab not up (no lab env file; run `sudo Scripts/containerd-lab.sh up` or set CRI_LAB_ENV)"
+        "lab not up (no lab env file; run `sudo Scripts/containerd-lab.sh up` or set CRI_LAB_ENV)"
     ),
     .timeLimit(.minutes(3))
 )
