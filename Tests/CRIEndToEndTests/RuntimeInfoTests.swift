@@ -41,23 +41,26 @@ extension LabEndToEndTests {
                     cri, in: pod, lab.containerConfig(name: "sleeper", command: ["sleep", "3600"]))
                 #expect(cri.streamingListsFallingBack.isEmpty)
 
-                let streamed = try await cri.streamContainers()
-                let listed = try await cri.listContainers(filter: nil)
+                // containerd lists in map order, so both sides are sorted by ID before comparing.
+                let streamed = try await cri.streamContainers().sorted { $0.id < $1.id }
+                let listed = try await cri.listContainers(filter: nil).sorted { $0.id < $1.id }
                 #expect(cri.streamingListsFallingBack.contains("StreamContainers"), "\(cri.streamingListsFallingBack)")
                 #expect(streamed == listed)
                 #expect(streamed.contains { $0.id == id && $0.state == .containerRunning })
 
-                let streamedPods = try await cri.streamPodSandboxes()
-                #expect(streamedPods == (try await cri.listPodSandbox(filter: nil)))
+                let streamedPods = try await cri.streamPodSandboxes().sorted { $0.id < $1.id }
+                #expect(streamedPods == (try await cri.listPodSandbox(filter: nil)).sorted { $0.id < $1.id })
                 #expect(streamedPods.contains { $0.id == pod.id })
 
-                let streamedImages = try await cri.streamImages()
-                #expect(streamedImages == (try await cri.listImages()))
+                let streamedImages = try await cri.streamImages().sorted { $0.id < $1.id }
+                #expect(streamedImages == (try await cri.listImages()).sorted { $0.id < $1.id })
                 #expect(streamedImages.contains { $0.repoTags.contains(lab.busyboxImage) })
                 #expect(cri.streamingListsFallingBack.isSuperset(of: ["StreamContainers", "StreamPodSandboxes", "StreamImages"]))
 
                 // Remembered: the second call goes straight to List* and still agrees.
-                #expect(try await cri.streamContainers() == (try await cri.listContainers(filter: nil)))
+                #expect(
+                    try await cri.streamContainers().sorted { $0.id < $1.id }
+                        == (try await cri.listContainers(filter: nil)).sorted { $0.id < $1.id })
             }
         }
     }
