@@ -79,6 +79,15 @@ if [ -n "$lab_pid" ]; then
     echo "test.sh: containerd lab up ($(tail -n 2 "$scratch/lab-up.log" | head -n 1 | sed 's/^containerd-lab: //'))"
 fi
 
+# A hung test must not hold CI for its whole time budget: after CRI_TEST_TIMEOUT seconds (default
+# 900) the test run is killed. `timeout` signals only its child, so the child is a shell leading its
+# own session that takes its whole process group (swift-test and the test binary) down with it.
+limit=${CRI_TEST_TIMEOUT:-900}
 start=$SECONDS
-swift test --skip-build
+status=0
+export CRI_TEST_TIMEOUT=$limit
+timeout "$limit" setsid bash -c '
+    trap "echo \"test.sh: the tests did not finish within \${CRI_TEST_TIMEOUT}s; killing them\" >&2; kill -KILL 0" TERM
+    swift test --skip-build & wait $!' || status=$?
 echo "test.sh: tests took $((SECONDS - start))s"
+exit "$status"
