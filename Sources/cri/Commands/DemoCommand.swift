@@ -47,7 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await demo.run("start", container)
         try await demo.run("ps")
         try await demo.run("exec", "-s", container, "echo", "hello")
-        try await demo.run("exec", container, "sh", "-c", "echo streamed over WebSocket from; hostname; exit 3", allowing: [3])
+        try await demo.run("exec", container, "sh", "-c", "echo -n \"streamed over WebSocket from \"; hostname; exit 3", allowing: [3])
         try await demo.run("logs", container)
         try await demo.run("stop", container)
         try await demo.run("ps", "-a")

@@ -55,12 +55,12 @@ struct ConfigFile {
 
     /// Parses the file at `path`.
     static func load(path: String) throws -> ConfigFile {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw CLIFailure("cannot read config file \(path): \(error.localizedDescription)")
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CLIFailure("cannot read config file \(path)")
         }
+        defer { try? handle.close() }
+        let data = (try? handle.readToEnd()) ?? Data()
+        let text = String(decoding: data, as: UTF8.self)
         return try ConfigFile(path: path, text: text)
     }
 

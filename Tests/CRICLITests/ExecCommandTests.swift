@@ -1,0 +1,47 @@
+import CRI
+import CRITesting
+import Foundation
+import Testing
+
+@Suite struct ExecCommandTests {
+    @Test func execSyncPassesOutputStreamsAndExitCodeThrough() async throws {
+        try await withCLI { cli, _, endpoint in
+            let (_, containerID) = try await cli.startWorkload(endpoint)
+            let ok = try await cli.run(endpoint + ["exec", "-s", containerID, "echo", "-n", "hello"])
+            #expect(ok.status == 0)
+            #expect(ok.stdout == "hello")
+            let failing = try await cli.run(endpoint + ["exec", "--sync", containerID, "sh", "-c", "echo out; echo err >&2; exit 7"])
+            #expect(failing.status == 7)
+            #expect(failing.stdout == "out\n")
+            #expect(failing.stderr == "err\n")
+            let timedOut = try await cli.run(endpoint + ["exec", "-s", "--timeout", "1", containerID, "sleep", "5"])
+            #expect(timedOut.status == 1)
+            #expect(timedOut.stderr.contains("timed out"))
+        }
+    }
+
+    @Test func streamingExecPassesExitCodeAndStdin() async throws {
+        try await withCLI { cli, _, endpoint in
+            let (_, containerID) = try await cli.startWorkload(endpoint)
+            let result = try await cli.run(endpoint + ["exec", containerID, "sh", "-c", "echo streamed; echo oops >&2; exit 5"])
+            #expect(result.status == 5)
+            #expect(result.stdout == "streamed\n")
+            #expect(result.stderr == "oops\n")
+            let piped = try await cli.run(endpoint + ["exec", "-i", containerID, "cat"], stdin: "from stdin\n")
+            #expect(piped.status == 0, "\(piped.stderr)")
+            #expect(piped.stdout == "from stdin\n")
+            let notRunning = try await cli.run(endpoint + ["exec", "nonexistent", "true"])
+            #expect(notRunning.status == 1)
+            #expect(notRunning.stderr.contains("NOT_FOUND"))
+        }
+    }
+
+    @Test func attachEchoesStdin() async throws {
+        try await withCLI { cli, _, endpoint in
+            let (_, containerID) = try await cli.startWorkload(endpoint)
+            let result = try await cli.run(endpoint + ["attach", "-i", containerID], stdin: "attached\n")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == "attached\n")
+        }
+    }
+}
