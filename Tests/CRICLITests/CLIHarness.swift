@@ -30,7 +30,7 @@ struct CLIHarness: Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cri-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let emptyConfig = directory + "/crictl.yaml"
-        FileManager.default.createFile(atPath: emptyConfig, contents: Data())
+        _ = FileManager.default.createFile(atPath: emptyConfig, contents: Data())
         environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": directory,

@@ -95,7 +95,7 @@ import Testing
             #expect(!debug.stderr.contains("s3cret-pw"))
             #expect(!debug.stdout.contains("s3cret-pw"))
             let recorded = await server.runtime.calls.filter { $0.method == "PullImage" }.count
-            #expect(recorded == 9)
+            #expect(recorded == 10)
         }
     }
 
