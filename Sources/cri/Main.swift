@@ -9,7 +9,6 @@ import Darwin
 enum Main {
     static func main() async {
         let status = await CLIRunner.run(arguments: Array(CommandLine.arguments.dropFirst()))
-        CLIOutput.flush()
         exit(status)
     }
 }

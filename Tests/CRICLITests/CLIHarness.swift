@@ -81,8 +81,15 @@ struct CLIHarness: Sendable {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw CLIHarnessError(message: "the cri binary is missing at \(Self.binary.path); run `swift build` first")
         }
+        return try start(executable: Self.binary, arguments, environment: extra, stdin: stdin)
+    }
+
+    /// Starts any executable with the harness's environment and directory.
+    func start(
+        executable: URL, _ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil
+    ) throws -> RunningCLI {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = environment.merging(extra) { _, new in new }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)

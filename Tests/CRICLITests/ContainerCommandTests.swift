@@ -45,6 +45,11 @@ import Testing
             #expect(string(status, "status.state") == "CONTAINER_RUNNING")
             #expect(string(status, "status.startedAt")?.hasSuffix("Z") == true)
             #expect(string(status, "info.sandboxID") == podID)
+            let several = try await cli.run(endpoint + ["inspect", containerID, String(containerID.prefix(10))])
+            if case .array(let items) = try several.json() { #expect(items.count == 2) } else { Issue.record("not an array") }
+            let latest = try await cli.run(endpoint + ["inspect", "--latest", "-o", "table"])
+            #expect(latest.lines.count == 2)
+            #expect(latest.lines[1].hasPrefix(String(containerID.prefix(13))))
             let quiet = try await cli.run(endpoint + ["inspect", "-q", "-o", "yaml", containerID])
             #expect(quiet.stdout.contains("state: CONTAINER_RUNNING"))
             #expect(!quiet.stdout.contains("sandboxID"))

@@ -44,4 +44,20 @@ import Testing
             #expect(result.stdout == "attached\n")
         }
     }
+
+    /// `exec -t` under a pseudo-terminal (util-linux `script`): raw mode, window size, exit code.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func execWithATerminal() async throws {
+        try await withCLI { cli, server, endpoint in
+            let (_, containerID) = try await cli.startWorkload(endpoint)
+            let command = "\(CLIHarness.binary.path) -r \(server.endpoint) exec -t \(containerID) sh -c 'echo on-a-tty; exit 4'"
+            let running = try cli.start(executable: URL(fileURLWithPath: "/usr/bin/script"), ["-eqc", command, "/dev/null"])
+            let result = await running.finish(timeout: 30)
+            #expect(result.status == 4, "\(result.stdout) \(result.stderr)")
+            #expect(result.stdout.contains("on-a-tty"))
+            let request = await server.runtime.calls.last { $0.method == "Exec" }?.request as? ExecRequest
+            #expect(request?.tty == true)
+            #expect(request?.stderr == false)
+        }
+    }
 }

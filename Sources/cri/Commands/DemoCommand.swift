@@ -64,9 +64,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         func run(_ arguments: String..., allowing allowed: Set<Int32> = []) async throws {
             CLIOutput.line("$ cri " + arguments.map(Self.shellQuoted).joined(separator: " "))
-            CLIOutput.flush()
             let status = await CLIRunner.run(arguments: arguments, context: context)
-            CLIOutput.flush()
             if status != 0 && !allowed.contains(status) {
                 throw CLIFailure("demo step `cri \(arguments.joined(separator: " "))` failed with exit status \(status)")
             }

@@ -14,7 +14,6 @@ struct EventsCommand: AsyncParsableCommand {
                 for try await event in events {
                     if output == .yaml { CLIOutput.line("---") }
                     printMessage(event, as: output)
-                    CLIOutput.flush()
                 }
             }
         }

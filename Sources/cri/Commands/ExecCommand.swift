@@ -31,7 +31,6 @@ struct ExecCommand: AsyncParsableCommand {
             let response = try await client.execSync(containerID: containerID, command: command, timeout: timeout)
             CLIOutput.writeBytes(response.stdout)
             CLIOutput.writeErrorBytes(response.stderr)
-            CLIOutput.flush()
             return response.exitCode
         } catch let error as CRIError where error.isDeadlineExceeded {
             throw CLIFailure("command \(command.joined(separator: " ")) timed out\(timeout > 0 ? " after \(timeout)s" : ""): \(error)")

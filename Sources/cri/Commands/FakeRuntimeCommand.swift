@@ -21,7 +21,6 @@ struct FakeRuntimeCommand: AsyncParsableCommand {
         let server = try await FakeCRIServer.start(listeningOn: listen)
         CLIOutput.line("fake CRI runtime listening on \(server.endpoint) (stop with Ctrl-C)")
         CLIOutput.line("try: cri -r \(server.endpoint) version")
-        CLIOutput.flush()
         await Self.waitForTermination()
         await server.shutdown()
         CLIOutput.line("fake CRI runtime stopped")

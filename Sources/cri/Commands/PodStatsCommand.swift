@@ -40,7 +40,6 @@ struct PodStatsCommand: AsyncParsableCommand {
                     }
                     table.print()
                 }
-                CLIOutput.flush()
                 if watch { try await Task.sleep(for: .seconds(max(1, seconds))) }
             } while watch
         }

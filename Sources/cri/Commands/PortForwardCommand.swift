@@ -32,7 +32,6 @@ struct PortForwardCommand: AsyncParsableCommand {
             }
             guard case .tcp(_, let port) = listener.localEndpoint.kind else { continue }
             CLIOutput.line("Forwarding from 127.0.0.1:\(port) -> \(remote)")
-            CLIOutput.flush()
             listeners.append(listener)
             let podID = podID
             Thread {

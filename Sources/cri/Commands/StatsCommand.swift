@@ -59,7 +59,6 @@ struct StatsCommand: AsyncParsableCommand {
                     }
                     table.print()
                 }
-                CLIOutput.flush()
                 if watch { try await Task.sleep(for: .seconds(max(1, seconds))) }
             } while watch
         }

@@ -42,9 +42,6 @@ enum CLIOutput {
         error("WARN: " + text)
     }
 
-    /// Nothing is buffered; kept so call sites document where ordering matters.
-    static func flush() {}
-
     /// Whether the descriptor is a terminal.
     static func isTerminal(_ descriptor: Int32) -> Bool {
         isatty(descriptor) == 1

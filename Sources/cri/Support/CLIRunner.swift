@@ -32,21 +32,16 @@ enum CLIRunner {
             } else {
                 try command.run()
             }
-            CLIOutput.flush()
             return 0
         } catch let exit as ExitCode {
-            CLIOutput.flush()
             return exit.rawValue
         } catch let failure as CLIFailure {
-            CLIOutput.flush()
             CLIOutput.error("cri: \(failure.message)")
             return failure.exitCode
         } catch let error as CRIError {
-            CLIOutput.flush()
             CLIOutput.error("cri: \(error)")
             return 1
         } catch {
-            CLIOutput.flush()
             let code = CRIRoot.exitCode(for: error)
             let message = CRIRoot.fullMessage(for: error)
             if code == .success {

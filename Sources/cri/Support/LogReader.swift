@@ -69,7 +69,6 @@ struct LogReader {
                 CLIOutput.writeBytes(bytes)
             }
         }
-        CLIOutput.flush()
     }
 }
 

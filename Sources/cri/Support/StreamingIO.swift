@@ -11,7 +11,6 @@ enum StreamingIO {
         var restoreTerminal: (() -> Void)?
         if tty && stdin && CLIOutput.isTerminal(0) { restoreTerminal = Terminal.makeRaw(0) }
         defer { restoreTerminal?() }
-        CLIOutput.flush()
         let status = try await withStreamingSession(url: url, stdin: stdin, tty: tty) { session in
             var resizeSource: (any DispatchSourceSignal)?
             if tty {
@@ -24,7 +23,6 @@ enum StreamingIO {
             let output = Task {
                 for await chunk in session.stdout {
                     CLIOutput.writeBytes(chunk)
-                    CLIOutput.flush()
                 }
             }
             let errors = Task {
@@ -37,7 +35,6 @@ enum StreamingIO {
             await errors.value
             return status
         }
-        CLIOutput.flush()
         return status.exitCode
     }
 

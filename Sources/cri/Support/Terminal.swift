@@ -14,7 +14,6 @@ enum Terminal {
         var saved = termios()
         let isTerminal = tcgetattr(input, &saved) == 0
         if isTerminal {
-            CLIOutput.flush()
             let text = Array(prompt.utf8)
             _ = text.withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
             var quiet = saved
