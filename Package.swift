@@ -39,7 +39,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Exec/attach/port-forward streaming: WebSocket + the Kubernetes channel protocol.
-        .target(name: "CRIStreaming", dependencies: ["CRITransport"], swiftSettings: strictSettings),
+        .target(name: "CRIStreaming", dependencies: ["CRIWire", "CRITransport"], swiftSettings: strictSettings),
         // Layer 5: the typed client and the fake runtime.
         .target(name: "CRI", dependencies: ["CRIWire", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIv1", "CRIStreaming"], swiftSettings: strictSettings),
         .target(name: "CRITesting", dependencies: ["CRI", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIStreaming", "CRIv1", "CRIWire"], swiftSettings: strictSettings),
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "CRIHTTP2Tests", dependencies: ["CRIHTTP2", "CRIHPACK", "CRITransport"], swiftSettings: strictSettings),
         .testTarget(name: "CRICLITests", dependencies: ["CRI", "CRITesting"], swiftSettings: strictSettings),
         .testTarget(name: "CRITests", dependencies: ["CRI", "CRITesting", "CRIv1", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIStreaming"], swiftSettings: strictSettings),
-        .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport"], swiftSettings: strictSettings),
+        .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport", "CRIWire"], swiftSettings: strictSettings),
         .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CRIGRPCTests",
