@@ -58,11 +58,14 @@ import Testing
             try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
             try "2024-01-02T03:04:07Z stdout F rotated\n".write(toFile: path, atomically: false, encoding: .utf8)
             try await follow.waitForOutput(containing: "rotated\n")
+            // copytruncate: the same file is cut short and rewritten.
+            try "2024-01-02T03:04:08Z stdout F cut\n".write(toFile: path, atomically: false, encoding: .utf8)
+            try await follow.waitForOutput(containing: "cut\n")
             let stop = try await cli.run(endpoint + ["stop", containerID])
             #expect(stop.status == 0)
             let result = await follow.finish(timeout: 30)
             #expect(result.status == 0)
-            #expect(result.stdout == "before\nappended\nrotated\n")
+            #expect(result.stdout == "before\nappended\nrotated\ncut\n")
         }
     }
 

@@ -3,9 +3,8 @@ import CRITesting
 import Foundation
 import Testing
 
-#if canImport(Glibc)
+#if os(Linux)
 import Glibc
-#endif
 
 @Suite struct PortForwardTests {
     /// A one-connection TCP echo server on 127.0.0.1; returns its port.
@@ -83,3 +82,4 @@ import Glibc
         }
     }
 }
+#endif

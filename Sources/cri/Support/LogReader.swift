@@ -103,7 +103,13 @@ final class LogFile {
 
     /// Complete lines read since the last call (a trailing incomplete line is kept for later).
     func readLines() -> [ArraySlice<UInt8>] {
-        guard let handle, let data = try? handle.readToEnd(), !data.isEmpty else { return [] }
+        guard let handle else { return [] }
+        // Truncated in place (copytruncate rotation): start over from the beginning.
+        if let size = Self.size(of: handle), let offset = try? handle.offset(), size < offset {
+            try? handle.seek(toOffset: 0)
+            leftover = []
+        }
+        guard let data = try? handle.readToEnd(), !data.isEmpty else { return [] }
         leftover += Array(data)
         guard let lastNewline = leftover.lastIndex(of: 0x0A) else { return [] }
         let complete = Array(leftover[...lastNewline])
@@ -115,6 +121,13 @@ final class LogFile {
     func takeRemainder() -> [ArraySlice<UInt8>] {
         defer { leftover = [] }
         return leftover.isEmpty ? [] : [leftover[...]]
+    }
+
+    /// The size of the open file (not of whatever `path` names now).
+    private static func size(of handle: FileHandle) -> UInt64? {
+        var info = stat()
+        guard fstat(handle.fileDescriptor, &info) == 0 else { return nil }
+        return UInt64(info.st_size)
     }
 
     private static func inode(of path: String) -> UInt64? {
