@@ -80,6 +80,7 @@ import Testing
             let defaultTimeout = try await cli.run(endpoint + ["version"])
             #expect(defaultTimeout.status == 1)
             #expect(defaultTimeout.stderr.contains("DEADLINE_EXCEEDED"))
+            #expect(defaultTimeout.stderr.contains("-t/--timeout"))
             let longer = try await cli.run(["-t", "10s"] + endpoint + ["version"])
             #expect(longer.status == 0, "\(longer.stderr)")
             let file = try cli.write("t.yaml", "runtime-endpoint: \(server.endpoint)\ntimeout: 10\n")

@@ -10,7 +10,7 @@ struct AttachCommand: AsyncParsableCommand {
     @Argument(help: "The container ID (or unique prefix).") var containerID: String
 
     func run() async throws {
-        let code = try await withRuntimeClient { client, _ in
+        let code = try await withRuntimeClient { client, settings in
             var request = AttachRequest()
             request.containerID = containerID
             request.stdin = stdin
@@ -18,6 +18,7 @@ struct AttachCommand: AsyncParsableCommand {
             request.stdout = true
             request.stderr = !tty
             let url = try await client.attach(request).url
+            if settings.debug { CLIOutput.error("DEBU: streaming attach via \(url)") }
             return try await StreamingIO.run(url: url, stdin: stdin, tty: tty)
         }
         if code != 0 { throw ExitCode(code) }

@@ -15,11 +15,12 @@ struct ExecCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard !command.isEmpty else { throw CLIFailure("command is required: cri exec ID COMMAND [ARG...]") }
-        let code = try await withRuntimeClient { client, _ in
+        let code = try await withRuntimeClient { client, settings in
             if sync {
                 return try await Self.runSync(client, containerID: containerID, command: command, timeout: timeout)
             }
             let url = try await client.exec(containerID: containerID, command: command, tty: tty, stdin: interactive)
+            if settings.debug { CLIOutput.error("DEBU: streaming exec via \(url)") }
             return try await StreamingIO.run(url: url, stdin: interactive, tty: tty)
         }
         if code != 0 { throw ExitCode(code) }

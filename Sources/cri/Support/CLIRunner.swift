@@ -39,7 +39,7 @@ enum CLIRunner {
             CLIOutput.error("cri: \(failure.message)")
             return failure.exitCode
         } catch let error as CRIError {
-            CLIOutput.error("cri: \(error)")
+            CLIOutput.error("cri: \(error)" + hint(for: error))
             return 1
         } catch {
             let code = CRIRoot.exitCode(for: error)
@@ -51,6 +51,22 @@ enum CLIRunner {
             }
             return code.rawValue
         }
+    }
+}
+
+/// What to try next, for the errors people hit most (crictl prints the bare gRPC status).
+private func hint(for error: CRIError) -> String {
+    switch error.code {
+    case .deadlineExceeded where error.method == "PullImage":
+        return "\n(the pull took longer than --pull-timeout; raise it or use 0 for no limit)"
+    case .deadlineExceeded:
+        return "\n(the call took longer than the per-call timeout; raise it with -t/--timeout, e.g. cri -t 30s ...)"
+    case .unimplemented where error.method == "Version":
+        return "\n(the runtime does not speak CRI v1: containerd >= 1.6, CRI-O >= 1.23 and cri-dockerd >= 0.3 do)"
+    case .unimplemented:
+        return "\n(this runtime version does not implement \(error.method ?? "this call"))"
+    default:
+        return ""
     }
 }
 
