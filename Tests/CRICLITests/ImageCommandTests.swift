@@ -48,6 +48,19 @@ import Testing
         }
     }
 
+    /// On a terminal (util-linux `script` gives one) the pull shows an elapsed-time spinner on stderr, then clears it.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func pullShowsASpinnerOnATerminal() async throws {
+        try await withCLI { cli, server, _ in
+            let command = "\(CLIHarness.binary.path) -r \(server.endpoint) pull busybox"
+            let result = await (try cli.start(executable: URL(fileURLWithPath: "/usr/bin/script"), ["-eqc", command, "/dev/null"]))
+                .finish(timeout: 30)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("Pulling image busybox ("))
+            #expect(result.stdout.contains("\r\u{1B}[KImage is up to date for sha256:"))
+        }
+    }
+
     static func privateRegistryRuntime() -> FakeRuntime {
         var configuration = FakeRuntime.Configuration()
         configuration.registryCredentials = ["registry.example:5000": (username: "alice", password: "s3cret-pw")]

@@ -1,5 +1,6 @@
 import CRI
 import Foundation
+import Synchronization
 
 /// PullImage with the CLI's behaviour: the elapsed-time spinner on a terminal, and errors that
 /// name the image.
@@ -24,30 +25,42 @@ enum ImagePulling {
 
 /// An elapsed-time indicator on stderr, shown only when stderr is a terminal.
 final class Spinner: Sendable {
-    private let task: Task<Void, Never>
+    /// Set by ``stop()``; checked under the lock before each frame so no frame follows the clearing.
+    private let stopped = Mutex(false)
+    private let label: String
+    private let started = ContinuousClock.now
 
-    private init(task: Task<Void, Never>) {
-        self.task = task
+    private init(label: String) {
+        self.label = label
     }
 
     static func start(label: String) -> Spinner? {
         guard CLIOutput.isTerminal(2) else { return nil }
-        let started = ContinuousClock.now
-        let task = Task {
-            let frames = ["|", "/", "-", "\\"]
-            var frame = 0
-            while !Task.isCancelled {
-                let elapsed = (ContinuousClock.now - started).inSeconds
-                CLIOutput.errorText("\r\(frames[frame % 4]) \(label) (\(String(format: "%.1f", elapsed))s)")
-                frame += 1
-                try? await Task.sleep(for: .milliseconds(100))
+        let spinner = Spinner(label: label)
+        Task { await spinner.animate() }
+        return spinner
+    }
+
+    private func animate() async {
+        let frames = ["|", "/", "-", "\\"]
+        var frame = 0
+        while true {
+            let elapsed = (ContinuousClock.now - started).inSeconds
+            let text = "\r\(frames[frame % 4]) \(label) (\(String(format: "%.1f", elapsed))s)"
+            let done = stopped.withLock { stopped in
+                if !stopped { CLIOutput.errorText(text) }
+                return stopped
             }
+            if done { return }
+            frame += 1
+            try? await Task.sleep(for: .milliseconds(100))
         }
-        return Spinner(task: task)
     }
 
     func stop() {
-        task.cancel()
-        CLIOutput.errorText("\r\u{1B}[K")
+        stopped.withLock { stopped in
+            stopped = true
+            CLIOutput.errorText("\r\u{1B}[K")
+        }
     }
 }
