@@ -26,7 +26,7 @@ import Testing
             #expect(all.status == 0)
             #expect(all.stdout == "first\npartial\nlast\n")
             #expect(all.stderr == "problem\n")
-            let tail = try await cli.run(endpoint + ["logs", "--tail", "2", containerID])
+            let tail = try await cli.run(endpoint + ["logs", "--reopen", "--tail", "2", containerID])
             #expect(tail.stdout == "partial\nlast\n")
             let stamped = try await cli.run(endpoint + ["logs", "-t", "--stream", "stdout", containerID])
             #expect(stamped.stdout.hasPrefix("2024-01-02T03:04:05.100000000Z first\n"))

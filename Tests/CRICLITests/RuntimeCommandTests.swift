@@ -42,6 +42,23 @@ import Testing
         }
     }
 
+    @Test func updateRuntimeConfigAndMetrics() async throws {
+        try await withCLI { cli, server, endpoint in
+            let update = try await cli.run(endpoint + ["update-runtime-config", "-p", "10.99.0.0/16"])
+            #expect(update.status == 0, "\(update.stderr)")
+            let info = try await cli.run(endpoint + ["info"])
+            #expect(string(try info.json(), "config.podCIDR") == "10.99.0.0/16")
+            let descriptors = try await cli.run(endpoint + ["metricdescs"])
+            #expect(descriptors.status == 0)
+            #expect(string(try descriptors.json(), "descriptors.0.name") == "container_cpu_usage_seconds_total")
+            _ = try await cli.startWorkload(endpoint)
+            let metrics = try await cli.run(endpoint + ["metricsp", "-o", "yaml"])
+            #expect(metrics.status == 0)
+            #expect(metrics.stdout.contains("podMetrics:"))
+            #expect(await server.runtime.calledMethods.contains("ListPodSandboxMetrics"))
+        }
+    }
+
     @Test func goTemplateIsRejectedWithAHint() async throws {
         try await withCLI { cli, _, endpoint in
             let result = try await cli.run(endpoint + ["info", "-o", "go-template"])
@@ -71,7 +88,7 @@ import Testing
         for name in [
             "version", "info", "runtime-config", "runp", "pods", "inspectp", "stopp", "rmp", "create", "start", "run",
             "ps", "inspect", "stop", "rm", "exec", "attach", "port-forward", "logs", "pull", "images", "inspecti", "rmi",
-            "imagefsinfo", "stats", "statsp", "events", "update", "checkpoint", "config", "completion", "demo",
+            "imagefsinfo", "stats", "statsp", "metricsp", "metricdescs", "update-runtime-config", "events", "update", "checkpoint", "config", "completion", "demo",
             "fake-runtime",
         ] {
             #expect(result.stdout.contains("  \(name)"), "missing \(name)")

@@ -18,12 +18,12 @@ struct CRIRoot: AsyncParsableCommand {
             """,
         version: "cri 0.1.0 (swift-cri)",
         subcommands: [
-            VersionCommand.self, InfoCommand.self, RuntimeConfigCommand.self,
+            VersionCommand.self, InfoCommand.self, RuntimeConfigCommand.self, UpdateRuntimeConfigCommand.self,
             RunPodCommand.self, PodsCommand.self, InspectPodCommand.self, StopPodCommand.self, RemovePodCommand.self,
             CreateCommand.self, StartCommand.self, RunCommand.self, PsCommand.self, InspectCommand.self,
             StopCommand.self, RemoveCommand.self, ExecCommand.self, AttachCommand.self, PortForwardCommand.self,
             LogsCommand.self, PullCommand.self, ImagesCommand.self, InspectImageCommand.self, RemoveImageCommand.self,
-            ImageFsInfoCommand.self, StatsCommand.self, PodStatsCommand.self, EventsCommand.self, UpdateCommand.self,
+            ImageFsInfoCommand.self, StatsCommand.self, PodStatsCommand.self, PodMetricsCommand.self, MetricDescriptorsCommand.self, EventsCommand.self, UpdateCommand.self,
             CheckpointCommand.self, ConfigCommand.self, CompletionCommand.self, DemoCommand.self, FakeRuntimeCommand.self,
         ]
     )

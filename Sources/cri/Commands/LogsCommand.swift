@@ -8,6 +8,7 @@ struct LogsCommand: AsyncParsableCommand {
 
     @Flag(name: .shortAndLong, help: "Follow the log until the container stops.") var follow = false
     @Flag(name: .shortAndLong, help: "Print the log of the previous instance (attempt - 1).") var previous = false
+    @Flag(name: .shortAndLong, help: "Ask the runtime to reopen the log file first (ReopenContainerLog).") var reopen = false
     @Option(help: "Number of lines to show from the end (-1 = all).") var tail: Int = -1
     @Option(help: "Only lines since this time (RFC 3339) or for this long (10m, 1h).") var since: String?
     @Flag(name: .shortAndLong, help: "Prefix each line with its timestamp.") var timestamps = false
@@ -28,6 +29,11 @@ struct LogsCommand: AsyncParsableCommand {
         }
         if let since { options.since = try Self.parseSince(since) }
         try await withRuntimeClient { client, _ in
+            if reopen {
+                var request = ReopenContainerLogRequest()
+                request.containerID = containerID
+                _ = try await client.reopenContainerLog(request)
+            }
             let status = try await client.containerStatus(id: containerID).status ?? ContainerStatus()
             var path = status.logPath
             guard !path.isEmpty else {
