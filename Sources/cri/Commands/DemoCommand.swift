@@ -20,7 +20,16 @@ struct DemoCommand: AsyncParsableCommand {
         try Self.containerYAML.write(toFile: "ctr.yaml", atomically: true, encoding: .utf8)
 
         let server = try await FakeCRIServer.start()
-        defer { Task { await server.shutdown() } }
+        do {
+            try await tour(server)
+            await server.shutdown()
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+    }
+
+    private func tour(_ server: FakeCRIServer) async throws {
         var context = CLIContext()
         context.globals.runtimeEndpoint = server.endpoint
         context.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CRICTL_") && $0.key != "DOCKER_CONFIG" }
