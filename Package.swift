@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "CRIHPACKTests", dependencies: ["CRIHPACK"], swiftSettings: strictSettings),
         .testTarget(name: "CRIHTTP2Tests", dependencies: ["CRIHTTP2", "CRIHPACK", "CRITransport"], swiftSettings: strictSettings),
         .testTarget(name: "CRICLITests", dependencies: ["CRI", "CRITesting"], swiftSettings: strictSettings),
-        .testTarget(name: "CRITests", dependencies: ["CRI", "CRITesting", "CRIv1"], swiftSettings: strictSettings),
+        .testTarget(name: "CRITests", dependencies: ["CRI", "CRITesting", "CRIv1", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIStreaming"], swiftSettings: strictSettings),
         .testTarget(
             name: "CRIInteropTests",
             dependencies: ["CRI", "CRITesting"],
