@@ -24,19 +24,15 @@ struct GRPCIOWorkflowTests {
         "RemovePodSandbox", "ListImages", "RemoveImage",
     ]
 
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Python/cri_workflow.py").path
+    static let script = pythonScript("cri_workflow.py")
 
     @Test(
         "everyday workflow through generated Python stubs",
-        .disabled(if: GRPCIOPrerequisites.skipsQuietly, Comment(rawValue: GRPCIOPrerequisites.skipReason)),
+        GRPCIOPrerequisites.trait,
         .timeLimit(.minutes(2))
     )
     func everydayWorkflow() async throws {
-        if let missing = GRPCIOPrerequisites.missing {
-            Issue.record("CI=true, but the grpcio interop prerequisites are missing: \(missing)")
-            return
-        }
+        guard GRPCIOPrerequisites.checkOnCI() else { return }
         let directory = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(directory) }
 
@@ -56,10 +52,9 @@ struct GRPCIOWorkflowTests {
         let server = try await FakeCRIServer.start(runtime: runtime)
         let outcome: ProcessOutcome
         do {
-            let socketPath = try #require(server.endpoint.hasPrefix("unix://") ? String(server.endpoint.dropFirst(7)) : nil)
             outcome = try await runProcess(
                 GRPCIOPrerequisites.python,
-                [Self.script, "unix:" + socketPath, "--stubs", directory + "/stubs"],
+                [Self.script, try grpcioTarget(server), "--stubs", directory + "/stubs"],
                 // Keeps Python from writing __pycache__ into Scripts/lab.
                 environment: ["PYTHONDONTWRITEBYTECODE": "1"],
                 directory: directory,

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Whether this machine can run the grpcio interop tests: Debian's python3 with python3-grpcio and
 /// python3-protobuf, `protoc` on PATH, and the gRPC Python plugin for `protoc`.
@@ -34,6 +35,13 @@ enum GRPCIOPrerequisites {
     /// Why the tests are disabled.
     static var skipReason: String { "grpcio interop prerequisites missing: \(missing ?? "none")" }
 
+    /// True when the test can go ahead; on CI, records an issue naming what is missing.
+    static func checkOnCI() -> Bool {
+        guard let missing else { return true }
+        Issue.record("CI=true, but the grpcio interop prerequisites are missing: \(missing)")
+        return false
+    }
+
     private static func pythonImports(_ modules: String...) -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -48,4 +56,17 @@ enum GRPCIOPrerequisites {
         process.waitUntilExit()
         return process.terminationStatus == 0
     }
+}
+
+extension GRPCIOPrerequisites {
+    /// Disables a test, with the reason shown, when something is missing and this is not CI.
+    static var trait: ConditionTrait {
+        .disabled(if: skipsQuietly, Comment(rawValue: skipReason))
+    }
+}
+
+/// The path of a script in `Tests/CRIInteropTests/Python` (found from this file's own path).
+func pythonScript(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Python").appendingPathComponent(name).path
 }
