@@ -39,7 +39,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Exec/attach/port-forward streaming: WebSocket + the Kubernetes channel protocol.
-        .target(name: "CRIStreaming", dependencies: ["CRITransport"], swiftSettings: strictSettings),
+        .target(name: "CRIStreaming", dependencies: ["CRIWire", "CRITransport"], swiftSettings: strictSettings),
         // Layer 5: the typed client and the fake runtime.
         .target(name: "CRI", dependencies: ["CRIWire", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIv1", "CRIStreaming"], swiftSettings: strictSettings),
         .target(name: "CRITesting", dependencies: ["CRI", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIStreaming", "CRIv1", "CRIWire"], swiftSettings: strictSettings),
@@ -77,7 +77,7 @@ let package = Package(
             exclude: ["Python"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport"], swiftSettings: strictSettings),
+        .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport", "CRIWire"], swiftSettings: strictSettings),
         .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CRIGRPCTests",
