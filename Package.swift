@@ -70,6 +70,13 @@ let package = Package(
         .testTarget(name: "CRIHTTP2Tests", dependencies: ["CRIHTTP2", "CRIHPACK", "CRITransport"], swiftSettings: strictSettings),
         .testTarget(name: "CRICLITests", dependencies: ["CRI", "CRITesting"], swiftSettings: strictSettings),
         .testTarget(name: "CRITests", dependencies: ["CRI", "CRITesting", "CRIv1", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIStreaming"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CRIInteropTests",
+            dependencies: ["CRI", "CRITesting"],
+            // The grpcio client the tests launch.
+            exclude: ["Python"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport", "CRIWire"], swiftSettings: strictSettings),
         .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),
         .testTarget(

@@ -83,6 +83,8 @@ public final class FakeCRIServer: Sendable {
     /// removes the socket.
     public func shutdown() async {
         listener.close()
+        // Event streams never end on their own; end them so in-flight calls can drain.
+        await runtime.finishEventStreams()
         await grpc.shutdownGracefully()
         grpc.close()
         await runtime.shutDownStreaming()
