@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "cri",
             dependencies: [
-                "CRI", "CRITesting",
+                "CRI", "CRIStreaming", "CRITesting", "CRITransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
