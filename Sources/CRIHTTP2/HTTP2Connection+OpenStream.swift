@@ -33,7 +33,7 @@ extension HTTP2Connection {
                     return .failure(state.notAcceptingFailure)
                 }
                 let id = state.nextLocalStreamID
-                if id >= 0x7fff_fffd {
+                if id > 0x7fff_fffd {
                     // RFC 9113 § 5.1.1: stream IDs cannot be reused; this is the last one.
                     state.streamIDsExhausted = true
                 }

@@ -47,7 +47,13 @@ package final class HTTP2Connection: Sendable {
         self.configuration = configuration
         self.transport = transport
         self.onStream = onStream
-        self.state = Mutex(ConnectionState(role: role))
+        var initialState = ConnectionState(role: role)
+        if let first = configuration.firstLocalStreamID, first & 1 == initialState.nextLocalStreamID & 1,
+            first <= 0x7fff_ffff
+        {
+            initialState.nextLocalStreamID = first
+        }
+        self.state = Mutex(initialState)
         self.writer = Mutex(WriterState())
         self.streamUpdateThreshold = max(1, configuration.initialStreamWindowSize / 4)
     }
@@ -208,8 +214,9 @@ package final class HTTP2Connection: Sendable {
 
     /// Closes the connection once a GOAWAY has been exchanged and no stream is left.
     func closeIfDrained() {
-        if state.withLock({ $0.shouldCloseWhenDrained }) {
-            terminate(.notAccepting("connection closed after GOAWAY"), goAway: nil)
+        let (drained, sayGoodbye) = state.withLock { ($0.shouldCloseWhenDrained, !$0.goAwaySent && $0.goAwayReceived == nil) }
+        if drained {
+            terminate(.notAccepting("connection closed after GOAWAY"), goAway: sayGoodbye ? (.noError, "") : nil)
         }
     }
 

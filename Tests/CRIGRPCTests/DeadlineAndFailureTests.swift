@@ -1,4 +1,5 @@
 import CRIGRPC
+import CRIHTTP2
 import Testing
 
 extension GRPCTests {
@@ -63,6 +64,18 @@ extension GRPCTests {
             let result = await call.result
             #expect(throws: RPCError(code: .unavailable, message: "")) { try result.get() }
             #expect(try await harness.client.unary(path: TestHandlers.echo, request: [6]) == [6])
+            #expect(harness.connectionCount == 2)
+        }
+
+        @Test func exhaustedStreamIDsMoveNewCallsToANewConnection() async throws {
+            var configuration = GRPCClientConfiguration()
+            configuration.http2.firstLocalStreamID = 0x7fff_fffd
+            let harness = TestHarness(handlers: TestHandlers.all(), clientConfiguration: configuration)
+            defer { harness.shutdown() }
+            for index in 0..<3 {
+                #expect(try await harness.client.unary(path: TestHandlers.echo, request: [UInt8(index)]) == [UInt8(index)])
+            }
+            // Streams 0x7ffffffd and 0x7fffffff used the first connection; the third call needed a new one.
             #expect(harness.connectionCount == 2)
         }
 
