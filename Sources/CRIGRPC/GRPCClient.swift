@@ -130,7 +130,11 @@ package final class GRPCClient: Sendable {
                 do {
                     try await opened.stream.sendData(body, from: opened.sent, trailers: nil, endStream: true)
                 } catch {
-                    throw callGuard.error(path: path) ?? rpcError(for: error, path: path)
+                    if let guardError = callGuard.error(path: path) { throw guardError }
+                    // A server may answer before reading the whole request (e.g. RESOURCE_EXHAUSTED from
+                    // the length prefix) and then stop us with RST_STREAM(NO_ERROR) (RFC 9113 § 8.1):
+                    // the complete response is queued, so read it.
+                    guard opened.stream.isRemoteClosed else { throw rpcError(for: error, path: path) }
                 }
             }
             return opened.stream
