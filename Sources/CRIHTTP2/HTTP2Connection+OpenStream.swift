@@ -69,6 +69,7 @@ extension HTTP2Connection {
             }
             return .success((stream, granted))
         }
+        flushPendingControl()
         switch result {
         case .failure(let failure):
             if failure.code == .connectionClosed { terminate(failure, goAway: nil) }
