@@ -1,5 +1,7 @@
 import CRIGRPC
+import CRIHPACK
 import CRIHTTP2
+import CRITransport
 import Testing
 
 extension GRPCTests {
@@ -26,6 +28,38 @@ extension GRPCTests {
             #expect(elapsed < .milliseconds(300))
             // The connection survives the reset stream.
             #expect(try await harness.client.unary(path: TestHandlers.echo, request: [4]) == [4])
+        }
+
+        @Test func serverHonoursGRPCTimeout() async throws {
+            let gate = Gate()
+            let harness = TestHarness(handlers: TestHandlers.all(hangGate: gate))
+            defer {
+                gate.open()
+                harness.shutdown()
+            }
+            // A raw HTTP/2 client without a local deadline: only the server's timer can end the call.
+            let transport = ByteStreamTransport(
+                try connect(to: .unixSocket(path: harness.directory + "/server0.sock"), deadline: .now + .seconds(5)))
+            let connection = HTTP2Connection(transport: transport, role: .client)
+            try connection.start()
+            defer { connection.close() }
+            let start = ContinuousClock.now
+            let headers = [
+                HPACKHeader(name: ":method", value: "POST"), HPACKHeader(name: ":scheme", value: "http"),
+                HPACKHeader(name: ":path", value: TestHandlers.hang), HPACKHeader(name: ":authority", value: "localhost"),
+                HPACKHeader(name: "content-type", value: "application/grpc"), HPACKHeader(name: "te", value: "trailers"),
+                HPACKHeader(name: "grpc-timeout", value: "100m"),
+            ]
+            let (stream, _) = try await connection.openStream(headers: headers, data: [0, 0, 0, 0, 0], endStream: true)
+            var status: String?
+            while let event = try await stream.nextEvent() {
+                if case .headers(let block, true) = event {
+                    status = block.first { $0.name == "grpc-status" }?.value
+                }
+            }
+            #expect(status == "4")
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed >= .milliseconds(100) && elapsed < .milliseconds(200))
         }
 
         @Test func taskCancellationEndsTheCallWithCancelled() async throws {
