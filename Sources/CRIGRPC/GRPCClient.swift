@@ -27,6 +27,11 @@ package final class GRPCClient: Sendable {
         self.connector = connector
     }
 
+    /// A client dropped without ``close()`` still closes its connection (and so its reader thread).
+    deinit {
+        state.withLock { $0.current }?.close()
+    }
+
     /// Closes the connection; later calls fail with UNAVAILABLE.
     package func close() {
         let connection = state.withLock { state in
