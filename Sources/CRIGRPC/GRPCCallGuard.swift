@@ -12,6 +12,8 @@ final class GRPCCallGuard: Sendable {
 
     private let state = Mutex(State())
     private let timeout: Duration?
+    /// Abandons a wait for a stream slot when the call ends first.
+    let openCanceller = HTTP2OpenCanceller()
 
     init(timeout: Duration?) {
         self.timeout = timeout
@@ -40,6 +42,7 @@ final class GRPCCallGuard: Sendable {
             state.fired = code
             return state.stream
         }
+        openCanceller.cancel()
         stream?.reset(.cancel, failure: HTTP2StreamFailure(code: .locallyReset, reason: "\(code)"))
     }
 

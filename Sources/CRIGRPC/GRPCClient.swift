@@ -119,7 +119,8 @@ package final class GRPCClient: Sendable {
             let connection = try await connection()
             let opened: (stream: HTTP2Stream, sent: Int)
             do {
-                opened = try await connection.openStream(headers: headers, data: body, endStream: true)
+                opened = try await connection.openStream(
+                    headers: headers, data: body, endStream: true, canceller: callGuard.openCanceller)
             } catch {
                 if let guardError = callGuard.error(path: path) { throw guardError }
                 if error.isRetryable && attempt < configuration.transparentRetries {

@@ -30,6 +30,31 @@ extension GRPCTests {
             #expect(try await harness.client.unary(path: TestHandlers.echo, request: [4]) == [4])
         }
 
+        @Test func deadlineAlsoEndsAWaitForAStreamSlot() async throws {
+            let gate = Gate()
+            let entered = Gate()
+            var server = GRPCServerConfiguration()
+            server.http2.maxConcurrentStreams = 1
+            let harness = TestHarness(
+                handlers: TestHandlers.all(hangGate: gate, hangEntered: entered), serverConfiguration: server)
+            defer {
+                gate.open()
+                harness.shutdown()
+            }
+            let client = harness.client
+            let occupying = Task { try await client.unary(path: TestHandlers.hang, request: []) }
+            await entered.wait()
+            let start = ContinuousClock.now
+            await #expect(throws: RPCError(code: .deadlineExceeded, message: "")) {
+                try await client.unary(
+                    path: TestHandlers.echo, request: [1], options: GRPCCallOptions(timeout: .milliseconds(200)))
+            }
+            #expect(ContinuousClock.now - start < .milliseconds(300))
+            gate.open()
+            #expect(try await occupying.value == [1])
+            #expect(try await client.unary(path: TestHandlers.echo, request: [2]) == [2])
+        }
+
         @Test func serverHonoursGRPCTimeout() async throws {
             let gate = Gate()
             let harness = TestHarness(handlers: TestHandlers.all(hangGate: gate))
