@@ -149,27 +149,37 @@ package final class HTTP2Connection: Sendable {
         flushPendingControl()
     }
 
-    /// Writes queued control frames if the write lock is free. Race-free with ``sendControl(_:)``:
-    /// a frame queued after a holder's check is queued after that holder released the lock, so the
-    /// reader's own attempt finds it free or finds a newer holder, who checks again on release.
+    /// Writes queued control frames if the write lock is free.
+    ///
+    /// Race-free with ``sendControl(_:)`` because every lock holder (this function included) checks
+    /// the queue again after releasing the lock: a frame queued while the lock was held is queued
+    /// before that holder's check, and if the check's own attempt finds the lock taken, the newer
+    /// holder checks again on its release.
     func flushPendingControl() {
-        guard pendingControl.withLock({ !$0.isEmpty }) else { return }
         let deadline = configuration.writeTimeout.map { ContinuousClock.now + $0 }
         let transport = self.transport
-        let outcome: HTTP2StreamFailure?? = writer.withLockIfAvailable { writer in
-            let pending = pendingControl.withLock { pending in
-                defer { pending = PendingControl() }
-                return pending
+        while pendingControl.withLock({ !$0.isEmpty }) {
+            let outcome: HTTP2StreamFailure?? = writer.withLockIfAvailable { writer in
+                let pending = pendingControl.withLock { pending in
+                    defer { pending = PendingControl() }
+                    return pending
+                }
+                guard !pending.isEmpty else { return nil }
+                writer.buffer.removeAll(keepingCapacity: true)
+                if let size = pending.headerTableSize { writer.encoder.setPeerHeaderTableSize(size) }
+                if let size = pending.maxFrameSize { writer.encoder.setPeerMaxFrameSize(size) }
+                for frame in pending.frames { writer.encoder.encode(frame, into: &writer.buffer) }
+                return Self.flush(&writer, transport: transport, deadline: deadline)
             }
-            guard !pending.isEmpty else { return nil }
-            writer.buffer.removeAll(keepingCapacity: true)
-            if let size = pending.headerTableSize { writer.encoder.setPeerHeaderTableSize(size) }
-            if let size = pending.maxFrameSize { writer.encoder.setPeerMaxFrameSize(size) }
-            for frame in pending.frames { writer.encoder.encode(frame, into: &writer.buffer) }
-            return Self.flush(&writer, transport: transport, deadline: deadline)
-        }
-        if case .some(.some(let failure)) = outcome {
-            terminate(failure, goAway: nil)
+            switch outcome {
+            case nil:
+                return  // Another holder has the lock and will check the queue when it releases it.
+            case .some(.some(let failure)):
+                terminate(failure, goAway: nil)
+                return
+            case .some(nil):
+                continue  // Released: check again for frames queued while we were writing.
+            }
         }
     }
 
