@@ -39,7 +39,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Exec/attach/port-forward streaming: WebSocket + the Kubernetes channel protocol.
-        .target(name: "CRIStreaming", dependencies: ["CRITransport"], swiftSettings: strictSettings),
+        .target(name: "CRIStreaming", dependencies: ["CRIWire", "CRITransport"], swiftSettings: strictSettings),
         // Layer 5: the typed client and the fake runtime.
         .target(name: "CRI", dependencies: ["CRIWire", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIv1", "CRIStreaming"], swiftSettings: strictSettings),
         .target(name: "CRITesting", dependencies: ["CRI", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIStreaming", "CRIv1", "CRIWire"], swiftSettings: strictSettings),
@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "cri",
             dependencies: [
-                "CRI", "CRITesting",
+                "CRI", "CRIStreaming", "CRITesting", "CRITransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -69,14 +69,21 @@ let package = Package(
         .testTarget(name: "CRIHPACKTests", dependencies: ["CRIHPACK"], swiftSettings: strictSettings),
         .testTarget(name: "CRIHTTP2Tests", dependencies: ["CRIHTTP2", "CRIHPACK", "CRITransport"], swiftSettings: strictSettings),
         .testTarget(name: "CRICLITests", dependencies: ["CRI", "CRITesting"], swiftSettings: strictSettings),
-        .testTarget(name: "CRITests", dependencies: ["CRI", "CRITesting", "CRIv1"], swiftSettings: strictSettings),
+        .testTarget(name: "CRITests", dependencies: ["CRI", "CRITesting", "CRIv1", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIStreaming"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CRIInteropTests",
+            dependencies: ["CRI", "CRITesting"],
+            // The grpcio client the tests launch.
+            exclude: ["Python"],
+            swiftSettings: strictSettings
+        ),
         // Needs a running containerd lab (Scripts/containerd-lab.sh up); skipped without one unless required.
         .testTarget(
             name: "CRIEndToEndTests",
             dependencies: ["CRI", "CRIStreaming", "CRITransport"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport"], swiftSettings: strictSettings),
+        .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport", "CRIWire"], swiftSettings: strictSettings),
         .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CRIGRPCTests",

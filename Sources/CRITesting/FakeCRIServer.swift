@@ -44,7 +44,13 @@ public final class FakeCRIServer: Sendable {
     ///   temporary directory.
     /// - Throws: ``CRIError`` when the endpoint is malformed or cannot be listened on.
     public static func start(runtime: FakeRuntime = FakeRuntime(), listeningOn endpoint: String? = nil) async throws -> FakeCRIServer {
-        var temporaryDirectory: String?
+        try await start(runtime: runtime, listeningOn: endpoint, temporaryDirectory: nil)
+    }
+
+    private static func start(
+        runtime: FakeRuntime, listeningOn endpoint: String?, temporaryDirectory inherited: String?
+    ) async throws -> FakeCRIServer {
+        var temporaryDirectory = inherited
         let endpointText: String
         if let endpoint {
             endpointText = endpoint
@@ -77,16 +83,25 @@ public final class FakeCRIServer: Sendable {
     /// removes the socket.
     public func shutdown() async {
         listener.close()
+        // Event streams never end on their own; end them so in-flight calls can drain.
+        await runtime.finishEventStreams()
         await grpc.shutdownGracefully()
         grpc.close()
+        await runtime.shutDownStreaming()
         removeTemporaryDirectory()
     }
 
-    /// Closes everything at once, as if the runtime process died.
+    /// Closes everything at once, as if the runtime process died (the socket's directory stays,
+    /// so ``restarted()`` can listen there again).
     public func kill() {
         listener.close()
         grpc.close()
-        removeTemporaryDirectory()
+    }
+
+    /// Restarts serving the same runtime state on the same endpoint after ``kill()``, as a runtime
+    /// that comes back after a crash does.
+    public func restarted() async throws -> FakeCRIServer {
+        try await FakeCRIServer.start(runtime: runtime, listeningOn: endpoint, temporaryDirectory: temporaryDirectory)
     }
 
     private func removeTemporaryDirectory() {

@@ -17,6 +17,12 @@ extension FakeRuntime {
     /// The number of open `GetContainerEvents` streams.
     public var eventSubscriberCount: Int { eventSubscribers.count }
 
+    /// Ends every open `GetContainerEvents` stream (the server does this when it shuts down).
+    public func finishEventStreams() {
+        for continuation in eventSubscribers.values { continuation.finish() }
+        eventSubscribers.removeAll()
+    }
+
     func unsubscribe(_ subscriber: Int) {
         eventSubscribers[subscriber] = nil
     }

@@ -130,17 +130,6 @@ extension FakeRuntime {
         return UpdatePodSandboxResourcesResponse()
     }
 
-    /// PortForward: a streaming URL for forwarding to ports of the sandbox.
-    public func portForward(_ request: PortForwardRequest) throws(CRIError) -> PortForwardResponse {
-        let id = try sandboxID(request.podSandboxID)
-        guard sandboxes[id]?.status.state == .sandboxReady else {
-            throw CRIError(code: .failedPrecondition, message: "pod sandbox \"\(id)\" is not ready")
-        }
-        var response = PortForwardResponse()
-        response.url = streamingURL(kind: "portforward", session: ExecSession(containerID: id, command: [], tty: false, stdin: false))
-        return response
-    }
-
     /// A stable fake process ID for a sandbox or container.
     func pid(for id: String) -> Int {
         1000 + Int(id.utf8.reduce(UInt32(0)) { ($0 &* 31) &+ UInt32($1) } % 30000)

@@ -1,4 +1,5 @@
 public import CRI
+import CRIStreaming
 
 /// An in-memory CRI runtime that behaves like a real one, for tests of code that drives CRI.
 ///
@@ -23,8 +24,7 @@ public actor FakeRuntime {
     var nextSubscriberID = 0
     var recordedCalls: [RecordedCall] = []
     var faults: [String: [FakeFault]] = [:]
-    var execSessions: [String: ExecSession] = [:]
-    var streamingBaseURL = "http://127.0.0.1:0"
+    var streaming: StreamingServer?
 
     /// Creates an empty runtime (no pods, containers or images).
     public init(configuration: Configuration = Configuration()) {
@@ -99,18 +99,4 @@ struct ContainerRecord {
     var config: ContainerConfig
     var podSandboxID: String
     var stats = (cpuNanoseconds: UInt64(0), memoryBytes: UInt64(0))
-}
-
-struct ExecSession: Sendable {
-    var containerID: String
-    var command: [String]
-    var tty: Bool
-    var stdin: Bool
-}
-
-extension FakeRuntime {
-    /// Sets where Exec/Attach/PortForward URLs point (the streaming server's `http://host:port`).
-    public func setStreamingBaseURL(_ url: String) {
-        streamingBaseURL = url
-    }
 }

@@ -1,4 +1,5 @@
 public import CRI
+public import CRIStreaming
 
 extension FakeRuntime {
     /// How the fake runtime presents itself and which behaviours it emulates.
@@ -27,6 +28,8 @@ extension FakeRuntime {
         public var cgroupDriver = CgroupDriver.systemd
         /// Runs exec'd commands; the default interprets a few shell-like commands (see ``FakeShell``).
         public var commandHandler: @Sendable (FakeShell.Invocation) async -> FakeShell.Result = FakeShell.run
+        /// The streaming server behind Exec/Attach/PortForward URLs; `.v4Only` emulates containerd 1.6/1.7.
+        public var streamingServer = StreamingServerConfiguration.defaults
         /// The first pod IP handed out; later pods count up from it.
         public var podSubnetPrefix = "10.88.0."
 

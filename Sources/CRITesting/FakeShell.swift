@@ -90,6 +90,21 @@ public enum FakeShell {
         return result
     }
 
+    /// True when the command reads its standard input (`cat`, `head`, an interactive shell, or a
+    /// script that uses `cat`/`read`), so an exec must wait for stdin to end before running it.
+    public static func readsStdin(_ command: [String]) -> Bool {
+        guard let program = command.first.map({ $0.split(separator: "/").last.map(String.init) ?? $0 }) else { return false }
+        switch program {
+        case "cat", "head", "tee", "wc":
+            return true
+        case "sh", "bash", "ash":
+            guard command.count >= 3, command[1] == "-c" else { return true }
+            return parse(command[2]).contains { ["cat", "read", "head", "wc"].contains($0.words.first ?? "") }
+        default:
+            return false
+        }
+    }
+
     /// Splits a script into `(separator, words)` commands; quotes group words, `;`, newlines,
     /// `&&` and `||` separate commands.
     static func parse(_ script: String) -> [(separator: String, words: [String])] {

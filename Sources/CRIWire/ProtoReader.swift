@@ -171,10 +171,10 @@ public struct ProtoReader {
     public mutating func readString() throws(ProtoDecodingError) -> String {
         let bytes = try readLengthDelimited()
         if bytes.isEmpty { return "" }
-        guard let string = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-            throw ProtoDecodingError.invalidUTF8()
-        }
-        return string
+        let utf8 = bytes.assumingMemoryBound(to: UInt8.self)
+        guard UTF8Validation.isValid(utf8) else { throw ProtoDecodingError.invalidUTF8() }
+        // Already validated: `String(decoding:)` then takes its fast, non-repairing path.
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     /// Reads a `bytes` field into a new array.
@@ -250,6 +250,8 @@ public struct ProtoReader {
     @inlinable
     public mutating func readStringMapEntry(into map: inout [String: String]) throws(ProtoDecodingError) {
         var entry = try nestedReader()
+        // CRI maps (labels, annotations) hold a handful of entries: skip the 1→2→4 regrowth.
+        if map.isEmpty { map.reserveCapacity(8) }
         var key = ""
         var value = ""
         while let tag = try entry.nextTag() {

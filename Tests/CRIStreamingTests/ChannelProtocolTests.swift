@@ -63,18 +63,4 @@ import Testing
         #expect(TerminalSize(json: Array(#"{"Width":-1,"Height":24}"#.utf8)) == nil)
         #expect(TerminalSize(json: Array(#"{"Width":80}"#.utf8)) == nil)
     }
-
-    @Test func miniJSON() {
-        #expect(
-            MiniJSON.parse(Array(#"{"a":[1,true,null,"x\u00e9\ud83d\ude00\n"],"b":{}}"#.utf8))
-                == .object([
-                    "a": .array([.number("1"), .bool(true), .null, .string("xé😀\n")]), "b": .object([:]),
-                ]))
-        for bad in ["", "{", "{\"a\"}", "[1,]", "\"\\x\"", "tru", "{} x", "\"\u{01}\"", "\"\\ud83d\""] {
-            #expect(MiniJSON.parse(Array(bad.utf8)) == nil, "\(bad)")
-        }
-        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        #expect(MiniJSON.parse(Array(deep.utf8)) == nil)
-        #expect(MiniJSON.quoted("a\"\\\n\u{01}") == #""a\"\\\n\u0001""#)
-    }
 }

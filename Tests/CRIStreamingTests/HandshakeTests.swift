@@ -1,3 +1,4 @@
+import CRIWire
 import Testing
 
 @testable import CRIStreaming

@@ -142,3 +142,34 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("UTF-8 validation agrees with the standard library")
+struct UTF8ValidationTests {
+    @Test func randomAndEdgeSequences() throws {
+        var generator = SplitMix64(seed: 7)
+        var samples: [[UInt8]] = [
+            [0xED, 0xA0, 0x80],  // surrogate
+            [0xE0, 0x80, 0x80],  // overlong
+            [0xF4, 0x90, 0x80, 0x80],  // above U+10FFFF
+            [0xF0, 0x9F, 0x98, 0x80],  // emoji
+            [0xC0, 0x80], [0xC2], [0x80], Array("plain ascii text longer than eight".utf8),
+        ]
+        for _ in 0..<20_000 {
+            let length = Int(generator.next() % 12)
+            samples.append((0..<length).map { _ in
+                // Bias towards interesting bytes.
+                let pick = generator.next() % 4
+                return pick == 0 ? UInt8(truncatingIfNeeded: generator.next()) | 0x80 : UInt8(truncatingIfNeeded: generator.next())
+            })
+        }
+        for sample in samples {
+            var writer = ProtoWriter()
+            writer.writeTag(field: 8, wireType: .lengthDelimited)
+            writer.writeVarint(UInt64(sample.count))
+            writer.bytes += sample
+            let expected = String(validating: sample, as: UTF8.self)
+            let decoded = try? Everything(serializedBytes: writer.bytes)
+            #expect(decoded?.text == expected, "\(sample)")
+        }
+    }
+}

@@ -11,6 +11,7 @@ public struct CRITimestamp: Hashable, Comparable, Sendable, CustomStringConverti
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
 
+    /// Earlier times order first.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch }
 
     /// RFC 3339 with trailing fractional zeros trimmed, as Go's `time.RFC3339Nano` writes (and so

@@ -1,3 +1,4 @@
+import CRIWire
 /// The HTTP/1.1 side of the WebSocket opening handshake (RFC 6455 § 4), for both roles.
 package enum WebSocketHandshake {
     /// RFC 6455 § 1.3: the GUID appended to the key before hashing.

@@ -1,3 +1,5 @@
+import CRIWire
+
 /// A Kubernetes remote-command WebSocket subprotocol (`Sec-WebSocket-Protocol` value).
 public struct StreamProtocolVersion: Hashable, Sendable, CustomStringConvertible {
     /// The token as sent on the wire.
@@ -53,8 +55,8 @@ public struct TerminalSize: Hashable, Sendable {
 
     /// Parses a resize message, or nil if it is not a JSON object with numeric `Width` and `Height` in range.
     package init?(json bytes: [UInt8]) {
-        guard let document = MiniJSON.parse(bytes),
-            let width = document["Width"]?.intValue, let height = document["Height"]?.intValue,
+        guard let document = try? JSONParser.parse(bytes, depthLimit: 32),
+            let width = document["Width"]?.integerValue, let height = document["Height"]?.integerValue,
             let width16 = UInt16(exactly: width), let height16 = UInt16(exactly: height)
         else { return nil }
         self.init(width: width16, height: height16)
@@ -82,15 +84,15 @@ package enum RemoteCommandStatus {
         let message = "command terminated with non-zero exit code: exit status \(code)"
         let details = #"{"causes":[{"reason":"ExitCode","message":"\#(code)"}]}"#
         let document =
-            #"{"metadata":{},"status":"Failure","message":\#(MiniJSON.quoted(message)),"#
+            #"{"metadata":{},"status":"Failure","message":\#(JSONWriter.quoted(message)),"#
             + #""reason":"NonZeroExitCode","details":\#(details)}"#
         return Array(document.utf8)
     }
 
     /// An `InternalError` status (HTTP code 500), as kubelet writes when the command cannot run at all.
     package static func internalError(_ message: String) -> [UInt8] {
-        let full = MiniJSON.quoted("Internal error occurred: " + message)
-        let details = #"{"causes":[{"message":\#(MiniJSON.quoted(message))}]}"#
+        let full = JSONWriter.quoted("Internal error occurred: " + message)
+        let details = #"{"causes":[{"message":\#(JSONWriter.quoted(message))}]}"#
         let document =
             #"{"metadata":{},"status":"Failure","message":\#(full),"#
             + #""reason":"InternalError","details":\#(details),"code":500}"#
@@ -101,7 +103,7 @@ package enum RemoteCommandStatus {
     ///
     /// Like client-go's v4 error decoder, the exit code comes from the cause whose `reason` is `ExitCode`.
     package static func decode(_ bytes: [UInt8]) -> Outcome? {
-        guard let document = MiniJSON.parse(bytes), let status = document["status"]?.stringValue else { return nil }
+        guard let document = try? JSONParser.parse(bytes, depthLimit: 32), let status = document["status"]?.stringValue else { return nil }
         let message = document["message"]?.stringValue
         if status == "Success" { return .exited(code: 0, message: message) }
         let causes = document["details"]?["causes"]?.arrayValue ?? []

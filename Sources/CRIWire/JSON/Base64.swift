@@ -48,8 +48,13 @@ public enum Base64 {
                 output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
             }
         }
-        // Leftover bits must be zero fill from a partial group (2 or 4 bits), never a lone 6-bit char.
+        // Leftover bits must be zero fill from a partial group (2 or 4 bits), never a lone 6-bit char;
+        // padding, when present, must complete the last group of four exactly.
         guard bits < 6, padding <= 2 else { return nil }
+        if padding > 0 {
+            let dataCharacters = text.utf8.count - padding
+            guard (dataCharacters + padding) % 4 == 0, dataCharacters % 4 != 0 else { return nil }
+        }
         return output
     }
 }

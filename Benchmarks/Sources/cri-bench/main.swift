@@ -1,0 +1,114 @@
+import CRI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// cri-bench: prints one JSON line per measurement:
+// {"impl":"ours","mode":"decode","n":20,"p50_us":...,"p99_us":...,"bytes":...}
+// Modes so far: fixture (write the 10k-container fixture to --file), decode, encode.
+// Peers (grpc-swift-2 + swift-protobuf) join in this package with the benchmark issue.
+
+struct Arguments {
+    var mode = "decode"
+    var n = 20
+    var file: String?
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--mode": mode = iterator.next() ?? mode
+            case "--n": n = Int(iterator.next() ?? "") ?? n
+            case "--file": file = iterator.next()
+            default:
+                FileHandleless.error("cri-bench: unknown argument \(argument)")
+                exit(2)
+            }
+        }
+    }
+}
+
+enum FileHandleless {
+    static func error(_ text: String) {
+        let line = Array((text + "\n").utf8)
+        _ = line.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+
+    static func read(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return bytes
+    }
+
+    static func write(_ path: String, _ bytes: [UInt8]) -> Bool {
+        guard let file = fopen(path, "wb") else { return false }
+        defer { fclose(file) }
+        return fwrite(bytes, 1, bytes.count, file) == bytes.count
+    }
+}
+
+func measure(_ n: Int, _ body: () -> Void) -> [Duration] {
+    body()  // warm-up
+    var samples: [Duration] = []
+    let clock = ContinuousClock()
+    for _ in 0..<n {
+        samples.append(clock.measure(body))
+    }
+    return samples.sorted()
+}
+
+func microseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+}
+
+func report(mode: String, samples: [Duration], bytes: Int) {
+    let p50 = microseconds(samples[samples.count / 2])
+    let p99 = microseconds(samples[min(samples.count - 1, samples.count * 99 / 100)])
+    print(#"{"impl":"ours","mode":"\#(mode)","n":\#(samples.count),"p50_us":\#(Int(p50)),"p99_us":\#(Int(p99)),"bytes":\#(bytes)}"#)
+}
+
+let arguments = Arguments(CommandLine.arguments)
+let bytes: [UInt8]
+if let file = arguments.file, arguments.mode != "fixture", let contents = FileHandleless.read(file) {
+    bytes = contents
+} else {
+    bytes = Fixture.listContainersResponse().serializedBytes()
+}
+
+switch arguments.mode {
+case "fixture":
+    guard let file = arguments.file, FileHandleless.write(file, bytes) else {
+        FileHandleless.error("cri-bench: --mode fixture needs a writable --file")
+        exit(2)
+    }
+    print(#"{"fixture":"\#(file)","bytes":\#(bytes.count)}"#)
+case "decode":
+    var containers = 0
+    let samples = measure(arguments.n) {
+        containers = (try? ListContainersResponse(serializedBytes: bytes))?.containers.count ?? -1
+    }
+    guard containers > 0 else {
+        FileHandleless.error("cri-bench: the input is not a ListContainersResponse")
+        exit(1)
+    }
+    report(mode: "decode", samples: samples, bytes: bytes.count)
+case "encode":
+    guard let message = try? ListContainersResponse(serializedBytes: bytes) else {
+        FileHandleless.error("cri-bench: the input is not a ListContainersResponse")
+        exit(1)
+    }
+    var size = 0
+    let samples = measure(arguments.n) { size = message.serializedBytes().count }
+    report(mode: "encode", samples: samples, bytes: size)
+default:
+    FileHandleless.error("cri-bench: unknown mode \(arguments.mode) (fixture, decode, encode)")
+    exit(2)
+}

@@ -1,1 +1,0 @@
-print("cri: not yet implemented")
