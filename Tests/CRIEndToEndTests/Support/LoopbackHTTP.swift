@@ -27,6 +27,8 @@ enum LoopbackHTTP {
     private static func getBlocking(port: UInt16, path: String) throws -> (statusLine: String, body: String) {
         let stream = try connect(to: .tcp(host: "127.0.0.1", port: port), deadline: .now + .seconds(5))
         defer { stream.close() }
+        // Reads have no deadline of their own; closing the stream ends a read that waits too long.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { stream.close() }
         let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
         try request.withUnsafeBytes { try stream.write($0, deadline: .now + .seconds(5)) }
         var response: [UInt8] = []
