@@ -6,6 +6,13 @@
 #   Scripts/containerd-lab.sh up      install what is missing, start everything, write $LAB/lab.env
 #   Scripts/containerd-lab.sh down    stop everything up started and remove every trace of it
 #   Scripts/containerd-lab.sh status  say what is running; exit 0 only if all three daemons answer
+#   Scripts/containerd-lab.sh restart-containerd
+#                                     stop containerd (SIGTERM) if it runs and start it again on the
+#                                     same root and state, leaving shims, pods and registries running
+#                                     (as a package upgrade does); returns once CRI answers again.
+#   Scripts/containerd-lab.sh stop-containerd
+#                                     only the stop half (pods and shims stay); for client tests of
+#                                     a runtime that is down. `restart-containerd` brings it back.
 #
 # `up` prints the endpoint (unix:///tmp/cri-lab/containerd.sock) on stdout, progress on stderr.
 # All three are idempotent; `down` also cleans up after a crashed containerd or a failed test run.
@@ -117,12 +124,45 @@ status() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# restart-containerd
+
+close_inherited_fds() { # A test process runs restart-containerd; its pipes (any fd above 2 but
+                        # our lock, 9) must not reach the new daemon, or the test runner would
+                        # wait on them for as long as containerd lives.
+    local fd
+    for fd in /proc/"$BASHPID"/fd/*; do
+        fd=${fd##*/}
+        if [ "$fd" -gt 2 ] && [ "$fd" -ne 9 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+}
+
+stop_containerd() {
+    local pid
+    [ -f "$MARKER" ] || die "no lab at $LAB (run '$0 up' first)"
+    pid=$(pid_of containerd "$LAB/containerd.toml")
+    if [ -n "$pid" ]; then stop_pid "$pid" containerd 10; fi
+    log "containerd stopped"
+}
+
+restart_containerd() {
+    local pid
+    close_inherited_fds
+    stop_containerd
+    # Unlike `up`, no clean_containerd: the point is a runtime that comes back with its pods.
+    pid=$(start_daemon containerd "$LAB/containerd.log" /usr/bin/containerd --config "$LAB/containerd.toml")
+    log "containerd restarted (pid $pid)"
+    "$PY" "$FILES/labctl.py" wait-cri "$ENDPOINT" --timeout 60 --pid "$pid" >&2 ||
+        { tail -20 "$LAB/containerd.log" >&2; die "containerd did not answer CRI Version after the restart"; }
+}
+
+# ---------------------------------------------------------------------------------------------
 
 [ "$(id -u)" -eq 0 ] || die "needs root (containerd, mounts, network namespaces)"
 command=${1:-}
 case $command in
     up|down|status) ;;
-    *) echo "usage: $0 up|down|status   (lab dir: \$CRI_LAB_DIR, default /tmp/cri-lab)" >&2; exit 2 ;;
+    restart-containerd|stop-containerd) command=${command/-/_} ;;
+    *) echo "usage: $0 up|down|status|restart-containerd|stop-containerd   (lab dir: \$CRI_LAB_DIR, default /tmp/cri-lab)" >&2; exit 2 ;;
 esac
 # One lab operation at a time (the lock file sits beside the lab dir, which `down` removes).
 exec 9>"$LAB.lock"
