@@ -84,6 +84,7 @@ let package = Package(
             dependencies: ["CRI", "CRIStreaming", "CRITransport"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CRIGRPCTests",
             dependencies: ["CRIGRPC", "CRIHTTP2", "CRITransport", "CRIWire"],
