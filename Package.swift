@@ -77,13 +77,13 @@ let package = Package(
             exclude: ["Python"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport", "CRIWire"], swiftSettings: strictSettings),
         // Needs a running containerd lab (Scripts/containerd-lab.sh up); skipped without one unless required.
         .testTarget(
             name: "CRIEndToEndTests",
             dependencies: ["CRI", "CRIStreaming", "CRITransport"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport", "CRIWire"], swiftSettings: strictSettings),
         .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CRIGRPCTests",

@@ -12,9 +12,26 @@ final class GRPCCallGuard: Sendable {
 
     private let state = Mutex(State())
     private let timeout: Duration?
+    /// Abandons a wait for a stream slot when the call ends first.
+    let openCanceller = HTTP2OpenCanceller()
+
+    /// When the call's deadline passes, if it has one.
+    let deadline: ContinuousClock.Instant?
 
     init(timeout: Duration?) {
         self.timeout = timeout
+        self.deadline = timeout.map { ContinuousClock.now + $0 }
+    }
+
+    /// Reports a server error that arrived after our deadline as DEADLINE_EXCEEDED: the server's own
+    /// timer (from `grpc-timeout`) may beat ours by a hair, and its status then varies by server
+    /// (containerd answers UNKNOWN "context deadline exceeded").
+    func adjusted(_ error: RPCError) -> RPCError {
+        guard error.code != .deadlineExceeded, error.code != .cancelled, let deadline, ContinuousClock.now >= deadline
+        else { return error }
+        var adjusted = error
+        adjusted.code = .deadlineExceeded
+        return adjusted
     }
 
     /// The code of the event that ended the call, if one did.
@@ -40,6 +57,7 @@ final class GRPCCallGuard: Sendable {
             state.fired = code
             return state.stream
         }
+        openCanceller.cancel()
         stream?.reset(.cancel, failure: HTTP2StreamFailure(code: .locallyReset, reason: "\(code)"))
     }
 

@@ -43,6 +43,7 @@ package final class GRPCResponseStream: AsyncSequence {
         if !finished { stream.reset(.cancel) }
     }
 
+    /// Iterates the responses; every iterator reads the same stream.
     package struct AsyncIterator: AsyncIteratorProtocol {
         let base: GRPCResponseStream
 

@@ -27,6 +27,11 @@ package final class GRPCClient: Sendable {
         self.connector = connector
     }
 
+    /// A client dropped without ``close()`` still closes its connection (and so its reader thread).
+    deinit {
+        state.withLock { $0.current }?.close()
+    }
+
     /// Closes the connection; later calls fail with UNAVAILABLE.
     package func close() {
         let connection = state.withLock { state in
@@ -114,7 +119,8 @@ package final class GRPCClient: Sendable {
             let connection = try await connection()
             let opened: (stream: HTTP2Stream, sent: Int)
             do {
-                opened = try await connection.openStream(headers: headers, data: body, endStream: true)
+                opened = try await connection.openStream(
+                    headers: headers, data: body, endStream: true, canceller: callGuard.openCanceller)
             } catch {
                 if let guardError = callGuard.error(path: path) { throw guardError }
                 if error.isRetryable && attempt < configuration.transparentRetries {
@@ -130,7 +136,11 @@ package final class GRPCClient: Sendable {
                 do {
                     try await opened.stream.sendData(body, from: opened.sent, trailers: nil, endStream: true)
                 } catch {
-                    throw callGuard.error(path: path) ?? rpcError(for: error, path: path)
+                    if let guardError = callGuard.error(path: path) { throw guardError }
+                    // A server may answer before reading the whole request (e.g. RESOURCE_EXHAUSTED from
+                    // the length prefix) and then stop us with RST_STREAM(NO_ERROR) (RFC 9113 § 8.1):
+                    // the complete response is queued, so read it.
+                    guard opened.stream.isRemoteClosed else { throw rpcError(for: error, path: path) }
                 }
             }
             return opened.stream

@@ -1,3 +1,4 @@
+import CRIWire
 import CRIHPACK
 
 /// Conversions between HTTP/2 header lists and gRPC metadata and status.

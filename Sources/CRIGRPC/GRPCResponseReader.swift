@@ -44,7 +44,7 @@ struct GRPCResponseReader {
                 try handle(event)
             } catch {
                 stream.reset(.cancel)
-                throw error
+                throw callGuard.adjusted(error)
             }
         }
     }

@@ -9,22 +9,39 @@ package struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
         /// Wraps a wire value.
         package init(rawValue: Int) { self.rawValue = rawValue }
 
+        /// Not an error.
         package static let ok = Code(rawValue: 0)
+        /// The call was cancelled, typically by the caller.
         package static let cancelled = Code(rawValue: 1)
+        /// An error without a better code (also: a response without `grpc-status`).
         package static let unknown = Code(rawValue: 2)
+        /// The client sent an invalid argument.
         package static let invalidArgument = Code(rawValue: 3)
+        /// The deadline passed before the call completed.
         package static let deadlineExceeded = Code(rawValue: 4)
+        /// A requested entity was not found.
         package static let notFound = Code(rawValue: 5)
+        /// The entity the client tried to create already exists.
         package static let alreadyExists = Code(rawValue: 6)
+        /// The caller may not perform the operation.
         package static let permissionDenied = Code(rawValue: 7)
+        /// A resource ran out, e.g. a message exceeded a size limit.
         package static let resourceExhausted = Code(rawValue: 8)
+        /// The system is not in a state the operation requires.
         package static let failedPrecondition = Code(rawValue: 9)
+        /// The operation was aborted, e.g. by a concurrency conflict.
         package static let aborted = Code(rawValue: 10)
+        /// The operation went past the valid range.
         package static let outOfRange = Code(rawValue: 11)
+        /// The method is not implemented or not supported.
         package static let unimplemented = Code(rawValue: 12)
+        /// An internal invariant broke (also: a response that could not be decoded).
         package static let internalError = Code(rawValue: 13)
+        /// The service is unavailable; the call may be retried.
         package static let unavailable = Code(rawValue: 14)
+        /// Unrecoverable data loss or corruption.
         package static let dataLoss = Code(rawValue: 15)
+        /// The request lacks valid credentials.
         package static let unauthenticated = Code(rawValue: 16)
 
         private static let names = [

@@ -14,14 +14,15 @@ extension HTTP2Connection {
     ///   - headers: the request header block.
     ///   - data: the request body; empty for none.
     ///   - endStream: whether this ends our side of the stream.
+    ///   - canceller: lets another task (a deadline timer) abandon the wait for a slot.
     /// - Throws: ``HTTP2StreamFailure``: `.notAccepting` when the connection takes no new streams
     ///   (nothing was sent, so a new connection may be used), `.connectionClosed`, `.locallyReset` when
-    ///   the task was cancelled while waiting for a slot.
-    package func openStream(
-        headers: [HPACKHeader], data: [UInt8] = [], endStream: Bool
+    ///   the task was cancelled (or `canceller` fired) while waiting for a slot.
     /// - Returns: the stream and how many octets of `data` were sent.
+    package func openStream(
+        headers: [HPACKHeader], data: [UInt8] = [], endStream: Bool, canceller: HTTP2OpenCanceller? = nil
     ) async throws(HTTP2StreamFailure) -> (stream: HTTP2Stream, sent: Int) {
-        try await acquireStreamSlot()
+        try await acquireStreamSlot(canceller: canceller)
         let transport = self.transport
         let deadline = configuration.writeTimeout.map { ContinuousClock.now + $0 }
         let advertisedWindow = configuration.initialStreamWindowSize
@@ -33,7 +34,7 @@ extension HTTP2Connection {
                     return .failure(state.notAcceptingFailure)
                 }
                 let id = state.nextLocalStreamID
-                if id >= 0x7fff_fffd {
+                if id > 0x7fff_fffd {
                     // RFC 9113 § 5.1.1: stream IDs cannot be reused; this is the last one.
                     state.streamIDsExhausted = true
                 }
@@ -69,6 +70,7 @@ extension HTTP2Connection {
             }
             return .success((stream, granted))
         }
+        flushPendingControl()
         switch result {
         case .failure(let failure):
             if failure.code == .connectionClosed { terminate(failure, goAway: nil) }
@@ -98,7 +100,7 @@ extension HTTP2Connection {
     }
 
     /// Reserves a slot for a new local stream, waiting while the peer's limit is reached.
-    private func acquireStreamSlot() async throws(HTTP2StreamFailure) {
+    private func acquireStreamSlot(canceller: HTTP2OpenCanceller?) async throws(HTTP2StreamFailure) {
         enum Admission {
             case granted
             case wait(UInt64)
@@ -117,11 +119,22 @@ extension HTTP2Connection {
         case .granted: return
         case .refused(let failure): throw failure
         case .wait(let token):
+            let cancelWait: @Sendable () -> Void = { [self] in
+                let waiter: SignalContinuation? = state.withLock { state in
+                    guard let index = state.slotWaiters.firstIndex(where: { $0.token == token }) else { return nil }
+                    return state.slotWaiters.remove(at: index).continuation
+                }
+                waiter?.resume(returning: .failure(HTTP2StreamFailure(code: .locallyReset, reason: "cancelled")))
+            }
+            canceller?.setAction(cancelWait)
+            defer { canceller?.setAction(nil) }
             let result = await withTaskCancellationHandler {
                 await withUnsafeContinuation { (continuation: SignalContinuation) in
                     let immediate: Result<Void, HTTP2StreamFailure>? = state.withLock { state in
                         guard state.isAccepting else { return .failure(state.notAcceptingFailure) }
-                        if Task.isCancelled {
+                        // Checked under the lock the cancel actions take, so a cancellation before
+                        // the waiter is registered is not lost.
+                        if Task.isCancelled || canceller?.isCancelled == true {
                             return .failure(HTTP2StreamFailure(code: .locallyReset, reason: "cancelled"))
                         }
                         if state.localActive < state.peerMaxConcurrentStreams, state.slotWaiters.isEmpty {
@@ -134,13 +147,34 @@ extension HTTP2Connection {
                     if let immediate { continuation.resume(returning: immediate) }
                 }
             } onCancel: {
-                let waiter: SignalContinuation? = state.withLock { state in
-                    guard let index = state.slotWaiters.firstIndex(where: { $0.token == token }) else { return nil }
-                    return state.slotWaiters.remove(at: index).continuation
-                }
-                waiter?.resume(returning: .failure(HTTP2StreamFailure(code: .locallyReset, reason: "cancelled")))
+                cancelWait()
             }
             try result.get()
         }
+    }
+}
+
+/// Lets another task abandon an ``HTTP2Connection/openStream(headers:data:endStream:canceller:)``
+/// that is waiting for a stream slot (a call whose deadline passes while the peer's
+/// SETTINGS_MAX_CONCURRENT_STREAMS is reached).
+package final class HTTP2OpenCanceller: Sendable {
+    private let state = Mutex<(cancelled: Bool, action: (@Sendable () -> Void)?)>((false, nil))
+
+    /// Creates a canceller.
+    package init() {}
+
+    /// Abandons the wait (now or, if it has not started, as soon as it does).
+    package func cancel() {
+        let action = state.withLock { state in
+            state.cancelled = true
+            return state.action
+        }
+        action?()
+    }
+
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    func setAction(_ action: (@Sendable () -> Void)?) {
+        state.withLock { $0.action = action }
     }
 }

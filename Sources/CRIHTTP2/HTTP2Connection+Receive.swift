@@ -81,13 +81,9 @@ extension HTTP2Connection {
 
     /// Sends the batch's control frames, then resumes waiting tasks and announces new streams.
     private func finish(_ batch: ReaderBatch) {
-        if !batch.frames.isEmpty || batch.headerTableSize != nil || batch.maxFrameSize != nil {
-            try? write { writer in
-                if let size = batch.headerTableSize { writer.encoder.setPeerHeaderTableSize(size) }
-                if let size = batch.maxFrameSize { writer.encoder.setPeerMaxFrameSize(size) }
-                for frame in batch.frames { writer.encoder.encode(frame, into: &writer.buffer) }
-            }
-        }
+        let control = PendingControl(
+            frames: batch.frames, headerTableSize: batch.headerTableSize, maxFrameSize: batch.maxFrameSize)
+        if !control.isEmpty { sendControl(control) }
         for wakeup in batch.wakeups { wakeup.run() }
         if let onStream {
             for stream in batch.newStreams { onStream(stream) }

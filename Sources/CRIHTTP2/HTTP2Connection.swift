@@ -23,6 +23,8 @@ package final class HTTP2Connection: Sendable {
     let transport: any HTTP2Transport
     let state: Mutex<ConnectionState>
     let writer: Mutex<WriterState>
+    /// Control frames from the reader that found the write lock taken (see ``sendControl(_:)``).
+    let pendingControl: Mutex<PendingControl>
     /// Called on the reader thread for each new peer-initiated stream (servers).
     let onStream: (@Sendable (HTTP2Stream) -> Void)?
     /// Consumed octets after which a stream WINDOW_UPDATE is sent.
@@ -47,8 +49,15 @@ package final class HTTP2Connection: Sendable {
         self.configuration = configuration
         self.transport = transport
         self.onStream = onStream
-        self.state = Mutex(ConnectionState(role: role))
+        var initialState = ConnectionState(role: role)
+        if let first = configuration.firstLocalStreamID, first & 1 == initialState.nextLocalStreamID & 1,
+            first <= 0x7fff_ffff
+        {
+            initialState.nextLocalStreamID = first
+        }
+        self.state = Mutex(initialState)
         self.writer = Mutex(WriterState())
+        self.pendingControl = Mutex(PendingControl())
         self.streamUpdateThreshold = max(1, configuration.initialStreamWindowSize / 4)
     }
 
@@ -113,6 +122,65 @@ package final class HTTP2Connection: Sendable {
             terminate(failure, goAway: nil)
             throw failure
         }
+        flushPendingControl()
+    }
+
+    /// The reader's outgoing control frames (ACKs, WINDOW_UPDATE, RST_STREAM) and the peer settings
+    /// the encoder applies before them.
+    struct PendingControl {
+        var frames: [HTTP2Frame] = []
+        var headerTableSize: Int?
+        var maxFrameSize: Int?
+        var isEmpty: Bool { frames.isEmpty && headerTableSize == nil && maxFrameSize == nil }
+    }
+
+    /// Sends control frames from the reader thread without ever waiting for the write lock.
+    ///
+    /// If a task holds the lock (possibly blocked on a full socket because the peer is not reading),
+    /// the frames are queued and the reader goes back to reading; every lock holder flushes the queue
+    /// right after releasing the lock. Waiting instead could deadlock two of our own endpoints whose
+    /// readers both wait to write while both sockets are full.
+    func sendControl(_ control: PendingControl) {
+        pendingControl.withLock { pending in
+            pending.frames += control.frames
+            if let size = control.headerTableSize { pending.headerTableSize = size }
+            if let size = control.maxFrameSize { pending.maxFrameSize = size }
+        }
+        flushPendingControl()
+    }
+
+    /// Writes queued control frames if the write lock is free.
+    ///
+    /// Race-free with ``sendControl(_:)`` because every lock holder (this function included) checks
+    /// the queue again after releasing the lock: a frame queued while the lock was held is queued
+    /// before that holder's check, and if the check's own attempt finds the lock taken, the newer
+    /// holder checks again on its release.
+    func flushPendingControl() {
+        let deadline = configuration.writeTimeout.map { ContinuousClock.now + $0 }
+        let transport = self.transport
+        while pendingControl.withLock({ !$0.isEmpty }) {
+            let outcome: HTTP2StreamFailure?? = writer.withLockIfAvailable { writer in
+                let pending = pendingControl.withLock { pending in
+                    defer { pending = PendingControl() }
+                    return pending
+                }
+                guard !pending.isEmpty else { return nil }
+                writer.buffer.removeAll(keepingCapacity: true)
+                if let size = pending.headerTableSize { writer.encoder.setPeerHeaderTableSize(size) }
+                if let size = pending.maxFrameSize { writer.encoder.setPeerMaxFrameSize(size) }
+                for frame in pending.frames { writer.encoder.encode(frame, into: &writer.buffer) }
+                return Self.flush(&writer, transport: transport, deadline: deadline)
+            }
+            switch outcome {
+            case nil:
+                return  // Another holder has the lock and will check the queue when it releases it.
+            case .some(.some(let failure)):
+                terminate(failure, goAway: nil)
+                return
+            case .some(nil):
+                continue  // Released: check again for frames queued while we were writing.
+            }
+        }
     }
 
     /// Writes the buffer; called with the write lock held.
@@ -159,6 +227,7 @@ package final class HTTP2Connection: Sendable {
                 return Self.flush(&writer, transport: transport, deadline: ContinuousClock.now + .seconds(1))
             }
         }
+        pendingControl.withLock { $0 = PendingControl() }
         transport.close()
         for stream in taken.streams {
             stream.state.withLock { $0.fail(failure, into: &wakeups) }
@@ -208,8 +277,9 @@ package final class HTTP2Connection: Sendable {
 
     /// Closes the connection once a GOAWAY has been exchanged and no stream is left.
     func closeIfDrained() {
-        if state.withLock({ $0.shouldCloseWhenDrained }) {
-            terminate(.notAccepting("connection closed after GOAWAY"), goAway: nil)
+        let (drained, sayGoodbye) = state.withLock { ($0.shouldCloseWhenDrained, !$0.goAwaySent && $0.goAwayReceived == nil) }
+        if drained {
+            terminate(.notAccepting("connection closed after GOAWAY"), goAway: sayGoodbye ? (.noError, "") : nil)
         }
     }
 

@@ -27,6 +27,9 @@ package struct HTTP2ConnectionConfiguration: Sendable {
     package var controlFrameFloodInterval: Duration = .seconds(10)
     /// How long one write may wait for socket buffer space; nil waits forever.
     package var writeTimeout: Duration? = .seconds(30)
+    /// The first locally initiated stream ID; nil for the protocol's (1 for clients, 2 for servers).
+    /// Tests set it near 2^31 to exercise stream-ID exhaustion.
+    package var firstLocalStreamID: UInt32? = nil
     /// The size of the reader's buffer.
     package var readBufferSize: Int = 64 * 1024
 

@@ -67,9 +67,10 @@ struct ConnectionState {
         return .notAccepting("stream IDs exhausted")
     }
 
-    /// Whether the connection has drained after a GOAWAY and should close.
+    /// Whether the connection has drained after a GOAWAY (or its last stream ID) and should close.
     var shouldCloseWhenDrained: Bool {
-        failure == nil && (goAwayReceived != nil || goAwaySent) && streams.isEmpty && localActive == 0
+        failure == nil && (goAwayReceived != nil || goAwaySent || streamIDsExhausted) && streams.isEmpty
+            && localActive == 0
     }
 
     /// Releases one local stream slot, handing it to the next waiter if any.

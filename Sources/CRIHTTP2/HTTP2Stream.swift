@@ -77,6 +77,10 @@ package final class HTTP2Stream: Sendable {
             let granted = try reserveWindow(wanting: data.count)
             let id = self.id
             let headersEnd = endsStream && data.isEmpty && trailers == nil
+            // RFC 9113 § 5.1.2: a closed stream stops counting towards the limit as END_STREAM goes
+            // out; book it before the write, or a fast peer's next HEADERS can race the count.
+            let closesHere = endsStream && granted.count == data.count
+            if closesHere { markClosedLocally() }
             try connection.write { writer in
                 writer.encoder.encode(
                     HTTP2Frame(
@@ -95,7 +99,7 @@ package final class HTTP2Stream: Sendable {
                 }
             }
             if granted.count == data.count {
-                if endsStream { didCloseLocally() }
+                if endsStream { connection.closeIfDrained() }
                 return
             }
             try await sendData(data, from: granted.count, trailers: trailers, endStream: endsStream)
@@ -120,6 +124,7 @@ package final class HTTP2Stream: Sendable {
             }
             let range = offset..<(offset + granted.count)
             let finished = range.upperBound == data.count
+            if finished && endStream { markClosedLocally() }  // before the write, as in send(...)
             try connection.write { writer in
                 if data.isEmpty && trailers == nil {
                     writer.encoder.encodeData(streamID: id, bytes: [], endStream: endStream, into: &writer.buffer)
@@ -137,7 +142,7 @@ package final class HTTP2Stream: Sendable {
             }
             offset = range.upperBound
         } while offset < data.count
-        if endStream { didCloseLocally() }
+        if endStream { connection.closeIfDrained() }
     }
 
     /// Takes up to `wanting` octets from the stream and connection send windows.
@@ -175,6 +180,13 @@ package final class HTTP2Stream: Sendable {
 
     /// Records that END_STREAM went out; the stream leaves the table once both sides are closed.
     func didCloseLocally() {
+        markClosedLocally()
+        connection.closeIfDrained()
+    }
+
+    /// The bookkeeping half of ``didCloseLocally()``: marks the local side closed and, when the
+    /// remote side is too, removes the stream from the table (freeing its concurrency slot).
+    func markClosedLocally() {
         var wakeups: [Resumption] = []
         let isLocal = connection.isLocal(id)
         connection.state.withLock { connection in
@@ -185,7 +197,6 @@ package final class HTTP2Stream: Sendable {
             if remoteClosed { connection.removeStream(id, isLocal: isLocal, into: &wakeups) }
         }
         for wakeup in wakeups { wakeup.run() }
-        connection.closeIfDrained()
     }
 
     /// Calls `observer` once when the stream fails (reset by either side, connection lost); at once

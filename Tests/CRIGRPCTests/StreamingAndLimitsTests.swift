@@ -43,6 +43,33 @@ extension GRPCTests {
             #expect(sameBytes(response, request))
         }
 
+        @Test func bigTransfersInBothDirectionsAtOnceDoNotDeadlock() async throws {
+            let harness = TestHarness(handlers: TestHandlers.all())
+            defer { harness.shutdown() }
+            let client = harness.client
+            // Several uploads and downloads of megabytes share one connection, so both sockets fill
+            // while both readers owe control frames.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<4 {
+                    group.addTask {
+                        let request = pattern(6 << 20, seed: UInt8(index))
+                        let response = try await client.unary(path: TestHandlers.echo, request: request)
+                        #expect(sameBytes(response, request))
+                    }
+                    group.addTask {
+                        let count = try await client.serverStreaming(path: TestHandlers.stream, request: [200]) { responses in
+                            var count = 0
+                            for try await _ in responses { count += 1 }
+                            return count
+                        }
+                        #expect(count == 200)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(harness.connectionCount == 1)
+        }
+
         @Test func requestOverTheSendLimitFailsBeforeSending() async throws {
             var configuration = GRPCClientConfiguration()
             configuration.maxSendMessageSize = 1000

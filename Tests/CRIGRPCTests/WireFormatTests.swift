@@ -1,3 +1,4 @@
+import CRIWire
 import CRIHPACK
 import CRIHTTP2
 import Testing

@@ -38,13 +38,9 @@ struct GRPCIOServerEdgeTests {
             }
         }
         #expect(failures.filter { $0.key != Self.refusedStream }.isEmpty)
-        // Known bug in CRIHTTP2: the server counts a stream as active until *after* the write that
-        // carries its END_STREAM has returned (HTTP2Stream.send/sendData call didCloseLocally()
-        // after connection.write). grpcio can see END_STREAM, open the next stream, and have its
-        // HEADERS read before that bookkeeping: the server, still at 1000, answers REFUSED_STREAM.
-        withKnownIssue("REFUSED_STREAM race at MAX_CONCURRENT_STREAMS (server bookkeeping after the END_STREAM write)", isIntermittent: true) {
-            #expect(failures[Self.refusedStream] == nil, "\(failures[Self.refusedStream] ?? 0) of 6000 calls refused")
-        }
+        // Regression: the server used to free a stream's concurrency slot only after the write that
+        // carried its END_STREAM returned, so grpcio's next HEADERS could be refused at the limit.
+        #expect(failures[Self.refusedStream] == nil, "\(failures[Self.refusedStream] ?? 0) of 6000 calls refused")
     }
 
     /// A client holding GetContainerEvents open must not keep a graceful shutdown waiting forever.

@@ -12,7 +12,7 @@ extension GRPCTests {
             let directory = makeTemporaryDirectory()
             defer { removeTemporaryDirectory(directory) }
             let path = directory + "/core.sock"
-            let peer = try PythonPeer(mode: "server", socketPath: path, directory: directory)
+            let peer = try PeerProcess(python: "server", socketPath: path, directory: directory)
             defer { peer.stop() }
             try #require(await peer.waitFor("READY"))
             let client = GRPCClient {
@@ -116,7 +116,7 @@ extension GRPCTests {
                 server.close()
                 listener.close()
             }
-            let peer = try PythonPeer(mode: "client", socketPath: path, directory: directory)
+            let peer = try PeerProcess(python: "client", socketPath: path, directory: directory)
             defer { peer.stop() }
             var results: [String: String] = [:]
             while let line = await peer.readLine(), line != "DONE" {

@@ -1,25 +1,35 @@
 import Foundation
 import Synchronization
 
-/// A python3-grpcio process running `grpc_peer.py`; lines of its stdout are read on a dedicated
-/// thread (never blocking the concurrency pool), and it is killed by ``stop()``.
-final class PythonPeer: Sendable {
+/// A peer process (python3-grpcio running `grpc_peer.py`, or containerd); lines of its output are
+/// read on a dedicated thread (never blocking the concurrency pool), and it is killed by ``stop()``.
+final class PeerProcess: Sendable {
     private let process: Process
     private let input: Pipe
     private let output: FileHandle
     private let buffer = Mutex<[UInt8]>([])
 
-    /// Writes the script into `directory` and starts it.
-    init(mode: String, socketPath: String, directory: String) throws {
+    /// Writes the grpcio script into `directory` and starts it; its stdout is read.
+    convenience init(python mode: String, socketPath: String, directory: String) throws {
         let script = directory + "/grpc_peer.py"
         try grpcPeerScript.write(toFile: script, atomically: true, encoding: .utf8)
+        try self.init(executable: "/usr/bin/python3", arguments: [script, mode, socketPath], readsStandardError: false)
+    }
+
+    /// Starts `executable`; reads its stdout, or its stderr when `readsStandardError`.
+    init(executable: String, arguments: [String], readsStandardError: Bool) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script, mode, socketPath]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
-        process.standardOutput = output
+        if readsStandardError {
+            process.standardError = output
+            process.standardOutput = FileHandle.nullDevice
+        } else {
+            process.standardOutput = output
+        }
         try process.run()
         self.process = process
         self.input = input
@@ -51,10 +61,10 @@ final class PythonPeer: Sendable {
         }
     }
 
-    /// Waits for a line equal to `marker`; false if the output ends first.
+    /// Waits for a line containing `marker`; false if the output ends first.
     func waitFor(_ marker: String) async -> Bool {
         while let line = await readLine() {
-            if line == marker { return true }
+            if line.contains(marker) { return true }
         }
         return false
     }
