@@ -56,7 +56,7 @@ enum FakeCRIHandlers {
         _ body: @escaping @Sendable (FakeRuntime, Request) async throws -> Response
     ) -> (String, GRPCMethodHandler) {
         (method.path, .unary { bytes, context in
-            let request = try await prepare(method, bytes, runtime)
+            let request = try await prepare(method, bytes, runtime, context)
             return try await run { try await body(runtime, request) }.serializedBytes()
         })
     }
@@ -68,7 +68,7 @@ enum FakeCRIHandlers {
         _ body: @escaping @Sendable (FakeRuntime, Request) async throws -> [Response]
     ) -> (String, GRPCMethodHandler) {
         (method.path, .serverStreaming { bytes, writer, context in
-            let request = try await prepare(method, bytes, runtime)
+            let request = try await prepare(method, bytes, runtime, context)
             for batch in try await run({ try await body(runtime, request) }) {
                 try await writer.write(batch.serializedBytes())
             }
@@ -79,7 +79,7 @@ enum FakeCRIHandlers {
     static func events(_ runtime: FakeRuntime) -> (String, GRPCMethodHandler) {
         let method = RuntimeService.getContainerEvents
         return (method.path, .serverStreaming { bytes, writer, context in
-            _ = try await prepare(method, bytes, runtime)
+            _ = try await prepare(method, bytes, runtime, context)
             for await event in await runtime.containerEvents() {
                 try await writer.write(event.serializedBytes())
             }
@@ -87,7 +87,7 @@ enum FakeCRIHandlers {
     }
 
     private static func prepare<Request, Response>(
-        _ method: ProtoMethod<Request, Response>, _ bytes: [UInt8], _ runtime: FakeRuntime
+        _ method: ProtoMethod<Request, Response>, _ bytes: [UInt8], _ runtime: FakeRuntime, _ context: GRPCServerContext
     ) async throws -> Request {
         let request: Request
         do {
@@ -102,10 +102,11 @@ enum FakeCRIHandlers {
                 throw RPCError(code: RPCError.Code(rawValue: code.rawValue), message: message)
             case .delay(let duration):
                 try await Task.sleep(for: duration)
-            case .dropConnection, .goAway:
-                // Connection-level faults need the connection; until the server context exposes
-                // it, they end the call as the client would see a dropped connection.
+            case .dropConnection:
+                context.closeConnection()
                 throw RPCError(code: .unavailable, message: "connection dropped (injected)")
+            case .goAway:
+                context.goAway()
             }
         }
         return request
