@@ -59,8 +59,9 @@ enum CLIProcess {
                 }
             }
         }
-        let stdout = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
-        let stderr = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
+        // Decoded leniently: bytes that are not UTF-8 must show up in a failure, not empty the output.
+        let stdout = String(decoding: manager.contents(atPath: base + ".out") ?? Data(), as: UTF8.self)
+        let stderr = String(decoding: manager.contents(atPath: base + ".err") ?? Data(), as: UTF8.self)
         return CLIRun(
             arguments: arguments, status: status, stdout: stdout, stderr: stderr, timedOut: state.flags.withLock { $0.timedOut })
     }

@@ -30,7 +30,7 @@ struct CLIRun: Sendable, CustomStringConvertible {
 }
 
 /// A parsed JSON document, read by dotted paths (`status.state`, `items.0.id`).
-struct CLIJSON: @unchecked Sendable {
+struct CLIJSON {
     /// What JSONSerialization returned: dictionaries, arrays, strings, numbers, booleans, NSNull.
     let root: Any
 
@@ -142,9 +142,9 @@ struct CLISession: Sendable {
         if !stdin.isEmpty { entry += "    # stdin: \(stdin.debugDescription)" }
         entry += "\n"
         if !run.stdout.isEmpty { entry += run.stdout.hasSuffix("\n") ? run.stdout : run.stdout + "\n" }
-        for line in run.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(run.stderr.hasSuffix("\n") ? 1 : 0)
-        where !run.stderr.isEmpty {
-            entry += "stderr| \(line)\n"
+        if !run.stderr.isEmpty {
+            let text = run.stderr.hasSuffix("\n") ? String(run.stderr.dropLast()) : run.stderr
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) { entry += "stderr| \(line)\n" }
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         entry += "[exit \(run.status)\(run.timedOut ? ", killed after timing out" : ""), \(String(format: "%.2f", seconds))s]"

@@ -8,11 +8,13 @@ import Synchronization
 /// `<temp>/cri-e2e-transcript.txt`, started afresh by each test run. The path is printed once.
 enum CLITranscript {
     /// Where the transcript goes.
-    static let path: String = {
-        if let explicit = ProcessInfo.processInfo.environment["CRI_E2E_TRANSCRIPT"], !explicit.isEmpty {
-            return explicit
-        }
-        return FileManager.default.temporaryDirectory.appendingPathComponent("cri-e2e-transcript.txt").path
+    static let path = explicitPath
+        ?? FileManager.default.temporaryDirectory.appendingPathComponent("cri-e2e-transcript.txt").path
+
+    /// `CRI_E2E_TRANSCRIPT`, when set.
+    private static let explicitPath: String? = {
+        guard let path = ProcessInfo.processInfo.environment["CRI_E2E_TRANSCRIPT"], !path.isEmpty else { return nil }
+        return path
     }()
 
     /// Guards the file: tests may run commands concurrently (the suite is serialized, but nothing here relies on it).
@@ -30,8 +32,7 @@ enum CLITranscript {
     /// Opens the file for appending on first use and says where it is.
     private static func open() -> FileHandle? {
         let manager = FileManager.default
-        let explicit = ProcessInfo.processInfo.environment["CRI_E2E_TRANSCRIPT"].map { !$0.isEmpty } ?? false
-        if !explicit || !manager.fileExists(atPath: path) {
+        if explicitPath == nil || !manager.fileExists(atPath: path) {
             try? manager.createDirectory(
                 atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
             _ = manager.createFile(atPath: path, contents: nil)
