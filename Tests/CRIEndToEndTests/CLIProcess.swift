@@ -6,6 +6,7 @@ import Synchronization
 /// to be drained while it runs, and the exact stdin bytes followed by end-of-file are what it reads.
 enum CLIProcess {
     /// Runs `executable arguments...` in `directory`; kills it with SIGKILL once `timeout` passes.
+    /// The status is the exit code, or 128 + the signal that ended the process.
     static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String], directory: String,
         stdin: String, timeout: Duration
@@ -39,7 +40,9 @@ enum CLIProcess {
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { finished in
                 state.flags.withLock { $0.exited = true }
-                continuation.resume(returning: finished.terminationStatus)
+                // A signal is reported as the shell does (128 + N), so a crash can never pass for an exit code.
+                let status = finished.terminationStatus
+                continuation.resume(returning: finished.terminationReason == .uncaughtSignal ? 128 + status : status)
             }
             do {
                 try process.run()

@@ -80,7 +80,7 @@ struct CLISession: Sendable {
     init(lab: LabEnvironment, name: String) throws {
         self.lab = lab
         self.name = name
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("cri-e2e-\(name)").path
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("cri-\(name)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // timeout: the per-call deadline; crictl's 2 s default is tight for RunPodSandbox on a busy machine.
         let config = "runtime-endpoint: \(lab.endpoint)\nimage-endpoint: \(lab.endpoint)\ntimeout: 30\n"
@@ -137,7 +137,7 @@ struct CLISession: Sendable {
     }
 
     private func transcriptEntry(_ run: CLIRun, stdin: String, extra: [String: String], elapsed: Duration) -> String {
-        let environment = extra.keys.sorted().map { "\($0)=\(extra[$0]!) " }.joined()
+        let environment = extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value) " }.joined()
         var entry = "$ \(environment)cri \(CLITranscript.shellLine(run.arguments))"
         if !stdin.isEmpty { entry += "    # stdin: \(stdin.debugDescription)" }
         entry += "\n"
