@@ -3,8 +3,8 @@
 # (failing on any warning in our own code), then run every test against that build.
 #
 # The end-to-end tests (Tests/CRIEndToEndTests) need the containerd lab. As root, this script
-# brings it up (Scripts/containerd-lab.sh up, while the checks and build run) and takes it down on exit,
-# whatever the outcome; a lab that was already up is used and left running. In CI (CI=true) the
+# brings it up (Scripts/containerd-lab.sh up, while the checks and build run) and takes it down
+# on exit, whatever the outcome; a lab that was already up is used and left running. In CI (CI=true) the
 # lab is mandatory: CRI_E2E_REQUIRED=1 makes the suite fail, never skip, without it. Elsewhere,
 # without root and without a running lab, the end-to-end tests are skipped with a reason.
 # Settings: the lab's own (CRI_LAB_DIR, ports, ...: see Scripts/containerd-lab.sh).
@@ -41,6 +41,8 @@ finish() {
     exit "$status"
 }
 trap finish EXIT
+trap "exit 130" INT # interrupted runs still take the lab down (through finish)
+trap "exit 143" TERM
 
 Scripts/install-deps.sh
 if [ "$(id -u)" -eq 0 ]; then
