@@ -258,8 +258,11 @@ extension CRIClient {
         _ request: CheckpointContainerRequest, options callOptions: CRICallOptions? = nil
     ) async throws -> CheckpointContainerResponse {
         try await unary(
-            RuntimeService.checkpointContainer, request, deadline: .fixed(max(.seconds(request.timeout),
-            options.timeout)), options: callOptions)
+            RuntimeService.checkpointContainer, request,
+            deadline: .fixed(
+                max(
+                    .seconds(request.timeout),
+                    options.timeout)), options: callOptions)
     }
 
     /// ListMetricDescriptors: Describes the metrics ``listPodSandboxMetrics(_:options:)`` returns.
