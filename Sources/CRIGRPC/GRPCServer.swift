@@ -105,7 +105,8 @@ package final class GRPCServer: Sendable {
         let deadline = GRPCHeaders.value("grpc-timeout", in: headers).flatMap(GRPCTimeout.decode).map {
             ContinuousClock.now + $0
         }
-        let context = GRPCServerContext(path: path, metadata: GRPCHeaders.metadata(from: headers), deadline: deadline)
+        let context = GRPCServerContext(
+            path: path, metadata: GRPCHeaders.metadata(from: headers), deadline: deadline, connection: stream.connection)
         call.setContext(context)
         guard let handler = handlers[path] else {
             await call.finish(error: RPCError(code: .unimplemented, message: "unknown method \(path)"))

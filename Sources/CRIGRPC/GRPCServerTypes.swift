@@ -25,10 +25,26 @@ package final class GRPCServerContext: Sendable {
     package let deadline: ContinuousClock.Instant?
     private let response = Mutex((initial: GRPCMetadata(), trailing: GRPCMetadata()))
 
-    init(path: String, metadata: GRPCMetadata, deadline: ContinuousClock.Instant?) {
+    private let connection: HTTP2Connection?
+
+    init(path: String, metadata: GRPCMetadata, deadline: ContinuousClock.Instant?, connection: HTTP2Connection? = nil) {
         self.path = path
         self.metadata = metadata
         self.deadline = deadline
+        self.connection = connection
+    }
+
+    /// Drops the connection this call arrived on, without answering: what a crashing server does.
+    /// Meant for fault injection in test servers.
+    package func closeConnection() {
+        connection?.close()
+    }
+
+    /// Starts a graceful shutdown of this call's connection (RFC 9113 § 6.8): GOAWAY now, calls in
+    /// flight (this one included) finish, new calls must use another connection. For fault injection.
+    package func goAway() {
+        guard let connection else { return }
+        Task { await connection.shutdownGracefully() }
     }
 
     /// Sets the metadata sent with the response headers (before the first message).

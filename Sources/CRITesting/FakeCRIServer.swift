@@ -1,15 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CRI
 import CRIGRPC
 import CRIHTTP2
 import CRITransport
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Serves a ``FakeRuntime`` over a real socket with this package's gRPC server, so anything that
 /// speaks CRI — ``CRIClient``, crictl, grpcio — can drive it.
@@ -30,7 +31,9 @@ public final class FakeCRIServer: Sendable {
     private let listener: any Listener
     private let temporaryDirectory: String?
 
-    private init(runtime: FakeRuntime, endpoint: String, grpc: GRPCServer, listener: any Listener, temporaryDirectory: String?) {
+    private init(
+        runtime: FakeRuntime, endpoint: String, grpc: GRPCServer, listener: any Listener, temporaryDirectory: String?
+    ) {
         self.runtime = runtime
         self.endpoint = endpoint
         self.grpc = grpc
@@ -43,7 +46,9 @@ public final class FakeCRIServer: Sendable {
     /// - Parameter endpoint: `unix:///path` or `tcp://127.0.0.1:0`; nil makes a unix socket in a new
     ///   temporary directory.
     /// - Throws: ``CRIError`` when the endpoint is malformed or cannot be listened on.
-    public static func start(runtime: FakeRuntime = FakeRuntime(), listeningOn endpoint: String? = nil) async throws -> FakeCRIServer {
+    public static func start(runtime: FakeRuntime = FakeRuntime(), listeningOn endpoint: String? = nil) async throws
+        -> FakeCRIServer
+    {
         try await start(runtime: runtime, listeningOn: endpoint, temporaryDirectory: nil)
     }
 
@@ -67,7 +72,8 @@ public final class FakeCRIServer: Sendable {
         }
         let actualEndpoint: String
         switch listener.localEndpoint.kind {
-        case .tcp(let host, let port): actualEndpoint = host.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
+        case .tcp(let host, let port):
+            actualEndpoint = host.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
         default: actualEndpoint = endpointText
         }
         let grpc = GRPCServer(handlers: FakeCRIHandlers.all(for: runtime))

@@ -17,7 +17,8 @@ extension FakeRuntime {
         }
         let image = findImage(imageSpec.image)
         if image == nil && configuration.requireImagesPulled {
-            throw CRIError(code: .notFound, message: "failed to get image \"\(imageSpec.image)\": image not found (pull it first)")
+            throw CRIError(
+                code: .notFound, message: "failed to get image \"\(imageSpec.image)\": image not found (pull it first)")
         }
         if let clash = containers.values.first(where: { $0.podSandboxID == podID && $0.status.metadata == metadata }) {
             throw CRIError(
@@ -32,7 +33,8 @@ extension FakeRuntime {
         status.state = .containerCreated
         status.createdAt = wallClockNanoseconds()
         var reportedImage = imageSpec
-        reportedImage.userSpecifiedImage = imageSpec.userSpecifiedImage.isEmpty ? imageSpec.image : imageSpec.userSpecifiedImage
+        reportedImage.userSpecifiedImage =
+            imageSpec.userSpecifiedImage.isEmpty ? imageSpec.image : imageSpec.userSpecifiedImage
         if let image { reportedImage.image = image.repoTags.first ?? imageSpec.image }
         status.image = reportedImage
         status.imageRef = image?.id ?? "sha256:" + fakeDigest(of: imageSpec.image)
@@ -63,7 +65,8 @@ extension FakeRuntime {
         guard record.status.state == .containerCreated else {
             throw CRIError(
                 code: .failedPrecondition,
-                message: "container \"\(id)\" is in state \(record.status.state.protoName ?? "?"), not CONTAINER_CREATED"
+                message:
+                    "container \"\(id)\" is in state \(record.status.state.protoName ?? "?"), not CONTAINER_CREATED"
             )
         }
         containers[id]?.status.state = .containerRunning
@@ -99,7 +102,7 @@ extension FakeRuntime {
         let id: String
         do {
             id = try containerID(request.containerID)
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return RemoveContainerResponse()
         }
         removeContainerRecord(id, running: containers[id]?.status.state == .containerRunning)
@@ -151,7 +154,8 @@ extension FakeRuntime {
             var config = record.config
             config.unknownFields = UnknownFields()
             response.info = [
-                "info": #"{"sandboxID":"\#(record.podSandboxID)","pid":\#(pid(for: id)),"config":\#(config.jsonString())}"#
+                "info":
+                    #"{"sandboxID":"\#(record.podSandboxID)","pid":\#(pid(for: id)),"config":\#(config.jsonString())}"#
             ]
         }
         return response
@@ -174,7 +178,8 @@ extension FakeRuntime {
     }
 
     /// ReopenContainerLog: the container must be running; the log file is (re)created.
-    public func reopenContainerLog(_ request: ReopenContainerLogRequest) throws(CRIError) -> ReopenContainerLogResponse {
+    public func reopenContainerLog(_ request: ReopenContainerLogRequest) throws(CRIError) -> ReopenContainerLogResponse
+    {
         let id = try containerID(request.containerID)
         guard containers[id]?.status.state == .containerRunning else {
             throw CRIError(code: .failedPrecondition, message: "container \"\(id)\" is not running")
@@ -184,7 +189,9 @@ extension FakeRuntime {
     }
 
     /// CheckpointContainer: writes a small JSON description of the container to `location`.
-    public func checkpointContainer(_ request: CheckpointContainerRequest) throws(CRIError) -> CheckpointContainerResponse {
+    public func checkpointContainer(_ request: CheckpointContainerRequest) throws(CRIError)
+        -> CheckpointContainerResponse
+    {
         let id = try containerID(request.containerID)
         guard let record = containers[id] else { throw CRIError(code: .notFound, message: "container not found") }
         guard !request.location.isEmpty else {
@@ -204,7 +211,9 @@ extension FakeRuntime {
         containers[id]?.status.exitCode = exitCode
         containers[id]?.status.reason = reason
         containers[id]?.status.finishedAt = wallClockNanoseconds()
-        if containers[id]?.status.startedAt == 0 { containers[id]?.status.startedAt = containers[id]?.status.finishedAt ?? 0 }
+        if containers[id]?.status.startedAt == 0 {
+            containers[id]?.status.startedAt = containers[id]?.status.finishedAt ?? 0
+        }
         emitEvent(.containerStoppedEvent, containerID: id)
     }
 

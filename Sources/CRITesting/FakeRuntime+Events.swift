@@ -4,7 +4,8 @@ extension FakeRuntime {
     /// GetContainerEvents: an unbounded stream with one event per container lifecycle change,
     /// carrying the pod's status and the container's status, as containerd sends them.
     public func containerEvents() -> AsyncStream<ContainerEventResponse> {
-        let (stream, continuation) = AsyncStream<ContainerEventResponse>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let (stream, continuation) = AsyncStream<ContainerEventResponse>.makeStream(
+            bufferingPolicy: .bufferingNewest(10_000))
         let subscriber = nextSubscriberID
         nextSubscriberID += 1
         eventSubscribers[subscriber] = continuation
@@ -52,17 +53,29 @@ extension FakeRuntime {
     }
 
     /// StreamPodSandboxes: the ListPodSandbox result in batches.
-    public func streamPodSandboxes(_ request: StreamPodSandboxesRequest) throws(CRIError) -> [StreamPodSandboxesResponse] {
-        try batches(filteredSandboxes(request.filter)).map { var response = StreamPodSandboxesResponse(); response.podSandboxes = $0; return response }
+    public func streamPodSandboxes(_ request: StreamPodSandboxesRequest) throws(CRIError)
+        -> [StreamPodSandboxesResponse]
+    {
+        try batches(filteredSandboxes(request.filter)).map {
+            var response = StreamPodSandboxesResponse()
+            response.podSandboxes = $0
+            return response
+        }
     }
 
     /// StreamContainers: the ListContainers result in batches.
     public func streamContainers(_ request: StreamContainersRequest) throws(CRIError) -> [StreamContainersResponse] {
-        try batches(filteredContainers(request.filter)).map { var response = StreamContainersResponse(); response.containers = $0; return response }
+        try batches(filteredContainers(request.filter)).map {
+            var response = StreamContainersResponse()
+            response.containers = $0
+            return response
+        }
     }
 
     /// StreamContainerStats: the ListContainerStats result in batches.
-    public func streamContainerStats(_ request: StreamContainerStatsRequest) throws(CRIError) -> [StreamContainerStatsResponse] {
+    public func streamContainerStats(_ request: StreamContainerStatsRequest) throws(CRIError)
+        -> [StreamContainerStatsResponse]
+    {
         try batches(filteredContainerStats(request.filter)).map {
             var response = StreamContainerStatsResponse()
             response.containerStats = $0
@@ -71,7 +84,9 @@ extension FakeRuntime {
     }
 
     /// StreamPodSandboxStats: the ListPodSandboxStats result in batches.
-    public func streamPodSandboxStats(_ request: StreamPodSandboxStatsRequest) throws(CRIError) -> [StreamPodSandboxStatsResponse] {
+    public func streamPodSandboxStats(_ request: StreamPodSandboxStatsRequest) throws(CRIError)
+        -> [StreamPodSandboxStatsResponse]
+    {
         try batches(filteredSandboxStats(request.filter)).map {
             var response = StreamPodSandboxStatsResponse()
             response.podSandboxStats = $0
@@ -80,7 +95,9 @@ extension FakeRuntime {
     }
 
     /// StreamPodSandboxMetrics: the ListPodSandboxMetrics result in batches.
-    public func streamPodSandboxMetrics(_ request: StreamPodSandboxMetricsRequest) throws(CRIError) -> [StreamPodSandboxMetricsResponse] {
+    public func streamPodSandboxMetrics(_ request: StreamPodSandboxMetricsRequest) throws(CRIError)
+        -> [StreamPodSandboxMetricsResponse]
+    {
         try batches(allSandboxMetrics()).map {
             var response = StreamPodSandboxMetricsResponse()
             response.podSandboxMetrics = $0
@@ -91,8 +108,13 @@ extension FakeRuntime {
     /// StreamImages: the ListImages result in batches.
     public func streamImages(_ request: StreamImagesRequest) throws(CRIError) -> [StreamImagesResponse] {
         guard configuration.supportsStreamingLists else {
-            throw CRIError(code: .unimplemented, message: "unknown method StreamImages for service runtime.v1.ImageService")
+            throw CRIError(
+                code: .unimplemented, message: "unknown method StreamImages for service runtime.v1.ImageService")
         }
-        return try batches(filteredImages(request.filter)).map { var response = StreamImagesResponse(); response.images = $0; return response }
+        return try batches(filteredImages(request.filter)).map {
+            var response = StreamImagesResponse()
+            response.images = $0
+            return response
+        }
     }
 }

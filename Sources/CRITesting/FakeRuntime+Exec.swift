@@ -17,7 +17,8 @@ extension FakeRuntime {
         )
         let result = await configuration.commandHandler(invocation)
         if result.timedOut {
-            throw CRIError(code: .deadlineExceeded, message: "timeout \(request.timeout)s exceeded: context deadline exceeded")
+            throw CRIError(
+                code: .deadlineExceeded, message: "timeout \(request.timeout)s exceeded: context deadline exceeded")
         }
         var response = ExecSyncResponse()
         response.stdout = result.stdout
@@ -35,7 +36,8 @@ extension FakeRuntime {
             throw CRIError(code: .invalidArgument, message: "one of stdin, stdout, or stderr must be set")
         }
         let streamingRequest = StreamingExecRequest(
-            command: request.cmd, stdin: request.stdin, stdout: request.stdout, stderr: request.stderr, tty: request.tty)
+            command: request.cmd, stdin: request.stdin, stdout: request.stdout, stderr: request.stderr, tty: request.tty
+        )
         var response = ExecResponse()
         response.url = try streamingServer().registerExec(streamingRequest, handler: execHandler(containerID: id))
         return response
@@ -103,7 +105,11 @@ extension FakeRuntime {
             if !result.stdout.isEmpty { try session.writeStdout(result.stdout) }
             if !result.stderr.isEmpty {
                 // With a TTY there is no separate stderr channel: it goes to stdout, as on a terminal.
-                if session.request.tty { try session.writeStdout(result.stderr) } else { try session.writeStderr(result.stderr) }
+                if session.request.tty {
+                    try session.writeStdout(result.stderr)
+                } else {
+                    try session.writeStderr(result.stderr)
+                }
             }
             return result.exitCode
         }

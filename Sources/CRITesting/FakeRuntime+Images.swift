@@ -21,7 +21,8 @@ extension FakeRuntime {
             guard username == required.username, password == required.password else {
                 throw CRIError(
                     code: .unknown,
-                    message: "failed to pull and unpack image \"\(reference.normalized)\": failed to resolve reference: pull access denied, repository does not exist or may require authorization: authorization failed: 401 Unauthorized"
+                    message:
+                        "failed to pull and unpack image \"\(reference.normalized)\": failed to resolve reference: pull access denied, repository does not exist or may require authorization: authorization failed: 401 Unauthorized"
                 )
             }
         }
@@ -99,7 +100,8 @@ extension FakeRuntime {
     func findImage(_ name: String) -> Image? {
         if let image = images[name] ?? images["sha256:" + name] { return image }
         let normalized = ImageReference(name).normalized
-        if let image = images.values.first(where: { $0.repoTags.contains(normalized) || $0.repoDigests.contains(name) }) {
+        if let image = images.values.first(where: { $0.repoTags.contains(normalized) || $0.repoDigests.contains(name) })
+        {
             return image
         }
         let prefixMatches = images.keys.filter { $0.hasPrefix(name) || $0.hasPrefix("sha256:" + name) }

@@ -45,7 +45,8 @@ extension FakeRuntime {
         response.features = runtimeFeatures
         if request.verbose {
             response.info = [
-                "config": #"{"podCIDR":"\#(podCIDR)","runtimeName":"\#(configuration.runtimeName)","cgroupDriver":"\#(configuration.cgroupDriver.protoName ?? "")"}"#,
+                "config":
+                    #"{"podCIDR":"\#(podCIDR)","runtimeName":"\#(configuration.runtimeName)","cgroupDriver":"\#(configuration.cgroupDriver.protoName ?? "")"}"#,
                 "lastCNILoadStatus": "OK",
             ]
         }

@@ -18,7 +18,8 @@ extension FakeRuntime {
         if let clash = sandboxes.values.first(where: { $0.status.metadata == metadata }) {
             throw CRIError(
                 code: .alreadyExists,
-                message: "pod sandbox name \"\(metadata.name)_\(metadata.namespace)_\(metadata.uid)_\(metadata.attempt)\" is reserved for \(clash.status.id)"
+                message:
+                    "pod sandbox name \"\(metadata.name)_\(metadata.namespace)_\(metadata.uid)_\(metadata.attempt)\" is reserved for \(clash.status.id)"
             )
         }
         let id = randomIdentifier()
@@ -66,7 +67,7 @@ extension FakeRuntime {
         let id: String
         do {
             id = try sandboxID(request.podSandboxID)
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return RemovePodSandboxResponse()
         }
         for (containerID, record) in containers where record.podSandboxID == id {
@@ -79,14 +80,19 @@ extension FakeRuntime {
     /// PodSandboxStatus: the sandbox's status, plus an `info` entry when verbose.
     public func podSandboxStatus(_ request: PodSandboxStatusRequest) throws(CRIError) -> PodSandboxStatusResponse {
         let id = try sandboxID(request.podSandboxID)
-        guard let record = sandboxes[id] else { throw CRIError(code: .notFound, message: "pod sandbox \"\(id)\" not found") }
+        guard let record = sandboxes[id] else {
+            throw CRIError(code: .notFound, message: "pod sandbox \"\(id)\" not found")
+        }
         var response = PodSandboxStatusResponse()
         response.status = record.status
         response.timestamp = wallClockNanoseconds()
         if request.verbose {
             var info = record.config
             info.unknownFields = UnknownFields()
-            response.info = ["info": #"{"pid":\#(pid(for: id)),"runtimeHandler":"\#(record.status.runtimeHandler)","config":\#(info.jsonString())}"#]
+            response.info = [
+                "info":
+                    #"{"pid":\#(pid(for: id)),"runtimeHandler":"\#(record.status.runtimeHandler)","config":\#(info.jsonString())}"#
+            ]
         }
         return response
     }

@@ -108,7 +108,8 @@ extension FakeRuntime {
         attributes.labels = record.status.labels
         attributes.annotations = record.status.annotations
         let running = record.status.state == .containerRunning
-        let runningFor = running ? max(0, now - record.status.startedAt) : max(0, record.status.finishedAt - record.status.startedAt)
+        let runningFor =
+            running ? max(0, now - record.status.startedAt) : max(0, record.status.finishedAt - record.status.startedAt)
         func value(_ number: UInt64) -> UInt64Value {
             var wrapper = UInt64Value()
             wrapper.value = number

@@ -62,7 +62,9 @@ public actor FakeRuntime {
         if matches.isEmpty {
             throw CRIError(code: .notFound, message: "\(kind) \"\(idOrPrefix)\" not found")
         }
-        throw CRIError(code: .invalidArgument, message: "\(kind) ID prefix \"\(idOrPrefix)\" is ambiguous (\(matches.count) matches)")
+        throw CRIError(
+            code: .invalidArgument,
+            message: "\(kind) ID prefix \"\(idOrPrefix)\" is ambiguous (\(matches.count) matches)")
     }
 
     func sandboxID(_ idOrPrefix: String) throws(CRIError) -> String {

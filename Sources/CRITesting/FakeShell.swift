@@ -58,7 +58,10 @@ public enum FakeShell {
         public var timedOut = false
 
         /// Creates a result.
-        public init(stdout: [UInt8] = [], stderr: [UInt8] = [], exitCode: Int32 = 0, keepsRunning: Bool = false, timedOut: Bool = false) {
+        public init(
+            stdout: [UInt8] = [], stderr: [UInt8] = [], exitCode: Int32 = 0, keepsRunning: Bool = false,
+            timedOut: Bool = false
+        ) {
             self.stdout = stdout
             self.stderr = stderr
             self.exitCode = exitCode
@@ -78,7 +81,7 @@ public enum FakeShell {
             return result
         }
         let base = program.split(separator: "/").last.map(String.init) ?? program
-        if (base == "sh" || base == "bash" || base == "ash"), command.count >= 3, command[1] == "-c" {
+        if base == "sh" || base == "bash" || base == "ash", command.count >= 3, command[1] == "-c" {
             await runScript(command[2], invocation, into: &result)
         } else if base == "sh" || base == "bash" || base == "ash" {
             // An interactive shell: read commands from stdin until it ends.
@@ -93,7 +96,9 @@ public enum FakeShell {
     /// True when the command reads its standard input (`cat`, `head`, an interactive shell, or a
     /// script that uses `cat`/`read`), so an exec must wait for stdin to end before running it.
     public static func readsStdin(_ command: [String]) -> Bool {
-        guard let program = command.first.map({ $0.split(separator: "/").last.map(String.init) ?? $0 }) else { return false }
+        guard let program = command.first.map({ $0.split(separator: "/").last.map(String.init) ?? $0 }) else {
+            return false
+        }
         switch program {
         case "cat", "head", "tee", "wc":
             return true
@@ -180,7 +185,8 @@ public enum FakeShell {
     }
 
     /// Runs one simple command and returns its status.
-    private static func runSimple(_ words: [String], _ invocation: Invocation, into result: inout Result) async -> Int32 {
+    private static func runSimple(_ words: [String], _ invocation: Invocation, into result: inout Result) async -> Int32
+    {
         var words = words
         var toStderr = false
         words.removeAll { word in
@@ -210,7 +216,9 @@ public enum FakeShell {
             var text = ""
             var characters = Array(format.replacingEscapes())[...]
             while let character = characters.popFirst() {
-                if character == "%", let directive = characters.first, directive == "s" || directive == "d" || directive == "%" {
+                if character == "%", let directive = characters.first,
+                    directive == "s" || directive == "d" || directive == "%"
+                {
                     characters.removeFirst()
                     text += directive == "%" ? "%" : (pending.popFirst() ?? "")
                 } else {
@@ -287,7 +295,9 @@ extension String {
             case "n": output.append("\n")
             case "t": output.append("\t")
             case "\\": output.append("\\")
-            default: output.append("\\"); output.append(next)
+            default:
+                output.append("\\")
+                output.append(next)
             }
         }
         return output

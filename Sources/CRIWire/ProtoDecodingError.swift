@@ -91,7 +91,8 @@ public struct ProtoDecodingError: Error, Hashable, Sendable, CustomStringConvert
             return Self(code: .invalidFieldNumber, reason: "field number \(raw >> 3) is out of range")
         }
         if wireType == 3 || wireType == 4 {
-            return Self(code: .groupsUnsupported, reason: "field \(raw >> 3) uses a group wire type, which proto3 lacks")
+            return Self(
+                code: .groupsUnsupported, reason: "field \(raw >> 3) uses a group wire type, which proto3 lacks")
         }
         return Self(code: .invalidWireType, reason: "field \(raw >> 3) has wire type \(wireType)")
     }

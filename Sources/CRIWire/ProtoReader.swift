@@ -268,7 +268,8 @@ public struct ProtoReader {
 
     /// Skips the value of a field this decoder does not know, keeping its bytes so they are re-emitted.
     @inlinable
-    public mutating func skipField(_ tag: FieldTag, into unknownFields: inout UnknownFields) throws(ProtoDecodingError) {
+    public mutating func skipField(_ tag: FieldTag, into unknownFields: inout UnknownFields) throws(ProtoDecodingError)
+    {
         let valueStart = cursor
         try skipValue(tag)
         unknownFields.append(tag: tag, value: UnsafeRawBufferPointer(start: valueStart, count: cursor - valueStart))

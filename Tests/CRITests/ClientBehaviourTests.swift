@@ -123,6 +123,36 @@ struct ClientBehaviourTests {
         await restarted.shutdown()
     }
 
+    @Test func injectedConnectionDropEndsTheCallAndTheNextOneReconnects() async throws {
+        let runtime = FakeRuntime()
+        await runtime.inject(.dropConnection, into: "ListContainers")
+        var options = CRIClientOptions()
+        options.initialReconnectDelay = .zero
+        try await withFakeCRIServer(runtime: runtime) { server in
+            try await withCRIClient(endpoint: server.endpoint, options: options) { cri in
+                await #expect(throws: CRIError(code: .unavailable)) { try await cri.listContainers(filter: nil) }
+                let containers = try await cri.listContainers(filter: nil)
+                #expect(containers.isEmpty)
+            }
+        }
+    }
+
+    @Test func injectedGoAwayLetsTheCallFinishAndLaterCallsUseANewConnection() async throws {
+        let runtime = FakeRuntime()
+        await runtime.inject(.goAway, into: "Version")
+        try await withFakeCRIServer(runtime: runtime) { server in
+            try await withCRIClient(endpoint: server.endpoint) { cri in
+                let version = try await cri.version()
+                #expect(version.runtimeName == "fake-cri")
+                for _ in 0..<3 {
+                    let status = try await cri.status()
+                    #expect(status.status?.conditions.count == 2)
+                }
+            }
+        }
+        #expect(await runtime.calledMethods == ["Version", "Status", "Status", "Status"])
+    }
+
     @Test func streamingListsFallBackToListWhenUnimplemented() async throws {
         var configuration = FakeRuntime.Configuration()
         configuration.supportsStreamingLists = false

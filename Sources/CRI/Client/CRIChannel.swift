@@ -16,9 +16,11 @@ final class CRIChannel: Sendable {
         do {
             endpoint = try Endpoint(parsing: endpointText)
         } catch {
-            throw CRIError(code: .invalidArgument, message: "invalid endpoint: \(error)", endpoint: endpointText, cause: error)
+            throw CRIError(
+                code: .invalidArgument, message: "invalid endpoint: \(error)", endpoint: endpointText, cause: error)
         }
-        backoff = ReconnectGate(ReconnectBackoff(initial: options.initialReconnectDelay, maximum: options.maximumReconnectDelay))
+        backoff = ReconnectGate(
+            ReconnectBackoff(initial: options.initialReconnectDelay, maximum: options.maximumReconnectDelay))
         var configuration = GRPCClientConfiguration()
         configuration.maxReceiveMessageSize = options.maxReceiveMessageSize
         configuration.maxSendMessageSize = options.maxSendMessageSize
@@ -37,7 +39,8 @@ final class CRIChannel: Sendable {
         if let wait = backoff.state.withLock({ $0.remainingWait(at: now) }) {
             throw CRIError(
                 code: .unavailable,
-                message: "the last connection attempt failed; retrying in \(wait) (\(backoff.state.withLock { $0.lastFailure ?? "" }))",
+                message:
+                    "the last connection attempt failed; retrying in \(wait) (\(backoff.state.withLock { $0.lastFailure ?? "" }))",
                 endpoint: text
             )
         }

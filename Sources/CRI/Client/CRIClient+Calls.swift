@@ -57,16 +57,19 @@ extension CRIClient {
             do throws(ProtoDecodingError) {
                 let response = try Response(serializedBytes: bytes)
                 if let problem = validate(response) {
-                    result = .failure(CRIError(
-                        code: .invalidResponse, message: problem, method: method.methodName, endpoint: channel.endpointText))
+                    result = .failure(
+                        CRIError(
+                            code: .invalidResponse, message: problem, method: method.methodName,
+                            endpoint: channel.endpointText))
                 } else {
                     result = .success(response)
                 }
             } catch {
                 // A response we cannot parse is INTERNAL on the client side (gRPC status-code table).
-                result = .failure(CRIError(
-                    code: .internalError, message: "cannot decode \(Response.protoMessageName): \(error)",
-                    method: method.methodName, endpoint: channel.endpointText, cause: error))
+                result = .failure(
+                    CRIError(
+                        code: .internalError, message: "cannot decode \(Response.protoMessageName): \(error)",
+                        method: method.methodName, endpoint: channel.endpointText, cause: error))
             }
         } catch {
             result = .failure(criError(error, method: method.methodName, endpoint: channel.endpointText))
@@ -95,7 +98,8 @@ extension CRIClient {
 func criError(_ error: RPCError, method: String, endpoint: String) -> CRIError {
     if let transport = error.cause as? CRIError {
         // The connector's own error (e.g. reconnect backoff) already says what happened.
-        return CRIError(code: transport.code, message: transport.message, method: method, endpoint: endpoint, cause: error)
+        return CRIError(
+            code: transport.code, message: transport.message, method: method, endpoint: endpoint, cause: error)
     }
     return CRIError(
         code: CRIError.Code(rawValue: error.code.rawValue), message: error.message,

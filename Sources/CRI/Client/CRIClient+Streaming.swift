@@ -16,7 +16,8 @@ extension CRIClient {
             return try await channel.grpc.serverStreaming(
                 path: method.path, request: request.serializedBytes(), options: grpcOptions(deadline, callOptions)
             ) { responses in
-                try await body(CRIResponseStream(base: responses, method: method.methodName, endpoint: channel.endpointText))
+                try await body(
+                    CRIResponseStream(base: responses, method: method.methodName, endpoint: channel.endpointText))
             }
         } catch let error as RPCError {
             throw criError(error, method: method.methodName, endpoint: channel.endpointText)
@@ -37,7 +38,8 @@ extension CRIClient {
         options callOptions: CRICallOptions? = nil,
         _ body: (CRIResponseStream<ContainerEventResponse>) async throws -> Result
     ) async throws -> Result {
-        try await serverStreaming(RuntimeService.getContainerEvents, request, deadline: .fixed(nil), options: callOptions, body)
+        try await serverStreaming(
+            RuntimeService.getContainerEvents, request, deadline: .fixed(nil), options: callOptions, body)
     }
 
     /// Runs a `Stream*` list RPC and collects every item under one deadline, as the kubelet does;
@@ -91,7 +93,8 @@ extension CRIClient {
     /// StreamContainerStats (falling back to ListContainerStats).
     /// - Throws: ``CRIError``.
     public func streamContainerStats(
-        _ request: StreamContainerStatsRequest = StreamContainerStatsRequest(), options callOptions: CRICallOptions? = nil
+        _ request: StreamContainerStatsRequest = StreamContainerStatsRequest(),
+        options callOptions: CRICallOptions? = nil
     ) async throws -> [ContainerStats] {
         try await collect(RuntimeService.streamContainerStats, request, options: callOptions, items: \.containerStats) {
             var list = ListContainerStatsRequest()
@@ -103,9 +106,11 @@ extension CRIClient {
     /// StreamPodSandboxStats (falling back to ListPodSandboxStats).
     /// - Throws: ``CRIError``.
     public func streamPodSandboxStats(
-        _ request: StreamPodSandboxStatsRequest = StreamPodSandboxStatsRequest(), options callOptions: CRICallOptions? = nil
+        _ request: StreamPodSandboxStatsRequest = StreamPodSandboxStatsRequest(),
+        options callOptions: CRICallOptions? = nil
     ) async throws -> [PodSandboxStats] {
-        try await collect(RuntimeService.streamPodSandboxStats, request, options: callOptions, items: \.podSandboxStats) {
+        try await collect(RuntimeService.streamPodSandboxStats, request, options: callOptions, items: \.podSandboxStats)
+        {
             var list = ListPodSandboxStatsRequest()
             list.filter = request.filter
             return try await listPodSandboxStats(list, options: callOptions).stats
@@ -118,7 +123,9 @@ extension CRIClient {
         _ request: StreamPodSandboxMetricsRequest = StreamPodSandboxMetricsRequest(),
         options callOptions: CRICallOptions? = nil
     ) async throws -> [PodSandboxMetrics] {
-        try await collect(RuntimeService.streamPodSandboxMetrics, request, options: callOptions, items: \.podSandboxMetrics) {
+        try await collect(
+            RuntimeService.streamPodSandboxMetrics, request, options: callOptions, items: \.podSandboxMetrics
+        ) {
             try await listPodSandboxMetrics(ListPodSandboxMetricsRequest(), options: callOptions).podMetrics
         }
     }

@@ -8,7 +8,8 @@ enum CRIResponseValidation {
         if response.runtimeName.isEmpty { missing.append("runtime_name") }
         if response.runtimeVersion.isEmpty { missing.append("runtime_version") }
         if response.runtimeApiVersion.isEmpty { missing.append("runtime_api_version") }
-        return missing.isEmpty ? nil : "not all fields are set in VersionResponse (missing \(missing.joined(separator: ", ")))"
+        return missing.isEmpty
+            ? nil : "not all fields are set in VersionResponse (missing \(missing.joined(separator: ", ")))"
     }
 
     static func runPodSandbox(_ response: RunPodSandboxResponse) -> String? {

@@ -33,13 +33,15 @@ public struct CRILogLine: Hashable, Sendable {
         var bytes = Array(line)
         if bytes.last == 0x0A { bytes.removeLast() }
         guard let firstSpace = bytes.firstIndex(of: 0x20),
-              let timestamp = CRITimestamp(rfc3339: String(decoding: bytes[..<firstSpace], as: UTF8.self)),
-              let secondSpace = bytes[(firstSpace + 1)...].firstIndex(of: 0x20),
-              let stream = Stream(rawValue: String(decoding: bytes[(firstSpace + 1)..<secondSpace], as: UTF8.self))
+            let timestamp = CRITimestamp(rfc3339: String(decoding: bytes[..<firstSpace], as: UTF8.self)),
+            let secondSpace = bytes[(firstSpace + 1)...].firstIndex(of: 0x20),
+            let stream = Stream(rawValue: String(decoding: bytes[(firstSpace + 1)..<secondSpace], as: UTF8.self))
         else { return nil }
         let tagsEnd = bytes[(secondSpace + 1)...].firstIndex(of: 0x20) ?? bytes.count
-        let tags = bytes[(secondSpace + 1)..<tagsEnd].split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-        guard let first = tags.first, first.count == 1, first.first == UInt8(ascii: "P") || first.first == UInt8(ascii: "F")
+        let tags = bytes[(secondSpace + 1)..<tagsEnd].split(
+            separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        guard let first = tags.first, first.count == 1,
+            first.first == UInt8(ascii: "P") || first.first == UInt8(ascii: "F")
         else { return nil }
         self.timestamp = timestamp
         self.stream = stream

@@ -130,9 +130,13 @@ public struct JSONDecodingContext {
     }
 
     /// Reads an `int32` from a number or a string.
-    public func decodeInt32(_ member: JSONMember) throws(ProtoDecodingError) -> Int32 { try integer(member, Int32.self) }
+    public func decodeInt32(_ member: JSONMember) throws(ProtoDecodingError) -> Int32 {
+        try integer(member, Int32.self)
+    }
     /// Reads an `int64` from a number or a string.
-    public func decodeInt64(_ member: JSONMember) throws(ProtoDecodingError) -> Int64 { try integer(member, Int64.self) }
+    public func decodeInt64(_ member: JSONMember) throws(ProtoDecodingError) -> Int64 {
+        try integer(member, Int64.self)
+    }
     /// Reads a `uint32` from a number or a string.
     public func decodeUInt32(_ member: JSONMember) throws(ProtoDecodingError) -> UInt32 {
         try integer(member, UInt32.self)
