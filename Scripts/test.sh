@@ -37,6 +37,10 @@ finish() {
         echo "test.sh: taking the containerd lab down" >&2
         Scripts/containerd-lab.sh down || status=1
     fi
+    if [ "$status" -ne 0 ] && [ -s "$scratch/cri-e2e-transcript.txt" ]; then
+        echo "test.sh: failed; the cri CLI end-to-end transcript (last 400 lines):" >&2
+        tail -n 400 "$scratch/cri-e2e-transcript.txt" >&2
+    fi
     rm -rf "$scratch"
     exit "$status"
 }
@@ -81,6 +85,11 @@ if [ -n "$lab_pid" ]; then
     echo "test.sh: containerd lab up ($(tail -n 2 "$scratch/lab-up.log" | head -n 1 | sed 's/^containerd-lab: //'))"
 fi
 
+# Tests run one at a time: several assert deadlines (a call ends within its deadline + 100 ms),
+# and on a 2-core machine CPU-heavy suites running alongside would starve the timers they check.
+# The CLI end-to-end transcript goes to the scratch dir and is printed if anything fails.
+export CRI_E2E_TRANSCRIPT=$scratch/cri-e2e-transcript.txt
+
 # A hung test must not hold CI for its whole time budget: after CRI_TEST_TIMEOUT seconds (default
 # 900) the test run is killed. `timeout` signals only its child, so the child is a shell leading its
 # own session that takes its whole process group (swift-test and the test binary) down with it.
@@ -90,6 +99,6 @@ status=0
 export CRI_TEST_TIMEOUT=$limit
 timeout "$limit" setsid bash -c '
     trap "echo \"test.sh: the tests did not finish within \${CRI_TEST_TIMEOUT}s; killing them\" >&2; kill -KILL 0" TERM
-    swift test --skip-build & wait $!' || status=$?
+    swift test --skip-build --no-parallel & wait $!' || status=$?
 echo "test.sh: tests took $((SECONDS - start))s"
 exit "$status"

@@ -9,10 +9,27 @@ extension FakeRuntime {
         let subscriber = nextSubscriberID
         nextSubscriberID += 1
         eventSubscribers[subscriber] = continuation
+        resumeSubscriberWaiters()
         continuation.onTermination = { [weak self] _ in
             Task { await self?.unsubscribe(subscriber) }
         }
         return stream
+    }
+
+    /// Returns once at least `count` `GetContainerEvents` streams are open: a client's stream is
+    /// only subscribed when its request has reached the runtime, so tests that trigger an event
+    /// right after opening the stream wait for this first.
+    public func waitForEventSubscribers(count: Int = 1) async {
+        if eventSubscribers.count >= count { return }
+        await withCheckedContinuation { continuation in
+            subscriberWaiters.append((count, continuation))
+        }
+    }
+
+    func resumeSubscriberWaiters() {
+        let ready = subscriberWaiters.filter { $0.count <= eventSubscribers.count }
+        subscriberWaiters.removeAll { $0.count <= eventSubscribers.count }
+        for waiter in ready { waiter.continuation.resume() }
     }
 
     /// The number of open `GetContainerEvents` streams.

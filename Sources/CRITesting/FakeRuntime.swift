@@ -22,6 +22,7 @@ public actor FakeRuntime {
     var nextPodAddress = 2
     var eventSubscribers: [Int: AsyncStream<ContainerEventResponse>.Continuation] = [:]
     var nextSubscriberID = 0
+    var subscriberWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     var recordedCalls: [RecordedCall] = []
     var faults: [String: [FakeFault]] = [:]
     var streaming: StreamingServer?

@@ -8,13 +8,14 @@ import Testing
         let (connection, peer) = try makeClientAndScriptedServer()
         defer { connection.close() }
         await peer.acceptHandshake()
-        // grpc-go sends a PING with nearly every call: 1,000 in a row must all be answered.
-        for index in 0..<1000 {
-            peer.send(HTTP2Frame(streamID: 0, payload: .ping(opaqueData: UInt64(index) << 8 | 0x42, ack: false)))
-        }
+        // grpc-go sends a PING with nearly every call: 1,000 in a row must all be answered. The
+        // PINGs go out from another thread while the ACKs are read, as a real peer does: sending
+        // them all before reading could fill both socket buffers and block both sides.
+        let sender = sendPingsInBackground(peer, count: 1000)
         let last = await peer.expectFrame { frame in
             frame.payload == .ping(opaqueData: UInt64(999) << 8 | 0x42, ack: true)
         }
+        await sender.value
         #expect(last != nil)
         #expect(!connection.isClosed)
     }
@@ -150,5 +151,14 @@ import Testing
         }
         #expect(rest.count == 150 && end)
         try await sender.value
+    }
+}
+
+/// Sends `count` PINGs from a detached task so the caller can read the ACKs meanwhile.
+private func sendPingsInBackground(_ peer: ScriptedPeer, count: Int) -> Task<Void, Never> {
+    Task.detached {
+        for index in 0..<count {
+            peer.send(HTTP2Frame(streamID: 0, payload: .ping(opaqueData: UInt64(index) << 8 | 0x42, ack: false)))
+        }
     }
 }

@@ -15,7 +15,7 @@ struct EveryRPCTests {
         let runtime = FakeRuntime()
         try await withFakeCRIServer(runtime: runtime) { server in
             try await withCRIClient(endpoint: server.endpoint) { cri in
-                try await exercise(cri, logDirectory: logDirectory)
+                try await exercise(cri, runtime: runtime, logDirectory: logDirectory)
             }
         }
         let called = Set(await runtime.calledMethods)
@@ -24,7 +24,7 @@ struct EveryRPCTests {
         #expect(all.subtracting(called).isEmpty, "not called: \(all.subtracting(called).sorted())")
     }
 
-    private func exercise(_ cri: CRIClient, logDirectory: String) async throws {
+    private func exercise(_ cri: CRIClient, runtime: FakeRuntime, logDirectory: String) async throws {
         // Runtime
         #expect(try await cri.version().runtimeApiVersion == "v1")
         let status = try await cri.status(verboseStatus())
@@ -72,8 +72,10 @@ struct EveryRPCTests {
         // Containers
         let containerID = try await cri.createContainer(inPod: podID, config: Fixtures.containerConfig(image: "busybox:1.36"), sandboxConfig: podConfig)
         #expect(try await cri.containerStatus(id: containerID).status?.state == .containerCreated)
-        let events = try await cri.getContainerEvents { events in
+        let events = try await cri.getContainerEvents(options: CRICallOptions(timeout: .after(.seconds(30)))) { events in
             var iterator = events.makeAsyncIterator()
+            // The stream is subscribed once its request reaches the runtime; start after that.
+            await runtime.waitForEventSubscribers()
             try await cri.startContainer(id: containerID)
             return try await iterator.next()
         }
