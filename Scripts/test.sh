@@ -41,6 +41,7 @@ finish() {
         echo "test.sh: failed; the cri CLI end-to-end transcript (last 400 lines):" >&2
         tail -n 400 "$scratch/cri-e2e-transcript.txt" >&2
     fi
+    if [ -s "$scratch/summary" ]; then cat "$scratch/summary"; fi
     rm -rf "$scratch"
     exit "$status"
 }
@@ -97,8 +98,17 @@ limit=${CRI_TEST_TIMEOUT:-900}
 start=$SECONDS
 status=0
 export CRI_TEST_TIMEOUT=$limit
+export CRI_TEST_LOG=$scratch/test.log
 timeout "$limit" setsid bash -c '
     trap "echo \"test.sh: the tests did not finish within \${CRI_TEST_TIMEOUT}s; killing them\" >&2; kill -KILL 0" TERM
-    swift test --skip-build --no-parallel & wait $!' || status=$?
+    { swift test --skip-build --no-parallel 2>&1 | tee "$CRI_TEST_LOG"; exit "${PIPESTATUS[0]}"; } & wait $!' \
+    || status=$?
 echo "test.sh: tests took $((SECONDS - start))s"
+# One plain closing line for whoever reads the log: tests passed and failed (Swift Testing's own
+# summary counts issues, not tests, when something fails).
+if total=$(grep -oE "Test run with [0-9]+ tests?" "$CRI_TEST_LOG" | tail -n 1 | grep -oE "[0-9]+"); then
+    failed=$(grep -cE "^✘ Test .* failed after" "$CRI_TEST_LOG" || true)
+    # Printed last, after the lab is down (see finish).
+    echo "$((total - failed)) passed, $failed failed" >"$scratch/summary"
+fi
 exit "$status"
