@@ -1,4 +1,5 @@
 import CRI
+import CRITesting
 
 #if canImport(Glibc)
 import Glibc
@@ -6,13 +7,18 @@ import Glibc
 
 // cri-bench: prints one JSON line per measurement:
 // {"impl":"ours","mode":"decode","n":20,"p50_us":...,"p99_us":...,"bytes":...}
-// Modes so far: fixture (write the 10k-container fixture to --file), decode, encode.
-// Peers (grpc-swift-2 + swift-protobuf) join in this package with the benchmark issue.
+// Modes: fixture (write the 10k-container fixture to --file), decode, encode (codec only), and
+// version, concurrent, big-list (calls through CRIClient to --endpoint, or to an in-process
+// FakeCRIServer when no endpoint is given). Peers (grpc-swift-2 + swift-protobuf) join in this
+// package with the benchmark issue.
 
 struct Arguments {
     var mode = "decode"
     var n = 20
     var file: String?
+    var endpoint: String?
+    var concurrency = 64
+    var perCaller = 100
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -21,6 +27,9 @@ struct Arguments {
             case "--mode": mode = iterator.next() ?? mode
             case "--n": n = Int(iterator.next() ?? "") ?? n
             case "--file": file = iterator.next()
+            case "--endpoint": endpoint = iterator.next()
+            case "--conc": concurrency = Int(iterator.next() ?? "") ?? concurrency
+            case "--per": perCaller = Int(iterator.next() ?? "") ?? perCaller
             default:
                 FileHandleless.error("cri-bench: unknown argument \(argument)")
                 exit(2)
@@ -75,6 +84,82 @@ func report(mode: String, samples: [Duration], bytes: Int) {
     print(#"{"impl":"ours","mode":"\#(mode)","n":\#(samples.count),"p50_us":\#(Int(p50)),"p99_us":\#(Int(p99)),"bytes":\#(bytes)}"#)
 }
 
+func report(mode: String, samples: [Duration], extra: String) {
+    let p50 = microseconds(samples[samples.count / 2])
+    let p99 = microseconds(samples[min(samples.count - 1, samples.count * 99 / 100)])
+    print(#"{"impl":"ours","mode":"\#(mode)","n":\#(samples.count),"p50_us":\#(Int(p50)),"p99_us":\#(Int(p99))\#(extra)}"#)
+}
+
+/// CPU time (user + system) this process has used, in microseconds.
+func processCPUMicroseconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec)
+}
+
+/// Runs `body` with a client for `--endpoint`, or for an in-process fake runtime holding
+/// `containers` containers when no endpoint is given.
+func withBenchmarkClient(_ arguments: Arguments, containers: Int = 0, _ body: (CRIClient) async throws -> Void) async throws {
+    if let endpoint = arguments.endpoint {
+        try await withCRIClient(endpoint: endpoint) { try await body($0) }
+        return
+    }
+    let runtime = FakeRuntime()
+    if containers > 0 { await runtime.seed(containers: Fixture.listContainersResponse(count: containers).containers) }
+    try await withFakeCRIServer(runtime: runtime) { server in
+        try await withCRIClient(endpoint: server.endpoint) { try await body($0) }
+    }
+}
+
+func runCallModes(_ arguments: Arguments) async throws {
+    switch arguments.mode {
+    case "version":
+        try await withBenchmarkClient(arguments) { cri in
+            _ = try await cri.version()
+            var samples: [Duration] = []
+            let clock = ContinuousClock()
+            let cpuStart = processCPUMicroseconds()
+            for _ in 0..<arguments.n {
+                samples.append(try await clock.measure { _ = try await cri.version() })
+            }
+            let cpu = (processCPUMicroseconds() - cpuStart) / Double(arguments.n)
+            let total = samples.reduce(Duration.zero, +)
+            let rate = Double(arguments.n) / (microseconds(total) / 1e6)
+            report(mode: "version", samples: samples.sorted(), extra: #","calls_per_s":\#(Int(rate)),"cpu_us_per_call":\#(Int(cpu))"#)
+        }
+    case "concurrent":
+        try await withBenchmarkClient(arguments) { cri in
+            _ = try await cri.version()
+            let clock = ContinuousClock()
+            let calls = arguments.concurrency * arguments.perCaller
+            let elapsed = try await clock.measure {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<arguments.concurrency {
+                        group.addTask { for _ in 0..<arguments.perCaller { _ = try await cri.version() } }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let rate = Double(calls) / (microseconds(elapsed) / 1e6)
+            print(#"{"impl":"ours","mode":"concurrent","n":\#(calls),"conc":\#(arguments.concurrency),"calls_per_s":\#(Int(rate))}"#)
+        }
+    case "big-list":
+        try await withBenchmarkClient(arguments, containers: 10_000) { cri in
+            var count = 0
+            var samples: [Duration] = []
+            let clock = ContinuousClock()
+            for _ in 0..<arguments.n {
+                samples.append(try await clock.measure { count = try await cri.listContainers(filter: nil).count })
+            }
+            report(mode: "big-list", samples: samples.sorted(), extra: #","containers":\#(count)"#)
+        }
+    default:
+        FileHandleless.error("cri-bench: unknown mode \(arguments.mode) (fixture, decode, encode, version, concurrent, big-list)")
+        exit(2)
+    }
+}
+
 let arguments = Arguments(CommandLine.arguments)
 let bytes: [UInt8]
 if let file = arguments.file, arguments.mode != "fixture", let contents = FileHandleless.read(file) {
@@ -109,6 +194,10 @@ case "encode":
     let samples = measure(arguments.n) { size = message.serializedBytes().count }
     report(mode: "encode", samples: samples, bytes: size)
 default:
-    FileHandleless.error("cri-bench: unknown mode \(arguments.mode) (fixture, decode, encode)")
-    exit(2)
+    do {
+        try await runCallModes(arguments)
+    } catch {
+        FileHandleless.error("cri-bench: \(error)")
+        exit(1)
+    }
 }
