@@ -18,6 +18,16 @@ func openFileDescriptorCount() -> Int {
     (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
 }
 
+/// What each open descriptor refers to (fd number → link target), for naming leaks.
+func openFileDescriptors() -> [String: String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    var targets: [String: String] = [:]
+    for name in names {
+        targets[name] = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + name)) ?? "?"
+    }
+    return targets
+}
+
 /// The resident set size in bytes, from the second field of /proc/self/statm.
 func residentSetSize() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return -1 }
