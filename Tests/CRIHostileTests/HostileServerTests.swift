@@ -115,7 +115,8 @@ extension CRIHostile {
                     HTTP2Frame(streamID: id + 2, payload: .data(bytes: [0, 0, 0, 0, 1, 7], endStream: false, flowControlledLength: 6)))
                 peer.readUntilClosed()
             }
-            #expect(outcome.error != nil)
+            // A server may not open odd-numbered streams (RFC 9113 § 5.1.1): a connection error.
+            #expect(outcome.error?.code == .unavailable)
         }
 
         @Test func resetsMidCall() async throws {
