@@ -42,7 +42,8 @@ func runAgainstHostileServer(
     let elapsed = start.duration(to: .now)
     client.close()
     server.close()
-    let released = await eventually { openFileDescriptorCount() == descriptorsBefore }
+    // At most as many as before: descriptors a previous test was still releasing may close meanwhile.
+    let released = await eventually { openFileDescriptorCount() <= descriptorsBefore }
     if !released {
         let listAfter = openFileDescriptors()
         let added = listAfter.filter { listBefore[$0.key] != $0.value }
@@ -70,8 +71,9 @@ func warmUpOnce() async throws {
     // `eventually` polls with Task.sleep, whose clock gets its own timerfd on first use.
     try? await Task.sleep(for: .milliseconds(1))
     // The warm-up's own sockets are released once its reader threads have left.
+    // "?" is the listing's own directory descriptor, gone by the time its link is read.
     _ = await eventually {
-        openFileDescriptors().allSatisfy { before[$0.key] == $0.value || !$0.value.hasPrefix("socket:") }
+        openFileDescriptors().allSatisfy { before[$0.key] == $0.value || $0.value.contains("timerfd") || $0.value == "?" }
     }
 }
 

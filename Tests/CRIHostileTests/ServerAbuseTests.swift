@@ -58,10 +58,23 @@ func expectServerAnswers(_ endpoint: String) async throws {
     #expect(version.runtimeName == "fake-cri")
 }
 
+/// Runs `body` against a fresh fake runtime and checks afterwards that the server side released every
+/// descriptor the abusive connection and the checking clients used.
+func withFakeServerCheckingDescriptors(_ name: String, _ body: (FakeCRIServer) async throws -> Void) async throws {
+    try await warmUpOnce()
+    let before = openFileDescriptors()
+    try await withFakeCRIServer { server in try await body(server) }
+    let released = await eventually { openFileDescriptorCount() <= before.count }
+    if !released {
+        let added = openFileDescriptors().filter { before[$0.key] != $0.value }
+        Issue.record("\(name): \(before.count) descriptors before, \(openFileDescriptorCount()) after; new: \(added)")
+    }
+}
+
 extension CRIHostile {
     @Suite struct ServerAbuseTests {
         @Test func garbageInsteadOfThePreface() async throws {
-            try await withFakeCRIServer { server in
+            try await withFakeServerCheckingDescriptors("garbageInsteadOfThePreface") { server in
                 let peer = try rawClient(to: server.endpoint)
                 let frames = ServerFrames()
                 frames.drain(peer)
@@ -74,7 +87,7 @@ extension CRIHostile {
         }
 
         @Test func resetFlood() async throws {
-            try await withFakeCRIServer { server in
+            try await withFakeServerCheckingDescriptors("resetFlood") { server in
                 let peer = try rawClient(to: server.endpoint)
                 let frames = ServerFrames()
                 frames.drain(peer)
@@ -98,7 +111,7 @@ extension CRIHostile {
         }
 
         @Test func tooManyConcurrentStreams() async throws {
-            try await withFakeCRIServer { server in
+            try await withFakeServerCheckingDescriptors("tooManyConcurrentStreams") { server in
                 let peer = try rawClient(to: server.endpoint)
                 let frames = ServerFrames()
                 frames.drain(peer)
@@ -121,7 +134,7 @@ extension CRIHostile {
         }
 
         @Test func slowloris() async throws {
-            try await withFakeCRIServer { server in
+            try await withFakeServerCheckingDescriptors("slowloris") { server in
                 let peer = try rawClient(to: server.endpoint)
                 // The preface and four octets of a nine-octet frame header, then nothing.
                 peer.write(clientPreface(peer) + [0, 0, 8, 0x6])
