@@ -47,7 +47,7 @@ func runAgainstHostileServer(
     if !released {
         let listAfter = openFileDescriptors()
         let added = listAfter.filter { listBefore[$0.key] != $0.value }
-        Issue.record("\(name): \(descriptorsBefore) descriptors before, \(listAfter.count) after; new: \(added)")
+        Issue.record("\(name): \(descriptorsBefore) descriptors before, \(openFileDescriptorCount()) after; new: \(added)")
     }
     #expect(elapsed <= hostileDeadline + hostileSlack, "\(name): the call took \(elapsed)")
     let summary = failure.map { "\($0.code) | \($0.message)" } ?? "succeeded"
@@ -148,6 +148,17 @@ extension CRIHostile {
                 guard let id = peer.acceptCall() else { return }
                 // A dynamic table size update (RFC 7541 § 6.3) then ":status: 200" (static index 8).
                 let block = hpackInteger(1 << 30, prefixBits: 5, firstByte: 0x20) + [0x88]
+                peer.write(rawFrame(type: 0x1, flags: 0x4, streamID: id, payload: block))
+                peer.readUntilClosed()
+            }
+            #expect(outcome.error?.code == .unavailable)
+        }
+
+        @Test func hpackTableSizeUpdateAboveTheSetting() async throws {
+            let outcome = try await runAgainstHostileServer("HPACK table size update to 65,536 (allowed 4,096)") { peer in
+                guard let id = peer.acceptCall() else { return }
+                // Representable, but larger than our SETTINGS_HEADER_TABLE_SIZE (RFC 7541 § 4.2: a decoding error).
+                let block = hpackInteger(65_536, prefixBits: 5, firstByte: 0x20) + [0x88]
                 peer.write(rawFrame(type: 0x1, flags: 0x4, streamID: id, payload: block))
                 peer.readUntilClosed()
             }

@@ -13,9 +13,11 @@ import Glibc
 // Support for the hostile-peer suites: raw HTTP/2 peers over real unix sockets, driven by blocking
 // scripts on their own threads, plus process-wide resource probes (open descriptors, RSS).
 
-/// The number of entries in /proc/self/fd: the process's open file descriptors.
+/// The number of entries in /proc/self/fd (the process's open file descriptors), not counting
+/// Dispatch's timerfds: it creates one per clock and QoS class the first time a timer of that kind
+/// is armed and keeps it for the life of the process, so they are not per-connection resources.
 func openFileDescriptorCount() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+    openFileDescriptors().values.filter { !$0.contains("timerfd") }.count
 }
 
 /// What each open descriptor refers to (fd number → link target), for naming leaks.

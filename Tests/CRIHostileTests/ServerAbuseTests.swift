@@ -63,11 +63,12 @@ func expectServerAnswers(_ endpoint: String) async throws {
 func withFakeServerCheckingDescriptors(_ name: String, _ body: (FakeCRIServer) async throws -> Void) async throws {
     try await warmUpOnce()
     let before = openFileDescriptors()
+    let countBefore = openFileDescriptorCount()
     try await withFakeCRIServer { server in try await body(server) }
-    let released = await eventually { openFileDescriptorCount() <= before.count }
+    let released = await eventually { openFileDescriptorCount() <= countBefore }
     if !released {
         let added = openFileDescriptors().filter { before[$0.key] != $0.value }
-        Issue.record("\(name): \(before.count) descriptors before, \(openFileDescriptorCount()) after; new: \(added)")
+        Issue.record("\(name): \(countBefore) descriptors before, \(openFileDescriptorCount()) after; new: \(added)")
     }
 }
 
