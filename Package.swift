@@ -85,6 +85,12 @@ let package = Package(
         ),
         .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport", "CRIWire"], swiftSettings: strictSettings),
         .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),
+        // Hostile peers, abusive clients and load against the client, server and fake runtime.
+        .testTarget(
+            name: "CRIHostileTests",
+            dependencies: ["CRI", "CRITesting", "CRIGRPC", "CRIHTTP2", "CRIHPACK", "CRITransport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CRIGRPCTests",
             dependencies: ["CRIGRPC", "CRIHTTP2", "CRITransport", "CRIWire"],
