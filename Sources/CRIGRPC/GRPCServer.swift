@@ -83,7 +83,9 @@ package final class GRPCServer: Sendable {
     private func accept(_ stream: HTTP2Stream) {
         let call = GRPCServerCall(stream: stream, configuration: configuration)
         call.setTask(Task { [self] in await handle(call) })
-        stream.onFailure { call.cancel() }
+        // Weak: the stream keeps its failure observer after a normal end, and a strong capture
+        // would make stream → observer → call → stream a cycle that leaks every call.
+        stream.onFailure { [weak call] in call?.cancel() }
     }
 
     private func handle(_ call: GRPCServerCall) async {

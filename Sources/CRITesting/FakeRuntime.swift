@@ -42,6 +42,10 @@ public actor FakeRuntime {
 
     /// Records a call (the server does this for each request it dispatches).
     public func record(_ method: String, _ request: any ProtoMessage) {
+        // Bounded, so a long-running `cri fake-runtime` does not grow without end.
+        if recordedCalls.count >= configuration.maxRecordedCalls {
+            recordedCalls.removeFirst(recordedCalls.count - configuration.maxRecordedCalls + 1)
+        }
         recordedCalls.append(RecordedCall(method: method, request: request, timestamp: wallClockNanoseconds()))
     }
 

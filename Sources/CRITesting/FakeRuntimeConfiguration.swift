@@ -30,6 +30,8 @@ extension FakeRuntime {
         public var commandHandler: @Sendable (FakeShell.Invocation) async -> FakeShell.Result = FakeShell.run
         /// The streaming server behind Exec/Attach/PortForward URLs; `.v4Only` emulates containerd 1.6/1.7.
         public var streamingServer = StreamingServerConfiguration.defaults
+        /// How many calls ``FakeRuntime/calls`` keeps (the oldest are dropped beyond this).
+        public var maxRecordedCalls = 100_000
         /// The first pod IP handed out; later pods count up from it.
         public var podSubnetPrefix = "10.88.0."
 
