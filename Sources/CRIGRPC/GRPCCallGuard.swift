@@ -75,12 +75,17 @@ final class GRPCCallGuard: Sendable {
     ///
     /// A Dispatch timer rather than a sleeping task: it fires on time even when the concurrency pool
     /// is busy, so the RST_STREAM goes out and the caller is woken at the deadline.
-    func startTimer(timeout: Duration) -> DispatchWorkItem {
-        let item = DispatchWorkItem { [self] in fire(.deadlineExceeded) }
+    func startTimer(timeout: Duration) -> any DispatchSourceTimer {
+        // A timer source, not `asyncAfter`: a cancelled work item stays queued (with whatever it
+        // captures) until its deadline, so with the kubelet's 2-minute timeout every finished call
+        // would linger for two minutes. Cancelling a source frees it at once; the handler holds the
+        // guard weakly for the same reason.
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.setEventHandler { [weak self] in self?.fire(.deadlineExceeded) }
         let nanoseconds = GRPCTimeout.nanosecondsClamped(timeout)
-        DispatchQueue.global().asyncAfter(
-            deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)), execute: item)
-        return item
+        timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)))
+        timer.activate()
+        return timer
     }
 }
 
