@@ -1,17 +1,17 @@
-// proto3 JSON decoding of every CRI v1 message: the first input byte picks the type (low 7 bits, modulo the type
-// count) and whether unknown keys are rejected (high bit); the rest is JSON text. A decoded message must survive
+// proto3 JSON decoding of every CRI v1 message: the first input byte picks the type (modulo the type count), bit 0
+// of the second whether unknown keys are rejected; the rest is JSON text. A decoded message must survive
 // jsonString -> decode unchanged.
 import CRI
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
-    guard let start, count > 0 else { return 0 }
+    guard let start, count > 1 else { return 0 }
     let input = UnsafeRawBufferPointer(start: start, count: count)
     let types = CRIv1Schema.allMessageTypes
-    let type = types[Int(input[0] & 0x7F) % types.count]
+    let type = types[Int(input[0]) % types.count]
     var options = JSONDecodingOptions()
-    options.rejectUnknownFields = input[0] & 0x80 != 0
-    jsonRoundTrip(type, Array(input[1...]), options)
+    options.rejectUnknownFields = input[1] & 1 != 0
+    jsonRoundTrip(type, Array(input[2...]), options)
     return 0
 }
 
