@@ -28,7 +28,12 @@ build_flags=(-c release --package-path "$fuzz"
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing)
 echo "== building Fuzz/ ($(date -u +%T))"
 start=$(date +%s)
+# ld.gold warns once per binary about an ASan-internal symbol; drop that noise, keep the build's status.
+set +e
 swift build "${build_flags[@]}" 2>&1 | grep -v "Cannot export local symbol '__asan_extra_spill_area'" >&2
+build_status=${PIPESTATUS[0]}
+set -e
+[ "$build_status" -eq 0 ] || { echo "== build failed" >&2; exit "$build_status"; }
 bin="$(swift build "${build_flags[@]}" --show-bin-path)"
 echo "== built in $(( $(date +%s) - start ))s"
 
