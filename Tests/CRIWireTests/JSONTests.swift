@@ -186,3 +186,28 @@ struct DescriptionTests {
         #expect(!String(reflecting: message).contains("hunter2"))
     }
 }
+
+@Suite("Writing parsed JSON trees")
+struct JSONTreeWritingTests {
+    @Test func treesRoundTripKeepingOrderAndLiterals() throws {
+        let text = #"{"b":[1,2.50,true,null,"x"],"a":{},"c":[]}"#
+        var writer = JSONWriter()
+        writer.writeValue(try JSONParser.parse(text))
+        #expect(writer.string == text)
+    }
+
+    @Test func prettyAndHTMLEscaped() throws {
+        var writer = JSONWriter(options: JSONEncodingOptions(prettyPrinted: true, escapesHTML: true))
+        writer.writeValue(try JSONParser.parse(#"{"k":["<a&b>"]}"#))
+        #expect(writer.string == "{\n  \"k\": [\n    \"\\u003ca\\u0026b\\u003e\"\n  ]\n}")
+    }
+}
+
+@Suite("HTML characters stay literal unless asked")
+struct JSONHTMLDefaultTests {
+    @Test func notEscapedByDefault() {
+        var writer = JSONWriter()
+        writer.writeString("<a&b>")
+        #expect(writer.string == "\"<a&b>\"")
+    }
+}

@@ -49,10 +49,15 @@ public struct JSONEncodingOptions: Hashable, Sendable {
     /// Indent with two spaces and one member per line.
     public var prettyPrinted: Bool
 
+    /// Escape `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`, as Go's `encoding/json` does
+    /// (and so crictl's `inspect` and `info` output).
+    public var escapesHTML: Bool
+
     /// Creates options; the defaults give compact JSON without default values.
-    public init(emitDefaultValues: Bool = false, prettyPrinted: Bool = false) {
+    public init(emitDefaultValues: Bool = false, prettyPrinted: Bool = false, escapesHTML: Bool = false) {
         self.emitDefaultValues = emitDefaultValues
         self.prettyPrinted = prettyPrinted
+        self.escapesHTML = escapesHTML
     }
 }
 

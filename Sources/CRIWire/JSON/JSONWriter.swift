@@ -92,6 +92,15 @@ public struct JSONWriter {
             case 0x09:
                 bytes.append(UInt8(ascii: "\\"))
                 bytes.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
+                guard options.escapesHTML else {
+                    bytes.append(byte)
+                    continue
+                }
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: Array("\\u00".utf8))
@@ -182,6 +191,29 @@ public struct JSONWriter {
     /// Writes a nested message as an object.
     public mutating func writeMessage(_ message: some ProtoMessage) {
         message.encodeJSON(into: &self)
+    }
+
+    /// Writes a parsed JSON tree as it is (member order kept, number literals verbatim).
+    public mutating func writeValue(_ value: JSONValue) {
+        switch value {
+        case .null: writeNull()
+        case .bool(let flag): writeBool(flag)
+        case .number(let literal):
+            beforeValue()
+            appendRaw(literal)
+        case .string(let text): writeString(text)
+        case .array(let elements):
+            beginArray()
+            for element in elements { writeValue(element) }
+            endArray()
+        case .object(let members):
+            beginObject()
+            for member in members {
+                key(member.key)
+                writeValue(member.value)
+            }
+            endObject()
+        }
     }
 
     /// Writes a `map<string, string>` as an object with keys sorted, so output is stable.

@@ -57,63 +57,11 @@ enum JSONTree {
         }
     }
 
-    /// Renders with two-space indentation and `"key": value`.
+    /// Renders with two-space indentation and `"key": value`, escaping `<>&` as Go's `json.MarshalIndent`.
     static func render(_ value: JSONValue) -> String {
-        var output = ""
-        write(value, indent: "", into: &output)
-        return output
-    }
-
-    private static func write(_ value: JSONValue, indent: String, into output: inout String) {
-        switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .number(let text): output += text
-        case .string(let text): output += escape(text)
-        case .array(let items):
-            guard !items.isEmpty else { output += "[]"; return }
-            output += "[\n"
-            for (index, item) in items.enumerated() {
-                output += indent + "  "
-                write(item, indent: indent + "  ", into: &output)
-                output += index == items.count - 1 ? "\n" : ",\n"
-            }
-            output += indent + "]"
-        case .object(let members):
-            guard !members.isEmpty else { output += "{}"; return }
-            output += "{\n"
-            for (index, member) in members.enumerated() {
-                output += indent + "  " + escape(member.key) + ": "
-                write(member.value, indent: indent + "  ", into: &output)
-                output += index == members.count - 1 ? "\n" : ",\n"
-            }
-            output += indent + "}"
-        }
-    }
-
-    /// A JSON string literal.
-    static func escape(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "<": output += "\\u003c"
-            case ">": output += "\\u003e"
-            case "&": output += "\\u0026"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
+        var writer = JSONWriter(options: JSONEncodingOptions(prettyPrinted: true, escapesHTML: true))
+        writer.writeValue(value)
+        return writer.string
     }
 
     /// Keys of protojson converted to Go's encoding/json snake_case (for `info`'s runtimeHandlers
