@@ -11,6 +11,8 @@ struct ConnectionState {
     var localActive = 0
     /// Peer-initiated streams counted against our SETTINGS_MAX_CONCURRENT_STREAMS.
     var peerActive = 0
+    /// Streams still in the table whose slot ``releaseSlotEarly(_:isLocal:into:)`` already freed.
+    var slotsReleasedEarly: Set<UInt32> = []
     /// The peer's settings (RFC 9113 § 6.5.2 initial values until its SETTINGS arrive).
     var peerMaxConcurrentStreams = Int.max
     var peerInitialWindowSize = 65535
@@ -103,6 +105,20 @@ struct ConnectionState {
     /// Removes a closed stream from the table.
     mutating func removeStream(_ id: UInt32, isLocal: Bool, into wakeups: inout [Resumption]) {
         guard streams.removeValue(forKey: id) != nil else { return }
+        if slotsReleasedEarly.remove(id) != nil { return }
+        if isLocal {
+            releaseLocalSlot(into: &wakeups)
+        } else {
+            peerActive -= 1
+        }
+    }
+
+    /// Frees a stream's concurrency slot while it stays in the table: used just before the write
+    /// that carries its END_STREAM, when the peer has already closed its side (RFC 9113 § 5.1.2: a
+    /// closed stream no longer counts). The stream leaves the table only after that write, so a
+    /// graceful close cannot see the connection drained while its last frames are going out.
+    mutating func releaseSlotEarly(_ id: UInt32, isLocal: Bool, into wakeups: inout [Resumption]) {
+        guard streams[id] != nil, slotsReleasedEarly.insert(id).inserted else { return }
         if isLocal {
             releaseLocalSlot(into: &wakeups)
         } else {

@@ -78,9 +78,8 @@ package final class HTTP2Stream: Sendable {
             let id = self.id
             let headersEnd = endsStream && data.isEmpty && trailers == nil
             // RFC 9113 § 5.1.2: a closed stream stops counting towards the limit as END_STREAM goes
-            // out; book it before the write, or a fast peer's next HEADERS can race the count.
-            let closesHere = endsStream && granted.count == data.count
-            if closesHere { markClosedLocally() }
+            // out; free the slot before the write, or a fast peer's next HEADERS can race the count.
+            if endsStream && granted.count == data.count { releaseSlotBeforeFinalWrite() }
             try connection.write { writer in
                 writer.encoder.encode(
                     HTTP2Frame(
@@ -99,7 +98,7 @@ package final class HTTP2Stream: Sendable {
                 }
             }
             if granted.count == data.count {
-                if endsStream { connection.closeIfDrained() }
+                if endsStream { didCloseLocally() }
                 return
             }
             try await sendData(data, from: granted.count, trailers: trailers, endStream: endsStream)
@@ -124,7 +123,7 @@ package final class HTTP2Stream: Sendable {
             }
             let range = offset..<(offset + granted.count)
             let finished = range.upperBound == data.count
-            if finished && endStream { markClosedLocally() }  // before the write, as in send(...)
+            if finished && endStream { releaseSlotBeforeFinalWrite() }  // as in send(...)
             try connection.write { writer in
                 if data.isEmpty && trailers == nil {
                     writer.encoder.encodeData(streamID: id, bytes: [], endStream: endStream, into: &writer.buffer)
@@ -142,7 +141,7 @@ package final class HTTP2Stream: Sendable {
             }
             offset = range.upperBound
         } while offset < data.count
-        if endStream { connection.closeIfDrained() }
+        if endStream { didCloseLocally() }
     }
 
     /// Takes up to `wanting` octets from the stream and connection send windows.
@@ -178,15 +177,20 @@ package final class HTTP2Stream: Sendable {
         try result.get()
     }
 
-    /// Records that END_STREAM went out; the stream leaves the table once both sides are closed.
-    func didCloseLocally() {
-        markClosedLocally()
-        connection.closeIfDrained()
+    /// Frees the concurrency slot ahead of the write carrying END_STREAM when the peer's side is
+    /// already closed; ``didCloseLocally()`` removes the stream once the frames are out.
+    private func releaseSlotBeforeFinalWrite() {
+        var wakeups: [Resumption] = []
+        let isLocal = connection.isLocal(id)
+        connection.state.withLock { connection in
+            let remoteClosed = state.withLock { $0.remoteClosed || $0.failure != nil }
+            if remoteClosed { connection.releaseSlotEarly(id, isLocal: isLocal, into: &wakeups) }
+        }
+        for wakeup in wakeups { wakeup.run() }
     }
 
-    /// The bookkeeping half of ``didCloseLocally()``: marks the local side closed and, when the
-    /// remote side is too, removes the stream from the table (freeing its concurrency slot).
-    func markClosedLocally() {
+    /// Records that END_STREAM went out; the stream leaves the table once both sides are closed.
+    func didCloseLocally() {
         var wakeups: [Resumption] = []
         let isLocal = connection.isLocal(id)
         connection.state.withLock { connection in
@@ -197,6 +201,7 @@ package final class HTTP2Stream: Sendable {
             if remoteClosed { connection.removeStream(id, isLocal: isLocal, into: &wakeups) }
         }
         for wakeup in wakeups { wakeup.run() }
+        connection.closeIfDrained()
     }
 
     /// Calls `observer` once when the stream fails (reset by either side, connection lost); at once
