@@ -1,17 +1,48 @@
-/// Writes protobuf wire format into a growing byte array.
+/// Writes protobuf wire format into a buffer sized exactly beforehand.
 ///
-/// Nested messages are written with an optimistic one-byte length that is widened in place when
-/// the message turns out to be 128 bytes or longer, so encoding is a single pass with no size
-/// pre-computation; most CRI sub-messages are short.
+/// Encoding is two passes: ``ProtoMessage/encodedSize()`` adds up the bytes, then one allocation of
+/// that size is filled front to back through a raw cursor. Nested lengths are known before their
+/// bodies (each sub-message is sized again when written), so nothing is moved or regrown; profiles
+/// of the earlier growing-array writer were dominated by regrowth copies and per-byte capacity checks.
+///
+/// A writer is only valid inside the closure that lent its buffer (``ProtoMessage/serializedBytes()``,
+/// ``withBytes(capacity:_:)``); generated encoders receive it `inout` and never store it. Every write
+/// checks the remaining room, so a size computation that under-counts stops the process instead of
+/// writing past the buffer; that is a bug in an `encodedSize()`, never something input can cause.
 public struct ProtoWriter {
-    /// The bytes written so far.
-    public var bytes: [UInt8]
+    @usableFromInline
+    var cursor: UnsafeMutableRawPointer
+    @usableFromInline
+    let end: UnsafeMutableRawPointer
 
-    /// Creates a writer, reserving `capacity` bytes up front.
+    /// A writer that fills `buffer` from its start.
     @inlinable
-    public init(capacity: Int = 0) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+    public init(_ buffer: UnsafeMutableRawBufferPointer) {
+        // An empty buffer may have no base address; nothing is ever written through it then.
+        let start = buffer.baseAddress ?? UnsafeMutableRawPointer(bitPattern: 0x10)!  // non-zero literal
+        cursor = start
+        end = start + buffer.count
+    }
+
+    /// How many bytes are still free.
+    @inlinable
+    public var remaining: Int { end - cursor }
+
+    /// Runs `body` with a writer over a fresh buffer of `capacity` bytes and returns what it wrote.
+    ///
+    /// For hand-built wire bytes (tests, framing); messages use ``ProtoMessage/serializedBytes()``.
+    @inlinable
+    public static func withBytes(capacity: Int, _ body: (inout ProtoWriter) -> Void) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            var writer = ProtoWriter(UnsafeMutableRawBufferPointer(buffer))
+            body(&writer)
+            initialized = capacity - writer.remaining
+        }
+    }
+
+    @inlinable
+    mutating func reserve(_ count: Int) {
+        precondition(end - cursor >= count, "ProtoWriter: encodedSize() counted fewer bytes than were written")
     }
 
     // MARK: Primitives
@@ -19,12 +50,21 @@ public struct ProtoWriter {
     /// Appends a base-128 varint.
     @inlinable
     public mutating func writeVarint(_ value: UInt64) {
+        if value < 0x80 {
+            reserve(1)
+            cursor.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+            cursor += 1
+            return
+        }
+        reserve(Varint.encodedSize(of: value))
         var value = value
         while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            cursor.storeBytes(of: UInt8(truncatingIfNeeded: value) | 0x80, as: UInt8.self)
+            cursor += 1
             value >>= 7
         }
-        bytes.append(UInt8(truncatingIfNeeded: value))
+        cursor.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+        cursor += 1
     }
 
     /// Appends a field tag.
@@ -33,9 +73,20 @@ public struct ProtoWriter {
         writeVarint(UInt64(FieldTag(fieldNumber: field, wireType: wireType).raw))
     }
 
+    /// Appends raw bytes as they are.
+    @inlinable
+    public mutating func writeRawBytes(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        cursor.copyMemory(from: source, byteCount: bytes.count)
+        cursor += bytes.count
+    }
+
     @inlinable
     mutating func writeFixed64(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        reserve(8)
+        cursor.storeBytes(of: value.littleEndian, as: UInt64.self)
+        cursor += 8
     }
 
     // MARK: Scalar fields
@@ -72,7 +123,7 @@ public struct ProtoWriter {
     @inlinable
     public mutating func writeBool(field: Int, _ value: Bool) {
         writeTag(field: field, wireType: .varint)
-        bytes.append(value ? 1 : 0)
+        writeVarint(value ? 1 : 0)
     }
 
     /// Writes an enum field by number (negative numbers sign-extend like `int32`).
@@ -92,10 +143,23 @@ public struct ProtoWriter {
     @inlinable
     public mutating func writeString(field: Int, _ value: String) {
         writeTag(field: field, wireType: .lengthDelimited)
-        var value = value
-        value.withUTF8 { utf8 in
+        writeStringBody(value)
+    }
+
+    /// Writes a length prefix and the UTF-8 bytes of `value`.
+    @inlinable
+    mutating func writeStringBody(_ value: String) {
+        // Native and small strings are contiguous; only bridged ones need the copying fallback.
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
             writeVarint(UInt64(utf8.count))
-            bytes.append(contentsOf: UnsafeRawBufferPointer(utf8))
+            writeRawBytes(UnsafeRawBufferPointer(utf8))
+        }
+        if written == nil {
+            var copy = value
+            copy.withUTF8 { utf8 in
+                writeVarint(UInt64(utf8.count))
+                writeRawBytes(UnsafeRawBufferPointer(utf8))
+            }
         }
     }
 
@@ -104,7 +168,7 @@ public struct ProtoWriter {
     public mutating func writeBytes(field: Int, _ value: [UInt8]) {
         writeTag(field: field, wireType: .lengthDelimited)
         writeVarint(UInt64(value.count))
-        bytes.append(contentsOf: value)
+        value.withUnsafeBytes { writeRawBytes($0) }
     }
 
     // MARK: Messages
@@ -113,30 +177,18 @@ public struct ProtoWriter {
     @inlinable
     public mutating func writeMessage(field: Int, _ message: some ProtoMessage) {
         writeTag(field: field, wireType: .lengthDelimited)
-        let lengthIndex = bytes.count
-        bytes.append(0)
+        writeVarint(UInt64(message.encodedSize()))
         message.encodeMessage(into: &self)
-        finishLength(at: lengthIndex)
     }
 
-    /// Fills in the length byte reserved at `lengthIndex`, widening it when the body needs more.
-    @usableFromInline
-    mutating func finishLength(at lengthIndex: Int) {
-        let length = bytes.count - lengthIndex - 1
-        if length < 0x80 {
-            bytes[lengthIndex] = UInt8(truncatingIfNeeded: length)
-            return
+    /// Writes every element of a `repeated` message field.
+    @inlinable
+    public mutating func writeRepeatedMessage<M: ProtoMessage>(field: Int, _ messages: [M]) {
+        // Borrow the elements in place: iterating the array copies each element out, retaining every
+        // string and array it holds, which showed up as the top symbol when encoding large lists.
+        messages.withUnsafeBufferPointer { elements in
+            for index in elements.indices { writeMessage(field: field, elements[index]) }
         }
-        let width = Varint.encodedSize(of: UInt64(length))
-        bytes.insert(contentsOf: repeatElement(0, count: width - 1), at: lengthIndex + 1)
-        var value = UInt64(length)
-        var index = lengthIndex
-        while value >= 0x80 {
-            bytes[index] = UInt8(truncatingIfNeeded: value) | 0x80
-            value >>= 7
-            index += 1
-        }
-        bytes[index] = UInt8(truncatingIfNeeded: value)
     }
 
     // MARK: Repeated and map fields
@@ -146,9 +198,7 @@ public struct ProtoWriter {
     public mutating func writePackedInt64(field: Int, _ values: [Int64]) {
         if values.isEmpty { return }
         writeTag(field: field, wireType: .lengthDelimited)
-        var length = 0
-        for value in values { length += Varint.encodedSize(of: UInt64(bitPattern: value)) }
-        writeVarint(UInt64(length))
+        writeVarint(UInt64(ProtoSize.packedInt64Body(values)))
         for value in values { writeVarint(UInt64(bitPattern: value)) }
     }
 
@@ -157,9 +207,7 @@ public struct ProtoWriter {
     public mutating func writePackedInt32(field: Int, _ values: [Int32]) {
         if values.isEmpty { return }
         writeTag(field: field, wireType: .lengthDelimited)
-        var length = 0
-        for value in values { length += Varint.encodedSize(of: UInt64(bitPattern: Int64(value))) }
-        writeVarint(UInt64(length))
+        writeVarint(UInt64(ProtoSize.packedInt32Body(values)))
         for value in values { writeVarint(UInt64(bitPattern: Int64(value))) }
     }
 
@@ -169,17 +217,17 @@ public struct ProtoWriter {
     public mutating func writeStringMap(field: Int, _ map: [String: String]) {
         for (key, value) in map {
             writeTag(field: field, wireType: .lengthDelimited)
-            let lengthIndex = bytes.count
-            bytes.append(0)
-            writeString(field: 1, key)
-            writeString(field: 2, value)
-            finishLength(at: lengthIndex)
+            writeVarint(UInt64(ProtoSize.stringMapEntryBody(key: key, value: value)))
+            writeVarint(0x0A)
+            writeStringBody(key)
+            writeVarint(0x12)
+            writeStringBody(value)
         }
     }
 
     /// Re-emits unknown fields exactly as they were read.
     @inlinable
     public mutating func writeUnknownFields(_ unknownFields: UnknownFields) {
-        if !unknownFields.isEmpty { bytes.append(contentsOf: unknownFields.bytes) }
+        if !unknownFields.isEmpty { unknownFields.bytes.withUnsafeBytes { writeRawBytes($0) } }
     }
 }

@@ -133,9 +133,9 @@ extension Mount {
             case 40:  // propagation = 5
                 self.propagation = try reader.readEnum()
             case 50:  // uidMappings = 6
-                self.uidMappings.append(try reader.readMessage(IDMapping.self))
+                try reader.readRepeatedMessage(tag, into: &self.uidMappings)
             case 58:  // gidMappings = 7
-                self.gidMappings.append(try reader.readMessage(IDMapping.self))
+                try reader.readRepeatedMessage(tag, into: &self.gidMappings)
             case 64:  // recursive_read_only = 8
                 self.recursiveReadOnly = try reader.readBool()
             case 74:  // image = 9
@@ -146,6 +146,42 @@ extension Mount {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerPath.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerPath)
+        }
+        if !self.hostPath.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.hostPath)
+        }
+        if self.readonly {
+            size += 2
+        }
+        if self.selinuxRelabel {
+            size += 2
+        }
+        if self.propagation.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.propagation.protoValue)
+        }
+        if !self.uidMappings.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.uidMappings)
+        }
+        if !self.gidMappings.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.gidMappings)
+        }
+        if self.recursiveReadOnly {
+            size += 2
+        }
+        if let value = self.image {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.imageSubPath.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.imageSubPath)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -166,10 +202,10 @@ extension Mount {
             writer.writeEnum(field: 5, self.propagation)
         }
         if !self.uidMappings.isEmpty {
-            for item in self.uidMappings { writer.writeMessage(field: 6, item) }
+            writer.writeRepeatedMessage(field: 6, self.uidMappings)
         }
         if !self.gidMappings.isEmpty {
-            for item in self.gidMappings { writer.writeMessage(field: 7, item) }
+            writer.writeRepeatedMessage(field: 7, self.gidMappings)
         }
         if self.recursiveReadOnly {
             writer.writeBool(field: 8, self.recursiveReadOnly)
@@ -345,6 +381,21 @@ extension IDMapping {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.hostID != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(self.hostID))
+        }
+        if self.containerID != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(self.containerID))
+        }
+        if self.length != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(self.length))
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.hostID != 0 {
@@ -511,13 +562,28 @@ extension UserNamespace {
             case 8:  // mode = 1
                 self.mode = try reader.readEnum()
             case 18:  // uids = 2
-                self.uids.append(try reader.readMessage(IDMapping.self))
+                try reader.readRepeatedMessage(tag, into: &self.uids)
             case 26:  // gids = 3
-                self.gids.append(try reader.readMessage(IDMapping.self))
+                try reader.readRepeatedMessage(tag, into: &self.gids)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.mode.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.mode.protoValue)
+        }
+        if !self.uids.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.uids)
+        }
+        if !self.gids.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.gids)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -526,10 +592,10 @@ extension UserNamespace {
             writer.writeEnum(field: 1, self.mode)
         }
         if !self.uids.isEmpty {
-            for item in self.uids { writer.writeMessage(field: 2, item) }
+            writer.writeRepeatedMessage(field: 2, self.uids)
         }
         if !self.gids.isEmpty {
-            for item in self.gids { writer.writeMessage(field: 3, item) }
+            writer.writeRepeatedMessage(field: 3, self.gids)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -643,6 +709,27 @@ extension NamespaceOption {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.network.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.network.protoValue)
+        }
+        if self.pid.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.pid.protoValue)
+        }
+        if self.ipc.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.ipc.protoValue)
+        }
+        if !self.targetID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.targetID)
+        }
+        if let value = self.usernsOptions {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -822,6 +909,15 @@ extension Int64Value {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.value != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.value))
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.value != 0 {
@@ -962,6 +1058,18 @@ extension SecurityProfile {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.profileType.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.profileType.protoValue)
+        }
+        if !self.localhostRef.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.localhostRef)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.profileType.protoValue != 0 {
@@ -1051,6 +1159,15 @@ extension Namespace {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.options {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.options {
@@ -1126,6 +1243,15 @@ extension WindowsNamespaceOption {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.network.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.network.protoValue)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.network.protoValue != 0 {
@@ -1199,6 +1325,15 @@ extension UInt64Value {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.value != 0 {
+            size += ProtoSize.varint(tagSize: 1, self.value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.

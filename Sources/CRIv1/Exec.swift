@@ -51,6 +51,21 @@ extension ExecSyncRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerID)
+        }
+        if !self.cmd.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.cmd)
+        }
+        if self.timeout != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timeout))
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.containerID.isEmpty {
@@ -162,6 +177,21 @@ extension ExecSyncResponse {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.stdout.isEmpty {
+            size += ProtoSize.lengthDelimited(tagSize: 1, self.stdout.count)
+        }
+        if !self.stderr.isEmpty {
+            size += ProtoSize.lengthDelimited(tagSize: 1, self.stderr.count)
+        }
+        if self.exitCode != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.exitCode)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -286,6 +316,30 @@ extension ExecRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerID)
+        }
+        if !self.cmd.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.cmd)
+        }
+        if self.tty {
+            size += 2
+        }
+        if self.stdin {
+            size += 2
+        }
+        if self.stdout {
+            size += 2
+        }
+        if self.stderr {
+            size += 2
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -425,6 +479,15 @@ extension ExecResponse {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.url.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.url)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.url.isEmpty {
@@ -518,6 +581,27 @@ extension AttachRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerID)
+        }
+        if self.stdin {
+            size += 2
+        }
+        if self.tty {
+            size += 2
+        }
+        if self.stdout {
+            size += 2
+        }
+        if self.stderr {
+            size += 2
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -643,6 +727,15 @@ extension AttachResponse {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.url.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.url)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.url.isEmpty {
@@ -721,6 +814,18 @@ extension PortForwardRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        if !self.port.isEmpty {
+            size += ProtoSize.packedInt32(tagSize: 1, self.port)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -812,6 +917,15 @@ extension PortForwardResponse {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.url.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.url)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.url.isEmpty {
@@ -887,6 +1001,15 @@ extension ReopenContainerLogRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerID)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.containerID.isEmpty {
@@ -955,6 +1078,11 @@ extension ReopenContainerLogResponse {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.

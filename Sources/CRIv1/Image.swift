@@ -61,6 +61,27 @@ extension ImageSpec {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.image.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.image)
+        }
+        if !self.annotations.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
+        }
+        if !self.userSpecifiedImage.isEmpty {
+            size += ProtoSize.string(tagSize: 2, self.userSpecifiedImage)
+        }
+        if !self.runtimeHandler.isEmpty {
+            size += ProtoSize.string(tagSize: 2, self.runtimeHandler)
+        }
+        if !self.imageRef.isEmpty {
+            size += ProtoSize.string(tagSize: 2, self.imageRef)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.image.isEmpty {
@@ -186,6 +207,15 @@ extension ImageFilter {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.image {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.image {
@@ -261,6 +291,15 @@ extension ListImagesRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -375,6 +414,36 @@ extension Image {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.id.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.id)
+        }
+        if !self.repoTags.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.repoTags)
+        }
+        if !self.repoDigests.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.repoDigests)
+        }
+        if self.size != 0 {
+            size += ProtoSize.varint(tagSize: 1, self.size)
+        }
+        if let value = self.uid {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.username.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.username)
+        }
+        if let value = self.spec {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if self.pinned {
+            size += 2
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -533,17 +602,26 @@ extension ListImagesResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // images = 1
-                self.images.append(try reader.readMessage(Image.self))
+                try reader.readRepeatedMessage(tag, into: &self.images)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.images.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.images)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.images.isEmpty {
-            for item in self.images { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.images)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -619,6 +697,15 @@ extension StreamImagesRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.filter {
@@ -687,17 +774,26 @@ extension StreamImagesResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // images = 1
-                self.images.append(try reader.readMessage(Image.self))
+                try reader.readRepeatedMessage(tag, into: &self.images)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.images.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.images)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.images.isEmpty {
-            for item in self.images { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.images)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -776,6 +872,18 @@ extension ImageStatusRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.image {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if self.verbose {
+            size += 2
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -870,6 +978,18 @@ extension ImageStatusResponse {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.image {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.info.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.info)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -990,6 +1110,30 @@ extension AuthConfig {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.username.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.username)
+        }
+        if !self.password.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.password)
+        }
+        if !self.auth.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.auth)
+        }
+        if !self.serverAddress.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.serverAddress)
+        }
+        if !self.identityToken.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.identityToken)
+        }
+        if !self.registryToken.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.registryToken)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1144,6 +1288,21 @@ extension PullImageRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.image {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.auth {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.sandboxConfig {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.image {
@@ -1243,6 +1402,15 @@ extension PullImageResponse {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.imageRef.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.imageRef)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.imageRef.isEmpty {
@@ -1320,6 +1488,15 @@ extension RemoveImageRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.image {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.image {
@@ -1390,6 +1567,11 @@ extension RemoveImageResponse {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
@@ -1443,6 +1625,11 @@ extension ImageFsInfoRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1501,22 +1688,34 @@ extension ImageFsInfoResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // image_filesystems = 1
-                self.imageFilesystems.append(try reader.readMessage(FilesystemUsage.self))
+                try reader.readRepeatedMessage(tag, into: &self.imageFilesystems)
             case 18:  // container_filesystems = 2
-                self.containerFilesystems.append(try reader.readMessage(FilesystemUsage.self))
+                try reader.readRepeatedMessage(tag, into: &self.containerFilesystems)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.imageFilesystems.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.imageFilesystems)
+        }
+        if !self.containerFilesystems.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containerFilesystems)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.imageFilesystems.isEmpty {
-            for item in self.imageFilesystems { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.imageFilesystems)
         }
         if !self.containerFilesystems.isEmpty {
-            for item in self.containerFilesystems { writer.writeMessage(field: 2, item) }
+            writer.writeRepeatedMessage(field: 2, self.containerFilesystems)
         }
         writer.writeUnknownFields(self.unknownFields)
     }

@@ -36,6 +36,11 @@ extension ListMetricDescriptorsRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
@@ -89,17 +94,26 @@ extension ListMetricDescriptorsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // descriptors = 1
-                self.descriptors.append(try reader.readMessage(MetricDescriptor.self))
+                try reader.readRepeatedMessage(tag, into: &self.descriptors)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.descriptors.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.descriptors)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.descriptors.isEmpty {
-            for item in self.descriptors { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.descriptors)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -181,6 +195,21 @@ extension MetricDescriptor {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.name.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.name)
+        }
+        if !self.help.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.help)
+        }
+        if !self.labelKeys.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.labelKeys)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -279,6 +308,11 @@ extension ListPodSandboxMetricsRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
@@ -332,17 +366,26 @@ extension ListPodSandboxMetricsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // pod_metrics = 1
-                self.podMetrics.append(try reader.readMessage(PodSandboxMetrics.self))
+                try reader.readRepeatedMessage(tag, into: &self.podMetrics)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podMetrics.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.podMetrics)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.podMetrics.isEmpty {
-            for item in self.podMetrics { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.podMetrics)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -411,6 +454,11 @@ extension StreamPodSandboxMetricsRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
@@ -464,17 +512,26 @@ extension StreamPodSandboxMetricsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // pod_sandbox_metrics = 1
-                self.podSandboxMetrics.append(try reader.readMessage(PodSandboxMetrics.self))
+                try reader.readRepeatedMessage(tag, into: &self.podSandboxMetrics)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxMetrics.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.podSandboxMetrics)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.podSandboxMetrics.isEmpty {
-            for item in self.podSandboxMetrics { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.podSandboxMetrics)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -549,13 +606,28 @@ extension PodSandboxMetrics {
             case 10:  // pod_sandbox_id = 1
                 self.podSandboxID = try reader.readString()
             case 18:  // metrics = 2
-                self.metrics.append(try reader.readMessage(Metric.self))
+                try reader.readRepeatedMessage(tag, into: &self.metrics)
             case 26:  // container_metrics = 3
-                self.containerMetrics.append(try reader.readMessage(ContainerMetrics.self))
+                try reader.readRepeatedMessage(tag, into: &self.containerMetrics)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        if !self.metrics.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.metrics)
+        }
+        if !self.containerMetrics.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containerMetrics)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -564,10 +636,10 @@ extension PodSandboxMetrics {
             writer.writeString(field: 1, self.podSandboxID)
         }
         if !self.metrics.isEmpty {
-            for item in self.metrics { writer.writeMessage(field: 2, item) }
+            writer.writeRepeatedMessage(field: 2, self.metrics)
         }
         if !self.containerMetrics.isEmpty {
-            for item in self.containerMetrics { writer.writeMessage(field: 3, item) }
+            writer.writeRepeatedMessage(field: 3, self.containerMetrics)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -659,11 +731,23 @@ extension ContainerMetrics {
             case 10:  // container_id = 1
                 self.containerID = try reader.readString()
             case 18:  // metrics = 2
-                self.metrics.append(try reader.readMessage(Metric.self))
+                try reader.readRepeatedMessage(tag, into: &self.metrics)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerID)
+        }
+        if !self.metrics.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.metrics)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -672,7 +756,7 @@ extension ContainerMetrics {
             writer.writeString(field: 1, self.containerID)
         }
         if !self.metrics.isEmpty {
-            for item in self.metrics { writer.writeMessage(field: 2, item) }
+            writer.writeRepeatedMessage(field: 2, self.metrics)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -775,6 +859,27 @@ extension Metric {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.name.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.name)
+        }
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if self.metricType.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.metricType.protoValue)
+        }
+        if !self.labelValues.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.labelValues)
+        }
+        if let value = self.value {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.

@@ -48,6 +48,18 @@ extension RunPodSandboxRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.config {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.runtimeHandler.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeHandler)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.config {
@@ -135,6 +147,15 @@ extension RunPodSandboxResponse {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.podSandboxID.isEmpty {
@@ -210,6 +231,15 @@ extension StopPodSandboxRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.podSandboxID.isEmpty {
@@ -280,6 +310,11 @@ extension StopPodSandboxResponse {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
@@ -338,6 +373,15 @@ extension RemovePodSandboxRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -410,6 +454,11 @@ extension RemovePodSandboxResponse {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
@@ -473,6 +522,18 @@ extension PodSandboxStatusRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        if self.verbose {
+            size += 2
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -562,6 +623,15 @@ extension PodIP {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.ip.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.ip)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.ip.isEmpty {
@@ -635,11 +705,23 @@ extension PodSandboxNetworkStatus {
             case 10:  // ip = 1
                 self.ip = try reader.readString()
             case 18:  // additional_ips = 2
-                self.additionalIps.append(try reader.readMessage(PodIP.self))
+                try reader.readRepeatedMessage(tag, into: &self.additionalIps)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.ip.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.ip)
+        }
+        if !self.additionalIps.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.additionalIps)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -648,7 +730,7 @@ extension PodSandboxNetworkStatus {
             writer.writeString(field: 1, self.ip)
         }
         if !self.additionalIps.isEmpty {
-            for item in self.additionalIps { writer.writeMessage(field: 2, item) }
+            writer.writeRepeatedMessage(field: 2, self.additionalIps)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -731,6 +813,15 @@ extension LinuxPodSandboxStatus {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.namespaces {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -908,6 +999,39 @@ extension PodSandboxStatus {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.id.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.id)
+        }
+        if let value = self.metadata {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if self.state.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.state.protoValue)
+        }
+        if self.createdAt != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.createdAt))
+        }
+        if let value = self.network {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.linux {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.labels.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labels)
+        }
+        if !self.annotations.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
+        }
+        if !self.runtimeHandler.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeHandler)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1089,13 +1213,31 @@ extension PodSandboxStatusResponse {
             case 18:  // info = 2
                 try reader.readStringMapEntry(into: &self.info)
             case 26:  // containers_statuses = 3
-                self.containersStatuses.append(try reader.readMessage(ContainerStatus.self))
+                try reader.readRepeatedMessage(tag, into: &self.containersStatuses)
             case 32:  // timestamp = 4
                 self.timestamp = try reader.readInt64()
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.status {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.info.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.info)
+        }
+        if !self.containersStatuses.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containersStatuses)
+        }
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1107,7 +1249,7 @@ extension PodSandboxStatusResponse {
             writer.writeStringMap(field: 2, self.info)
         }
         if !self.containersStatuses.isEmpty {
-            for item in self.containersStatuses { writer.writeMessage(field: 3, item) }
+            writer.writeRepeatedMessage(field: 3, self.containersStatuses)
         }
         if self.timestamp != 0 {
             writer.writeInt64(field: 4, self.timestamp)
@@ -1211,6 +1353,15 @@ extension PodSandboxStateValue {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.state.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.state.protoValue)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.state.protoValue != 0 {
@@ -1296,6 +1447,21 @@ extension PodSandboxFilter {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.id.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.id)
+        }
+        if let value = self.state {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.labelSelector.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labelSelector)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1397,6 +1563,15 @@ extension ListPodSandboxRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1504,6 +1679,33 @@ extension PodSandbox {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.id.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.id)
+        }
+        if let value = self.metadata {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if self.state.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.state.protoValue)
+        }
+        if self.createdAt != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.createdAt))
+        }
+        if !self.labels.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labels)
+        }
+        if !self.annotations.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
+        }
+        if !self.runtimeHandler.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeHandler)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1646,17 +1848,26 @@ extension ListPodSandboxResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // items = 1
-                self.items.append(try reader.readMessage(PodSandbox.self))
+                try reader.readRepeatedMessage(tag, into: &self.items)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.items.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.items)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.items.isEmpty {
-            for item in self.items { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.items)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1732,6 +1943,15 @@ extension StreamPodSandboxesRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.filter {
@@ -1800,17 +2020,26 @@ extension StreamPodSandboxesResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // pod_sandboxes = 1
-                self.podSandboxes.append(try reader.readMessage(PodSandbox.self))
+                try reader.readRepeatedMessage(tag, into: &self.podSandboxes)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxes.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.podSandboxes)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.podSandboxes.isEmpty {
-            for item in self.podSandboxes { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.podSandboxes)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1899,6 +2128,24 @@ extension PodSandboxAttributes {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.id.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.id)
+        }
+        if let value = self.metadata {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.labels.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labels)
+        }
+        if !self.annotations.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -2026,6 +2273,21 @@ extension UpdatePodSandboxResourcesRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        if let value = self.overhead {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.resources {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.podSandboxID.isEmpty {
@@ -2118,6 +2380,11 @@ extension UpdatePodSandboxResourcesResponse {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.

@@ -51,6 +51,21 @@ extension DNSConfig {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.servers.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.servers)
+        }
+        if !self.searches.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.searches)
+        }
+        if !self.options.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.options)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.servers.isEmpty {
@@ -231,6 +246,24 @@ extension PortMapping {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.`protocol`.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.`protocol`.protoValue)
+        }
+        if self.containerPort != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.containerPort)
+        }
+        if self.hostPort != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.hostPort)
+        }
+        if !self.hostIp.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.hostIp)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.`protocol`.protoValue != 0 {
@@ -404,6 +437,45 @@ extension LinuxSandboxSecurityContext {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.namespaceOptions {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.selinuxOptions {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.runAsUser {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if self.readonlyRootfs {
+            size += 2
+        }
+        if !self.supplementalGroups.isEmpty {
+            size += ProtoSize.packedInt64(tagSize: 1, self.supplementalGroups)
+        }
+        if self.privileged {
+            size += 2
+        }
+        if !self.seccompProfilePath.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.seccompProfilePath)
+        }
+        if let value = self.runAsGroup {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.seccomp {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.apparmor {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if self.supplementalGroupsPolicy.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.supplementalGroupsPolicy.protoValue)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -629,6 +701,27 @@ extension LinuxPodSandboxConfig {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.cgroupParent.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.cgroupParent)
+        }
+        if let value = self.securityContext {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.sysctls.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.sysctls)
+        }
+        if let value = self.overhead {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.resources {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.cgroupParent.isEmpty {
@@ -765,6 +858,24 @@ extension PodSandboxMetadata {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.name.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.name)
+        }
+        if !self.uid.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.uid)
+        }
+        if !self.namespace.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.namespace)
+        }
+        if self.attempt != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(self.attempt))
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -911,7 +1022,7 @@ extension PodSandboxConfig {
             case 34:  // dns_config = 4
                 try reader.readMessage(into: &self.dnsConfig)
             case 42:  // port_mappings = 5
-                self.portMappings.append(try reader.readMessage(PortMapping.self))
+                try reader.readRepeatedMessage(tag, into: &self.portMappings)
             case 50:  // labels = 6
                 try reader.readStringMapEntry(into: &self.labels)
             case 58:  // annotations = 7
@@ -924,6 +1035,39 @@ extension PodSandboxConfig {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.metadata {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.hostname.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.hostname)
+        }
+        if !self.logDirectory.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.logDirectory)
+        }
+        if let value = self.dnsConfig {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.portMappings.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.portMappings)
+        }
+        if !self.labels.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labels)
+        }
+        if !self.annotations.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
+        }
+        if let value = self.linux {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.windows {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -941,7 +1085,7 @@ extension PodSandboxConfig {
             writer.writeMessage(field: 4, value)
         }
         if !self.portMappings.isEmpty {
-            for item in self.portMappings { writer.writeMessage(field: 5, item) }
+            writer.writeRepeatedMessage(field: 5, self.portMappings)
         }
         if !self.labels.isEmpty {
             writer.writeStringMap(field: 6, self.labels)
@@ -1116,6 +1260,24 @@ extension WindowsSandboxSecurityContext {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.runAsUsername.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runAsUsername)
+        }
+        if !self.credentialSpec.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.credentialSpec)
+        }
+        if self.hostProcess {
+            size += 2
+        }
+        if let value = self.namespaceOptions {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.runAsUsername.isEmpty {
@@ -1227,6 +1389,15 @@ extension WindowsPodSandboxConfig {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.securityContext {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.

@@ -41,6 +41,15 @@ extension VersionRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.version.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.version)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.version.isEmpty {
@@ -129,6 +138,24 @@ extension VersionResponse {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.version.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.version)
+        }
+        if !self.runtimeName.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeName)
+        }
+        if !self.runtimeVersion.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeVersion)
+        }
+        if !self.runtimeApiVersion.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeApiVersion)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -242,6 +269,15 @@ extension NetworkConfig {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podCidr.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podCidr)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.podCidr.isEmpty {
@@ -317,6 +353,15 @@ extension RuntimeConfig {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.networkConfig {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -396,6 +441,15 @@ extension UpdateRuntimeConfigRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.runtimeConfig {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.runtimeConfig {
@@ -464,6 +518,11 @@ extension UpdateRuntimeConfigResponse {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -539,6 +598,24 @@ extension RuntimeCondition {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.type.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.type)
+        }
+        if self.status {
+            size += 2
+        }
+        if !self.reason.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.reason)
+        }
+        if !self.message.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.message)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -645,17 +722,26 @@ extension RuntimeStatus {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // conditions = 1
-                self.conditions.append(try reader.readMessage(RuntimeCondition.self))
+                try reader.readRepeatedMessage(tag, into: &self.conditions)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.conditions.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.conditions)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.conditions.isEmpty {
-            for item in self.conditions { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.conditions)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -727,6 +813,15 @@ extension StatusRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.verbose {
+            size += 2
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -807,6 +902,18 @@ extension RuntimeHandlerFeatures {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.recursiveReadOnlyMounts {
+            size += 2
+        }
+        if self.userNamespaces {
+            size += 2
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -903,6 +1010,18 @@ extension RuntimeHandler {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.name.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.name)
+        }
+        if let value = self.features {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.name.isEmpty {
@@ -993,6 +1112,18 @@ extension RuntimeFeatures {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.supplementalGroupsPolicy {
+            size += 2
+        }
+        if self.userNamespacesHostNetwork {
+            size += 2
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1092,13 +1223,31 @@ extension StatusResponse {
             case 18:  // info = 2
                 try reader.readStringMapEntry(into: &self.info)
             case 26:  // runtime_handlers = 3
-                self.runtimeHandlers.append(try reader.readMessage(RuntimeHandler.self))
+                try reader.readRepeatedMessage(tag, into: &self.runtimeHandlers)
             case 34:  // features = 4
                 try reader.readMessage(into: &self.features)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.status {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.info.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.info)
+        }
+        if !self.runtimeHandlers.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.runtimeHandlers)
+        }
+        if let value = self.features {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1110,7 +1259,7 @@ extension StatusResponse {
             writer.writeStringMap(field: 2, self.info)
         }
         if !self.runtimeHandlers.isEmpty {
-            for item in self.runtimeHandlers { writer.writeMessage(field: 3, item) }
+            writer.writeRepeatedMessage(field: 3, self.runtimeHandlers)
         }
         if let value = self.features {
             writer.writeMessage(field: 4, value)
@@ -1209,6 +1358,11 @@ extension RuntimeConfigRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
@@ -1269,6 +1423,15 @@ extension RuntimeConfigResponse {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.linux {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1344,6 +1507,15 @@ extension LinuxRuntimeConfiguration {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.cgroupDriver.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.cgroupDriver.protoValue)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.

@@ -41,6 +41,15 @@ extension PodSandboxStatsRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.podSandboxID.isEmpty {
@@ -116,6 +125,15 @@ extension PodSandboxStatsResponse {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.stats {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -196,6 +214,18 @@ extension PodSandboxStatsFilter {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.id.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.id)
+        }
+        if !self.labelSelector.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labelSelector)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -287,6 +317,15 @@ extension ListPodSandboxStatsRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.filter {
@@ -355,17 +394,26 @@ extension ListPodSandboxStatsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // stats = 1
-                self.stats.append(try reader.readMessage(PodSandboxStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.stats)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.stats.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.stats)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.stats.isEmpty {
-            for item in self.stats { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.stats)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -441,6 +489,15 @@ extension StreamPodSandboxStatsRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.filter {
@@ -509,17 +566,26 @@ extension StreamPodSandboxStatsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // pod_sandbox_stats = 1
-                self.podSandboxStats.append(try reader.readMessage(PodSandboxStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.podSandboxStats)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxStats.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.podSandboxStats)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.podSandboxStats.isEmpty {
-            for item in self.podSandboxStats { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.podSandboxStats)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -607,6 +673,21 @@ extension PodSandboxStats {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.attributes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.linux {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.windows {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -734,13 +815,37 @@ extension LinuxPodSandboxStats {
             case 34:  // process = 4
                 try reader.readMessage(into: &self.process)
             case 42:  // containers = 5
-                self.containers.append(try reader.readMessage(ContainerStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.containers)
             case 50:  // io = 6
                 try reader.readMessage(into: &self.io)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.cpu {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.memory {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.network {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.process {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.containers.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containers)
+        }
+        if let value = self.io {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -758,7 +863,7 @@ extension LinuxPodSandboxStats {
             writer.writeMessage(field: 4, value)
         }
         if !self.containers.isEmpty {
-            for item in self.containers { writer.writeMessage(field: 5, item) }
+            writer.writeRepeatedMessage(field: 5, self.containers)
         }
         if let value = self.io {
             writer.writeMessage(field: 6, value)
@@ -901,11 +1006,32 @@ extension WindowsPodSandboxStats {
             case 34:  // process = 4
                 try reader.readMessage(into: &self.process)
             case 42:  // containers = 5
-                self.containers.append(try reader.readMessage(WindowsContainerStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.containers)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.cpu {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.memory {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.network {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.process {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.containers.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containers)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -923,7 +1049,7 @@ extension WindowsPodSandboxStats {
             writer.writeMessage(field: 4, value)
         }
         if !self.containers.isEmpty {
-            for item in self.containers { writer.writeMessage(field: 5, item) }
+            writer.writeRepeatedMessage(field: 5, self.containers)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1033,6 +1159,15 @@ extension ContainerStatsRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerID)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.containerID.isEmpty {
@@ -1110,6 +1245,15 @@ extension ContainerStatsResponse {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.stats {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.stats {
@@ -1185,6 +1329,15 @@ extension ListContainerStatsRequest {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1270,6 +1423,21 @@ extension ContainerStatsFilter {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.id.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.id)
+        }
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        if !self.labelSelector.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labelSelector)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1364,17 +1532,26 @@ extension ListContainerStatsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // stats = 1
-                self.stats.append(try reader.readMessage(ContainerStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.stats)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.stats.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.stats)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.stats.isEmpty {
-            for item in self.stats { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.stats)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1450,6 +1627,15 @@ extension StreamContainerStatsRequest {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.filter {
@@ -1518,17 +1704,26 @@ extension StreamContainerStatsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // container_stats = 1
-                self.containerStats.append(try reader.readMessage(ContainerStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.containerStats)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerStats.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containerStats)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.containerStats.isEmpty {
-            for item in self.containerStats { writer.writeMessage(field: 1, item) }
+            writer.writeRepeatedMessage(field: 1, self.containerStats)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1637,6 +1832,30 @@ extension ContainerStats {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.attributes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.cpu {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.memory {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.writableLayer {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.swap {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.io {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1795,6 +2014,24 @@ extension WindowsContainerStats {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.attributes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.cpu {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.memory {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.writableLayer {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.

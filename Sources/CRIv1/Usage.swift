@@ -46,11 +46,26 @@ extension NetworkUsage {
             case 18:  // default_interface = 2
                 try reader.readMessage(into: &self.defaultInterface)
             case 26:  // interfaces = 3
-                self.interfaces.append(try reader.readMessage(NetworkInterfaceUsage.self))
+                try reader.readRepeatedMessage(tag, into: &self.interfaces)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.defaultInterface {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.interfaces.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.interfaces)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -62,7 +77,7 @@ extension NetworkUsage {
             writer.writeMessage(field: 2, value)
         }
         if !self.interfaces.isEmpty {
-            for item in self.interfaces { writer.writeMessage(field: 3, item) }
+            writer.writeRepeatedMessage(field: 3, self.interfaces)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -159,11 +174,26 @@ extension WindowsNetworkUsage {
             case 18:  // default_interface = 2
                 try reader.readMessage(into: &self.defaultInterface)
             case 26:  // interfaces = 3
-                self.interfaces.append(try reader.readMessage(WindowsNetworkInterfaceUsage.self))
+                try reader.readRepeatedMessage(tag, into: &self.interfaces)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.defaultInterface {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.interfaces.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.interfaces)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -175,7 +205,7 @@ extension WindowsNetworkUsage {
             writer.writeMessage(field: 2, value)
         }
         if !self.interfaces.isEmpty {
-            for item in self.interfaces { writer.writeMessage(field: 3, item) }
+            writer.writeRepeatedMessage(field: 3, self.interfaces)
         }
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -293,6 +323,27 @@ extension NetworkInterfaceUsage {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.name.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.name)
+        }
+        if let value = self.rxBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.rxErrors {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.txBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.txErrors {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -446,6 +497,27 @@ extension WindowsNetworkInterfaceUsage {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.name.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.name)
+        }
+        if let value = self.rxBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.rxPacketsDropped {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.txBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.txPacketsDropped {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if !self.name.isEmpty {
@@ -576,6 +648,18 @@ extension ProcessUsage {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.processCount {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.timestamp != 0 {
@@ -670,6 +754,18 @@ extension WindowsProcessUsage {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.processCount {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.timestamp != 0 {
@@ -755,6 +851,15 @@ extension FilesystemIdentifier {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.mountpoint.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.mountpoint)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -851,6 +956,24 @@ extension FilesystemUsage {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.fsID {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.usedBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.inodesUsed {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -978,6 +1101,21 @@ extension WindowsFilesystemUsage {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.fsID {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.usedBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.timestamp != 0 {
@@ -1086,6 +1224,18 @@ extension PsiStats {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.full {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.`some` {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if let value = self.full {
@@ -1186,6 +1336,24 @@ extension PsiData {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.total != 0 {
+            size += ProtoSize.varint(tagSize: 1, self.total)
+        }
+        if self.avg10.bitPattern != 0 {
+            size += 9
+        }
+        if self.avg60.bitPattern != 0 {
+            size += 9
+        }
+        if self.avg300.bitPattern != 0 {
+            size += 9
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1320,6 +1488,24 @@ extension CpuUsage {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.usageCoreNanoSeconds {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.usageNanoCores {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.psi {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.timestamp != 0 {
@@ -1443,6 +1629,21 @@ extension WindowsCpuUsage {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.usageCoreNanoSeconds {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.usageNanoCores {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1591,6 +1792,36 @@ extension MemoryUsage {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.workingSetBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.availableBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.usageBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.rssBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.pageFaults {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.majorPageFaults {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.psi {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1759,6 +1990,18 @@ extension IoUsage {
         }
     }
 
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.psi {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
     public func encodeMessage(into writer: inout ProtoWriter) {
         if self.timestamp != 0 {
@@ -1858,6 +2101,21 @@ extension SwapUsage {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.swapAvailableBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.swapUsageBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
@@ -1985,6 +2243,27 @@ extension WindowsMemoryUsage {
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.workingSetBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.availableBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.pageFaults {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.commitMemoryBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
     }
 
     /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.

@@ -55,6 +55,13 @@ struct Inner: ProtoMessage {
         }
     }
 
+    func encodedSize() -> Int {
+        var size = unknownFields.bytes.count
+        if !name.isEmpty { size += ProtoSize.string(tagSize: 1, name) }
+        if value != 0 { size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: value)) }
+        return size
+    }
+
     func encodeMessage(into writer: inout ProtoWriter) {
         if !name.isEmpty { writer.writeString(field: 1, name) }
         if value != 0 { writer.writeInt64(field: 2, value) }
@@ -130,6 +137,27 @@ struct Everything: ProtoMessage {
             default: try reader.skipField(tag, into: &unknownFields)
             }
         }
+    }
+
+    func encodedSize() -> Int {
+        var size = unknownFields.bytes.count
+        if i32 != 0 { size += ProtoSize.int32(tagSize: 1, i32) }
+        if i64 != 0 { size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: i64)) }
+        if u32 != 0 { size += ProtoSize.varint(tagSize: 1, UInt64(u32)) }
+        if u64 != 0 { size += ProtoSize.varint(tagSize: 1, u64) }
+        if flag { size += 2 }
+        if colour != .red { size += ProtoSize.int32(tagSize: 1, colour.protoValue) }
+        if ratio.bitPattern != 0 { size += 9 }
+        if !text.isEmpty { size += ProtoSize.string(tagSize: 1, text) }
+        if !blob.isEmpty { size += ProtoSize.lengthDelimited(tagSize: 1, blob.count) }
+        if let inner { size += ProtoSize.message(tagSize: 1, inner) }
+        size += ProtoSize.repeatedMessage(tagSize: 1, items)
+        size += ProtoSize.packedInt64(tagSize: 1, groups)
+        size += ProtoSize.packedInt32(tagSize: 1, ports)
+        size += ProtoSize.stringMap(tagSize: 1, labels)
+        size += ProtoSize.repeatedString(tagSize: 1, words)
+        if !secret.isEmpty { size += ProtoSize.string(tagSize: 2, secret) }
+        return size
     }
 
     func encodeMessage(into writer: inout ProtoWriter) {
@@ -247,6 +275,10 @@ struct Tree: ProtoMessage {
             default: try reader.skipField(tag, into: &unknownFields)
             }
         }
+    }
+
+    func encodedSize() -> Int {
+        unknownFields.bytes.count + ProtoSize.repeatedMessage(tagSize: 1, children)
     }
 
     func encodeMessage(into writer: inout ProtoWriter) {
