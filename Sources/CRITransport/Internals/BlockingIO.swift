@@ -72,14 +72,15 @@ extension Syscalls {
         deadline: ContinuousClock.Instant?,
         label: @autoclosure () -> String
     ) throws(TransportError) -> WaitOutcome {
-        var set = [PollDescriptor(fd: fd, events: events)]
+        // One descriptor on the stack: an array here was an allocation on every wait for data.
+        var descriptor = PollDescriptor(fd: fd, events: events)
         while true {
             var timeout: Int32 = -1
             if let deadline {
                 guard let milliseconds = Self.millisecondsUntil(deadline, now: now()) else { return .timedOut }
                 timeout = milliseconds
             }
-            let result = set.withUnsafeMutableBufferPointer { poll($0, timeout) }
+            let result = withUnsafeMutablePointer(to: &descriptor) { poll(UnsafeMutableBufferPointer(start: $0, count: 1), timeout) }
             switch result {
             case .success(0):
                 // Timed out, possibly early by rounding or a clock adjustment: the loop re-checks the deadline.
