@@ -145,7 +145,7 @@ struct FieldPlan {
         case .repeatedScalar(.string): return "\(target).append(try reader.readString())"
         case .repeatedScalar(let scalar): return "try reader.readRepeated\(Self.stem(scalar))(tag, into: &\(target))"
         case .repeatedMessage: return "try reader.readRepeatedMessage(tag, into: &\(target))"
-        case .stringMap: return "try reader.readStringMapEntry(into: &\(target))"
+        case .stringMap: return "try reader.readStringMapEntry(tag, into: &\(target))"
         }
     }
 

@@ -297,9 +297,25 @@ public struct ProtoReader {
     /// and a repeated key keeps the last value, as the protobuf spec says.
     @inlinable
     public mutating func readStringMapEntry(into map: inout [String: String]) throws(ProtoDecodingError) {
-        var entry = try nestedReader()
         // CRI maps (labels, annotations) hold a handful of entries: skip the 1→2→4 regrowth.
         if map.isEmpty { map.reserveCapacity(8) }
+        try readStringMapEntryBody(into: &map)
+    }
+
+    /// Reads one entry of the `map<string, string>` field `tag`; on the first entry the field's
+    /// entries in the rest of the message are counted, so the dictionary is allocated once at its
+    /// final size (no regrowth and rehashing, and no more room than it needs).
+    @inlinable
+    public mutating func readStringMapEntry(_ tag: FieldTag, into map: inout [String: String])
+        throws(ProtoDecodingError)
+    {
+        if map.isEmpty { map.reserveCapacity(countOccurrences(of: tag)) }
+        try readStringMapEntryBody(into: &map)
+    }
+
+    @inlinable
+    mutating func readStringMapEntryBody(into map: inout [String: String]) throws(ProtoDecodingError) {
+        var entry = try nestedReader()
         var key = ""
         var value = ""
         while let tag = try entry.nextTag() {

@@ -715,7 +715,7 @@ extension ContainerFilter {
             case 26:  // pod_sandbox_id = 3
                 self.podSandboxID = try reader.readString()
             case 34:  // label_selector = 4
-                try reader.readStringMapEntry(into: &self.labelSelector)
+                try reader.readStringMapEntry(tag, into: &self.labelSelector)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
@@ -977,9 +977,9 @@ extension Container {
             case 56:  // created_at = 7
                 self.createdAt = try reader.readInt64()
             case 66:  // labels = 8
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 74:  // annotations = 9
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 82:  // image_id = 10
                 self.imageID = try reader.readString()
             default:
@@ -1477,7 +1477,7 @@ extension UpdateContainerResourcesRequest {
             case 26:  // windows = 3
                 try reader.readMessage(into: &self.windows)
             case 34:  // annotations = 4
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
@@ -1681,9 +1681,9 @@ extension ContainerAttributes {
             case 18:  // metadata = 2
                 try reader.readMessage(into: &self.metadata)
             case 26:  // labels = 3
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 34:  // annotations = 4
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }

@@ -1007,9 +1007,9 @@ extension ContainerConfig {
             case 66:  // devices = 8
                 try reader.readRepeatedMessage(tag, into: &self.devices)
             case 74:  // labels = 9
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 82:  // annotations = 10
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 90:  // log_path = 11
                 self.logPath = try reader.readString()
             case 96:  // stdin = 12

@@ -77,7 +77,7 @@ extension LinuxContainerResources {
             case 66:  // hugepage_limits = 8
                 try reader.readRepeatedMessage(tag, into: &self.hugepageLimits)
             case 74:  // unified = 9
-                try reader.readStringMapEntry(into: &self.unified)
+                try reader.readStringMapEntry(tag, into: &self.unified)
             case 80:  // memory_swap_limit_in_bytes = 10
                 self.memorySwapLimitInBytes = try reader.readInt64()
             default:

@@ -374,9 +374,9 @@ extension ContainerStatus {
             case 90:  // message = 11
                 self.message = try reader.readString()
             case 98:  // labels = 12
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 106:  // annotations = 13
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 114:  // mounts = 14
                 try reader.readRepeatedMessage(tag, into: &self.mounts)
             case 122:  // log_path = 15
@@ -751,7 +751,7 @@ extension ContainerStatusResponse {
             case 10:  // status = 1
                 try reader.readMessage(into: &self.status)
             case 18:  // info = 2
-                try reader.readStringMapEntry(into: &self.info)
+                try reader.readStringMapEntry(tag, into: &self.info)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }

@@ -48,7 +48,7 @@ extension ImageSpec {
             case 10:  // image = 1
                 self.image = try reader.readString()
             case 18:  // annotations = 2
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 146:  // user_specified_image = 18
                 self.userSpecifiedImage = try reader.readString()
             case 154:  // runtime_handler = 19
@@ -973,7 +973,7 @@ extension ImageStatusResponse {
             case 10:  // image = 1
                 try reader.readMessage(into: &self.image)
             case 18:  // info = 2
-                try reader.readStringMapEntry(into: &self.info)
+                try reader.readStringMapEntry(tag, into: &self.info)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }

@@ -990,9 +990,9 @@ extension PodSandboxStatus {
             case 50:  // linux = 6
                 try reader.readMessage(into: &self.linux)
             case 58:  // labels = 7
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 66:  // annotations = 8
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 74:  // runtime_handler = 9
                 self.runtimeHandler = try reader.readString()
             default:
@@ -1211,7 +1211,7 @@ extension PodSandboxStatusResponse {
             case 10:  // status = 1
                 try reader.readMessage(into: &self.status)
             case 18:  // info = 2
-                try reader.readStringMapEntry(into: &self.info)
+                try reader.readStringMapEntry(tag, into: &self.info)
             case 26:  // containers_statuses = 3
                 try reader.readRepeatedMessage(tag, into: &self.containersStatuses)
             case 32:  // timestamp = 4
@@ -1442,7 +1442,7 @@ extension PodSandboxFilter {
             case 18:  // state = 2
                 try reader.readMessage(into: &self.state)
             case 26:  // label_selector = 3
-                try reader.readStringMapEntry(into: &self.labelSelector)
+                try reader.readStringMapEntry(tag, into: &self.labelSelector)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
@@ -1670,9 +1670,9 @@ extension PodSandbox {
             case 32:  // created_at = 4
                 self.createdAt = try reader.readInt64()
             case 42:  // labels = 5
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 50:  // annotations = 6
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 58:  // runtime_handler = 7
                 self.runtimeHandler = try reader.readString()
             default:
@@ -2121,9 +2121,9 @@ extension PodSandboxAttributes {
             case 18:  // metadata = 2
                 try reader.readMessage(into: &self.metadata)
             case 26:  // labels = 3
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 34:  // annotations = 4
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }

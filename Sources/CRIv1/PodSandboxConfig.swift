@@ -690,7 +690,7 @@ extension LinuxPodSandboxConfig {
             case 18:  // security_context = 2
                 try reader.readMessage(into: &self.securityContext)
             case 26:  // sysctls = 3
-                try reader.readStringMapEntry(into: &self.sysctls)
+                try reader.readStringMapEntry(tag, into: &self.sysctls)
             case 34:  // overhead = 4
                 try reader.readMessage(into: &self.overhead)
             case 42:  // resources = 5
@@ -1024,9 +1024,9 @@ extension PodSandboxConfig {
             case 42:  // port_mappings = 5
                 try reader.readRepeatedMessage(tag, into: &self.portMappings)
             case 50:  // labels = 6
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 58:  // annotations = 7
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 66:  // linux = 8
                 try reader.readMessage(into: &self.linux)
             case 74:  // windows = 9

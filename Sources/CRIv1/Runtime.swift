@@ -1221,7 +1221,7 @@ extension StatusResponse {
             case 10:  // status = 1
                 try reader.readMessage(into: &self.status)
             case 18:  // info = 2
-                try reader.readStringMapEntry(into: &self.info)
+                try reader.readStringMapEntry(tag, into: &self.info)
             case 26:  // runtime_handlers = 3
                 try reader.readRepeatedMessage(tag, into: &self.runtimeHandlers)
             case 34:  // features = 4

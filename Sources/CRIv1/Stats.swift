@@ -209,7 +209,7 @@ extension PodSandboxStatsFilter {
             case 10:  // id = 1
                 self.id = try reader.readString()
             case 18:  // label_selector = 2
-                try reader.readStringMapEntry(into: &self.labelSelector)
+                try reader.readStringMapEntry(tag, into: &self.labelSelector)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
@@ -1418,7 +1418,7 @@ extension ContainerStatsFilter {
             case 18:  // pod_sandbox_id = 2
                 self.podSandboxID = try reader.readString()
             case 26:  // label_selector = 3
-                try reader.readStringMapEntry(into: &self.labelSelector)
+                try reader.readStringMapEntry(tag, into: &self.labelSelector)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
