@@ -267,6 +267,22 @@ public struct ProtoReader {
         return count
     }
 
+    /// How many fields carry `tag` in an unbroken run from here, counting the one whose value starts
+    /// here. Stops at the first other tag or malformed byte.
+    @usableFromInline
+    func countRun(of tag: FieldTag) -> Int {
+        var scanner = self
+        var count = 1
+        do throws(ProtoDecodingError) {
+            try scanner.skipValue(tag)
+            while let next = try scanner.nextTag(), next == tag {
+                count += 1
+                try scanner.skipValue(next)
+            }
+        } catch {}
+        return count
+    }
+
     // MARK: Repeated scalars
 
     /// Appends one value (unpacked) or a packed run of `int64` values.
@@ -302,14 +318,14 @@ public struct ProtoReader {
         try readStringMapEntryBody(into: &map)
     }
 
-    /// Reads one entry of the `map<string, string>` field `tag`; on the first entry the field's
-    /// entries in the rest of the message are counted, so the dictionary is allocated once at its
-    /// final size (no regrowth and rehashing, and no more room than it needs).
+    /// Reads one entry of the `map<string, string>` field `tag`; on the first entry the entries that
+    /// follow it directly are counted (encoders write a map's entries together), so the dictionary is
+    /// allocated once at its final size: no regrowth and rehashing, and no more room than it needs.
     @inlinable
     public mutating func readStringMapEntry(_ tag: FieldTag, into map: inout [String: String])
         throws(ProtoDecodingError)
     {
-        if map.isEmpty { map.reserveCapacity(countOccurrences(of: tag)) }
+        if map.isEmpty { map.reserveCapacity(countRun(of: tag)) }
         try readStringMapEntryBody(into: &map)
     }
 
