@@ -172,7 +172,7 @@ struct FieldPlan {
         case .scalar(let scalar): return "writer.write\(Self.stem(scalar))(field: \(number), \(value))"
         case .enumeration: return "writer.writeEnum(field: \(number), \(value))"
         case .message: return "writer.writeMessage(field: \(number), value)"
-        case .repeatedScalar(.string): return "for item in \(value) { writer.writeString(field: \(number), item) }"
+        case .repeatedScalar(.string): return "writer.writeRepeatedString(field: \(number), \(value))"
         case .repeatedScalar(let scalar): return "writer.writePacked\(Self.stem(scalar))(field: \(number), \(value))"
         case .repeatedMessage: return "writer.writeRepeatedMessage(field: \(number), \(value))"
         case .stringMap: return "writer.writeStringMap(field: \(number), \(value))"

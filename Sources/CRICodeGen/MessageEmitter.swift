@@ -114,14 +114,17 @@ struct MessageEmitter {
             out.line("return size")
         }
         out.line()
-        out.doc(["Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields."])
+        out.doc([
+            "Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,",
+            "then the known ones from the highest number down, skipping proto3 defaults.",
+        ])
         out.block("public func encodeMessage(into writer: inout ProtoWriter) {") { out in
-            for plan in byNumber {
+            out.line("writer.writeUnknownFields(self.unknownFields)")
+            for plan in byNumber.reversed() {
                 out.block("if \(plan.presenceCondition) {") { out in
                     out.line(plan.encodeStatement)
                 }
             }
-            out.line("writer.writeUnknownFields(self.unknownFields)")
         }
     }
 

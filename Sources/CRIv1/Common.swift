@@ -184,39 +184,40 @@ extension Mount {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerPath.isEmpty {
-            writer.writeString(field: 1, self.containerPath)
-        }
-        if !self.hostPath.isEmpty {
-            writer.writeString(field: 2, self.hostPath)
-        }
-        if self.readonly {
-            writer.writeBool(field: 3, self.readonly)
-        }
-        if self.selinuxRelabel {
-            writer.writeBool(field: 4, self.selinuxRelabel)
-        }
-        if self.propagation.protoValue != 0 {
-            writer.writeEnum(field: 5, self.propagation)
-        }
-        if !self.uidMappings.isEmpty {
-            writer.writeRepeatedMessage(field: 6, self.uidMappings)
-        }
-        if !self.gidMappings.isEmpty {
-            writer.writeRepeatedMessage(field: 7, self.gidMappings)
-        }
-        if self.recursiveReadOnly {
-            writer.writeBool(field: 8, self.recursiveReadOnly)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.imageSubPath.isEmpty {
+            writer.writeString(field: 10, self.imageSubPath)
         }
         if let value = self.image {
             writer.writeMessage(field: 9, value)
         }
-        if !self.imageSubPath.isEmpty {
-            writer.writeString(field: 10, self.imageSubPath)
+        if self.recursiveReadOnly {
+            writer.writeBool(field: 8, self.recursiveReadOnly)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.gidMappings.isEmpty {
+            writer.writeRepeatedMessage(field: 7, self.gidMappings)
+        }
+        if !self.uidMappings.isEmpty {
+            writer.writeRepeatedMessage(field: 6, self.uidMappings)
+        }
+        if self.propagation.protoValue != 0 {
+            writer.writeEnum(field: 5, self.propagation)
+        }
+        if self.selinuxRelabel {
+            writer.writeBool(field: 4, self.selinuxRelabel)
+        }
+        if self.readonly {
+            writer.writeBool(field: 3, self.readonly)
+        }
+        if !self.hostPath.isEmpty {
+            writer.writeString(field: 2, self.hostPath)
+        }
+        if !self.containerPath.isEmpty {
+            writer.writeString(field: 1, self.containerPath)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -396,18 +397,19 @@ extension IDMapping {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.hostID != 0 {
-            writer.writeUInt32(field: 1, self.hostID)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.length != 0 {
+            writer.writeUInt32(field: 3, self.length)
         }
         if self.containerID != 0 {
             writer.writeUInt32(field: 2, self.containerID)
         }
-        if self.length != 0 {
-            writer.writeUInt32(field: 3, self.length)
+        if self.hostID != 0 {
+            writer.writeUInt32(field: 1, self.hostID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -586,18 +588,19 @@ extension UserNamespace {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.mode.protoValue != 0 {
-            writer.writeEnum(field: 1, self.mode)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.gids.isEmpty {
+            writer.writeRepeatedMessage(field: 3, self.gids)
         }
         if !self.uids.isEmpty {
             writer.writeRepeatedMessage(field: 2, self.uids)
         }
-        if !self.gids.isEmpty {
-            writer.writeRepeatedMessage(field: 3, self.gids)
+        if self.mode.protoValue != 0 {
+            writer.writeEnum(field: 1, self.mode)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -732,24 +735,25 @@ extension NamespaceOption {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.network.protoValue != 0 {
-            writer.writeEnum(field: 1, self.network)
-        }
-        if self.pid.protoValue != 0 {
-            writer.writeEnum(field: 2, self.pid)
-        }
-        if self.ipc.protoValue != 0 {
-            writer.writeEnum(field: 3, self.ipc)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.usernsOptions {
+            writer.writeMessage(field: 5, value)
         }
         if !self.targetID.isEmpty {
             writer.writeString(field: 4, self.targetID)
         }
-        if let value = self.usernsOptions {
-            writer.writeMessage(field: 5, value)
+        if self.ipc.protoValue != 0 {
+            writer.writeEnum(field: 3, self.ipc)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.pid.protoValue != 0 {
+            writer.writeEnum(field: 2, self.pid)
+        }
+        if self.network.protoValue != 0 {
+            writer.writeEnum(field: 1, self.network)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -918,12 +922,13 @@ extension Int64Value {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.value != 0 {
             writer.writeInt64(field: 1, self.value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1070,15 +1075,16 @@ extension SecurityProfile {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.profileType.protoValue != 0 {
-            writer.writeEnum(field: 1, self.profileType)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if !self.localhostRef.isEmpty {
             writer.writeString(field: 2, self.localhostRef)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.profileType.protoValue != 0 {
+            writer.writeEnum(field: 1, self.profileType)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1168,12 +1174,13 @@ extension Namespace {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.options {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1252,12 +1259,13 @@ extension WindowsNamespaceOption {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.network.protoValue != 0 {
             writer.writeEnum(field: 1, self.network)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1336,12 +1344,13 @@ extension UInt64Value {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.value != 0 {
             writer.writeUInt64(field: 1, self.value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

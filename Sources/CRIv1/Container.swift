@@ -70,18 +70,19 @@ extension CreateContainerRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.podSandboxID.isEmpty {
-            writer.writeString(field: 1, self.podSandboxID)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.sandboxConfig {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.config {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.sandboxConfig {
-            writer.writeMessage(field: 3, value)
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -178,12 +179,13 @@ extension CreateContainerResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containerID.isEmpty {
             writer.writeString(field: 1, self.containerID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -262,12 +264,13 @@ extension StartContainerRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containerID.isEmpty {
             writer.writeString(field: 1, self.containerID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -337,7 +340,8 @@ extension StartContainerResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -414,15 +418,16 @@ extension StopContainerRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if self.timeout != 0 {
             writer.writeInt64(field: 2, self.timeout)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -501,7 +506,8 @@ extension StopContainerResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -570,12 +576,13 @@ extension RemoveContainerRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containerID.isEmpty {
             writer.writeString(field: 1, self.containerID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -645,7 +652,8 @@ extension RemoveContainerResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -740,21 +748,22 @@ extension ContainerFilter {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
-        }
-        if let value = self.state {
-            writer.writeMessage(field: 2, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.labelSelector.isEmpty {
+            writer.writeStringMap(field: 4, self.labelSelector)
         }
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 3, self.podSandboxID)
         }
-        if !self.labelSelector.isEmpty {
-            writer.writeStringMap(field: 4, self.labelSelector)
+        if let value = self.state {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -862,12 +871,13 @@ extension ListContainersRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1024,39 +1034,40 @@ extension Container {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
-        }
-        if !self.podSandboxID.isEmpty {
-            writer.writeString(field: 2, self.podSandboxID)
-        }
-        if let value = self.metadata {
-            writer.writeMessage(field: 3, value)
-        }
-        if let value = self.image {
-            writer.writeMessage(field: 4, value)
-        }
-        if !self.imageRef.isEmpty {
-            writer.writeString(field: 5, self.imageRef)
-        }
-        if self.state.protoValue != 0 {
-            writer.writeEnum(field: 6, self.state)
-        }
-        if self.createdAt != 0 {
-            writer.writeInt64(field: 7, self.createdAt)
-        }
-        if !self.labels.isEmpty {
-            writer.writeStringMap(field: 8, self.labels)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.imageID.isEmpty {
+            writer.writeString(field: 10, self.imageID)
         }
         if !self.annotations.isEmpty {
             writer.writeStringMap(field: 9, self.annotations)
         }
-        if !self.imageID.isEmpty {
-            writer.writeString(field: 10, self.imageID)
+        if !self.labels.isEmpty {
+            writer.writeStringMap(field: 8, self.labels)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.createdAt != 0 {
+            writer.writeInt64(field: 7, self.createdAt)
+        }
+        if self.state.protoValue != 0 {
+            writer.writeEnum(field: 6, self.state)
+        }
+        if !self.imageRef.isEmpty {
+            writer.writeString(field: 5, self.imageRef)
+        }
+        if let value = self.image {
+            writer.writeMessage(field: 4, value)
+        }
+        if let value = self.metadata {
+            writer.writeMessage(field: 3, value)
+        }
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 2, self.podSandboxID)
+        }
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1216,12 +1227,13 @@ extension ListContainersResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containers.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.containers)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1304,12 +1316,13 @@ extension StreamContainersRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1388,12 +1401,13 @@ extension StreamContainersResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containers.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.containers)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1502,21 +1516,22 @@ extension UpdateContainerResourcesRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
-        }
-        if let value = self.linux {
-            writer.writeMessage(field: 2, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 4, self.annotations)
         }
         if let value = self.windows {
             writer.writeMessage(field: 3, value)
         }
-        if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 4, self.annotations)
+        if let value = self.linux {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1613,7 +1628,8 @@ extension UpdateContainerResourcesResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1708,21 +1724,22 @@ extension ContainerAttributes {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
-        }
-        if let value = self.metadata {
-            writer.writeMessage(field: 2, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 4, self.annotations)
         }
         if !self.labels.isEmpty {
             writer.writeStringMap(field: 3, self.labels)
         }
-        if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 4, self.annotations)
+        if let value = self.metadata {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1844,18 +1861,19 @@ extension CheckpointContainerRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.timeout != 0 {
+            writer.writeInt64(field: 3, self.timeout)
         }
         if !self.location.isEmpty {
             writer.writeString(field: 2, self.location)
         }
-        if self.timeout != 0 {
-            writer.writeInt64(field: 3, self.timeout)
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1943,7 +1961,8 @@ extension CheckpointContainerResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }

@@ -58,15 +58,16 @@ extension KeyValue {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.key.isEmpty {
-            writer.writeString(field: 1, self.key)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if !self.value.isEmpty {
             writer.writeBytes(field: 2, self.value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.key.isEmpty {
+            writer.writeString(field: 1, self.key)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -162,15 +163,16 @@ extension HugepageLimit {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.pageSize.isEmpty {
-            writer.writeString(field: 1, self.pageSize)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if self.limit != 0 {
             writer.writeUInt64(field: 2, self.limit)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.pageSize.isEmpty {
+            writer.writeString(field: 1, self.pageSize)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -282,21 +284,22 @@ extension SELinuxOption {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.user.isEmpty {
-            writer.writeString(field: 1, self.user)
-        }
-        if !self.role.isEmpty {
-            writer.writeString(field: 2, self.role)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.level.isEmpty {
+            writer.writeString(field: 4, self.level)
         }
         if !self.type.isEmpty {
             writer.writeString(field: 3, self.type)
         }
-        if !self.level.isEmpty {
-            writer.writeString(field: 4, self.level)
+        if !self.role.isEmpty {
+            writer.writeString(field: 2, self.role)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.user.isEmpty {
+            writer.writeString(field: 1, self.user)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -418,18 +421,19 @@ extension Capability {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.addCapabilities.isEmpty {
-            for item in self.addCapabilities { writer.writeString(field: 1, item) }
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.addAmbientCapabilities.isEmpty {
+            writer.writeRepeatedString(field: 3, self.addAmbientCapabilities)
         }
         if !self.dropCapabilities.isEmpty {
-            for item in self.dropCapabilities { writer.writeString(field: 2, item) }
+            writer.writeRepeatedString(field: 2, self.dropCapabilities)
         }
-        if !self.addAmbientCapabilities.isEmpty {
-            for item in self.addAmbientCapabilities { writer.writeString(field: 3, item) }
+        if !self.addCapabilities.isEmpty {
+            writer.writeRepeatedString(field: 1, self.addCapabilities)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -540,15 +544,16 @@ extension WindowsCpuGroupAffinity {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.cpuMask != 0 {
-            writer.writeUInt64(field: 1, self.cpuMask)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if self.cpuGroup != 0 {
             writer.writeUInt32(field: 2, self.cpuGroup)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.cpuMask != 0 {
+            writer.writeUInt64(field: 1, self.cpuMask)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -644,15 +649,16 @@ extension ContainerMetadata {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if self.attempt != 0 {
             writer.writeUInt32(field: 2, self.attempt)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -756,18 +762,19 @@ extension Device {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerPath.isEmpty {
-            writer.writeString(field: 1, self.containerPath)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.permissions.isEmpty {
+            writer.writeString(field: 3, self.permissions)
         }
         if !self.hostPath.isEmpty {
             writer.writeString(field: 2, self.hostPath)
         }
-        if !self.permissions.isEmpty {
-            writer.writeString(field: 3, self.permissions)
+        if !self.containerPath.isEmpty {
+            writer.writeString(field: 1, self.containerPath)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -864,12 +871,13 @@ extension CDIDevice {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.name.isEmpty {
             writer.writeString(field: 1, self.name)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1092,63 +1100,64 @@ extension ContainerConfig {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.metadata {
-            writer.writeMessage(field: 1, value)
-        }
-        if let value = self.image {
-            writer.writeMessage(field: 2, value)
-        }
-        if !self.command.isEmpty {
-            for item in self.command { writer.writeString(field: 3, item) }
-        }
-        if !self.args.isEmpty {
-            for item in self.args { writer.writeString(field: 4, item) }
-        }
-        if !self.workingDir.isEmpty {
-            writer.writeString(field: 5, self.workingDir)
-        }
-        if !self.envs.isEmpty {
-            writer.writeRepeatedMessage(field: 6, self.envs)
-        }
-        if !self.mounts.isEmpty {
-            writer.writeRepeatedMessage(field: 7, self.mounts)
-        }
-        if !self.devices.isEmpty {
-            writer.writeRepeatedMessage(field: 8, self.devices)
-        }
-        if !self.labels.isEmpty {
-            writer.writeStringMap(field: 9, self.labels)
-        }
-        if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 10, self.annotations)
-        }
-        if !self.logPath.isEmpty {
-            writer.writeString(field: 11, self.logPath)
-        }
-        if self.stdin {
-            writer.writeBool(field: 12, self.stdin)
-        }
-        if self.stdinOnce {
-            writer.writeBool(field: 13, self.stdinOnce)
-        }
-        if self.tty {
-            writer.writeBool(field: 14, self.tty)
-        }
-        if let value = self.linux {
-            writer.writeMessage(field: 15, value)
-        }
-        if let value = self.windows {
-            writer.writeMessage(field: 16, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.stopSignal.protoValue != 0 {
+            writer.writeEnum(field: 18, self.stopSignal)
         }
         if !self.cdiDevices.isEmpty {
             writer.writeRepeatedMessage(field: 17, self.cdiDevices)
         }
-        if self.stopSignal.protoValue != 0 {
-            writer.writeEnum(field: 18, self.stopSignal)
+        if let value = self.windows {
+            writer.writeMessage(field: 16, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.linux {
+            writer.writeMessage(field: 15, value)
+        }
+        if self.tty {
+            writer.writeBool(field: 14, self.tty)
+        }
+        if self.stdinOnce {
+            writer.writeBool(field: 13, self.stdinOnce)
+        }
+        if self.stdin {
+            writer.writeBool(field: 12, self.stdin)
+        }
+        if !self.logPath.isEmpty {
+            writer.writeString(field: 11, self.logPath)
+        }
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 10, self.annotations)
+        }
+        if !self.labels.isEmpty {
+            writer.writeStringMap(field: 9, self.labels)
+        }
+        if !self.devices.isEmpty {
+            writer.writeRepeatedMessage(field: 8, self.devices)
+        }
+        if !self.mounts.isEmpty {
+            writer.writeRepeatedMessage(field: 7, self.mounts)
+        }
+        if !self.envs.isEmpty {
+            writer.writeRepeatedMessage(field: 6, self.envs)
+        }
+        if !self.workingDir.isEmpty {
+            writer.writeString(field: 5, self.workingDir)
+        }
+        if !self.args.isEmpty {
+            writer.writeRepeatedString(field: 4, self.args)
+        }
+        if !self.command.isEmpty {
+            writer.writeRepeatedString(field: 3, self.command)
+        }
+        if let value = self.image {
+            writer.writeMessage(field: 2, value)
+        }
+        if let value = self.metadata {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1842,15 +1851,16 @@ extension ContainerResources {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.linux {
-            writer.writeMessage(field: 1, value)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.windows {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.linux {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1940,12 +1950,13 @@ extension ContainerUser {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.linux {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

@@ -122,39 +122,40 @@ extension LinuxContainerResources {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.cpuPeriod != 0 {
-            writer.writeInt64(field: 1, self.cpuPeriod)
-        }
-        if self.cpuQuota != 0 {
-            writer.writeInt64(field: 2, self.cpuQuota)
-        }
-        if self.cpuShares != 0 {
-            writer.writeInt64(field: 3, self.cpuShares)
-        }
-        if self.memoryLimitInBytes != 0 {
-            writer.writeInt64(field: 4, self.memoryLimitInBytes)
-        }
-        if self.oomScoreAdj != 0 {
-            writer.writeInt64(field: 5, self.oomScoreAdj)
-        }
-        if !self.cpusetCpus.isEmpty {
-            writer.writeString(field: 6, self.cpusetCpus)
-        }
-        if !self.cpusetMems.isEmpty {
-            writer.writeString(field: 7, self.cpusetMems)
-        }
-        if !self.hugepageLimits.isEmpty {
-            writer.writeRepeatedMessage(field: 8, self.hugepageLimits)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.memorySwapLimitInBytes != 0 {
+            writer.writeInt64(field: 10, self.memorySwapLimitInBytes)
         }
         if !self.unified.isEmpty {
             writer.writeStringMap(field: 9, self.unified)
         }
-        if self.memorySwapLimitInBytes != 0 {
-            writer.writeInt64(field: 10, self.memorySwapLimitInBytes)
+        if !self.hugepageLimits.isEmpty {
+            writer.writeRepeatedMessage(field: 8, self.hugepageLimits)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.cpusetMems.isEmpty {
+            writer.writeString(field: 7, self.cpusetMems)
+        }
+        if !self.cpusetCpus.isEmpty {
+            writer.writeString(field: 6, self.cpusetCpus)
+        }
+        if self.oomScoreAdj != 0 {
+            writer.writeInt64(field: 5, self.oomScoreAdj)
+        }
+        if self.memoryLimitInBytes != 0 {
+            writer.writeInt64(field: 4, self.memoryLimitInBytes)
+        }
+        if self.cpuShares != 0 {
+            writer.writeInt64(field: 3, self.cpuShares)
+        }
+        if self.cpuQuota != 0 {
+            writer.writeInt64(field: 2, self.cpuQuota)
+        }
+        if self.cpuPeriod != 0 {
+            writer.writeInt64(field: 1, self.cpuPeriod)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -462,60 +463,61 @@ extension LinuxContainerSecurityContext {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.capabilities {
-            writer.writeMessage(field: 1, value)
-        }
-        if self.privileged {
-            writer.writeBool(field: 2, self.privileged)
-        }
-        if let value = self.namespaceOptions {
-            writer.writeMessage(field: 3, value)
-        }
-        if let value = self.selinuxOptions {
-            writer.writeMessage(field: 4, value)
-        }
-        if let value = self.runAsUser {
-            writer.writeMessage(field: 5, value)
-        }
-        if !self.runAsUsername.isEmpty {
-            writer.writeString(field: 6, self.runAsUsername)
-        }
-        if self.readonlyRootfs {
-            writer.writeBool(field: 7, self.readonlyRootfs)
-        }
-        if !self.supplementalGroups.isEmpty {
-            writer.writePackedInt64(field: 8, self.supplementalGroups)
-        }
-        if !self.apparmorProfile.isEmpty {
-            writer.writeString(field: 9, self.apparmorProfile)
-        }
-        if !self.seccompProfilePath.isEmpty {
-            writer.writeString(field: 10, self.seccompProfilePath)
-        }
-        if self.noNewPrivs {
-            writer.writeBool(field: 11, self.noNewPrivs)
-        }
-        if let value = self.runAsGroup {
-            writer.writeMessage(field: 12, value)
-        }
-        if !self.maskedPaths.isEmpty {
-            for item in self.maskedPaths { writer.writeString(field: 13, item) }
-        }
-        if !self.readonlyPaths.isEmpty {
-            for item in self.readonlyPaths { writer.writeString(field: 14, item) }
-        }
-        if let value = self.seccomp {
-            writer.writeMessage(field: 15, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.supplementalGroupsPolicy.protoValue != 0 {
+            writer.writeEnum(field: 17, self.supplementalGroupsPolicy)
         }
         if let value = self.apparmor {
             writer.writeMessage(field: 16, value)
         }
-        if self.supplementalGroupsPolicy.protoValue != 0 {
-            writer.writeEnum(field: 17, self.supplementalGroupsPolicy)
+        if let value = self.seccomp {
+            writer.writeMessage(field: 15, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.readonlyPaths.isEmpty {
+            writer.writeRepeatedString(field: 14, self.readonlyPaths)
+        }
+        if !self.maskedPaths.isEmpty {
+            writer.writeRepeatedString(field: 13, self.maskedPaths)
+        }
+        if let value = self.runAsGroup {
+            writer.writeMessage(field: 12, value)
+        }
+        if self.noNewPrivs {
+            writer.writeBool(field: 11, self.noNewPrivs)
+        }
+        if !self.seccompProfilePath.isEmpty {
+            writer.writeString(field: 10, self.seccompProfilePath)
+        }
+        if !self.apparmorProfile.isEmpty {
+            writer.writeString(field: 9, self.apparmorProfile)
+        }
+        if !self.supplementalGroups.isEmpty {
+            writer.writePackedInt64(field: 8, self.supplementalGroups)
+        }
+        if self.readonlyRootfs {
+            writer.writeBool(field: 7, self.readonlyRootfs)
+        }
+        if !self.runAsUsername.isEmpty {
+            writer.writeString(field: 6, self.runAsUsername)
+        }
+        if let value = self.runAsUser {
+            writer.writeMessage(field: 5, value)
+        }
+        if let value = self.selinuxOptions {
+            writer.writeMessage(field: 4, value)
+        }
+        if let value = self.namespaceOptions {
+            writer.writeMessage(field: 3, value)
+        }
+        if self.privileged {
+            writer.writeBool(field: 2, self.privileged)
+        }
+        if let value = self.capabilities {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -756,15 +758,16 @@ extension LinuxContainerConfig {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.resources {
-            writer.writeMessage(field: 1, value)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.securityContext {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.resources {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -868,18 +871,19 @@ extension LinuxContainerUser {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.uid != 0 {
-            writer.writeInt64(field: 1, self.uid)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.supplementalGroups.isEmpty {
+            writer.writePackedInt64(field: 3, self.supplementalGroups)
         }
         if self.gid != 0 {
             writer.writeInt64(field: 2, self.gid)
         }
-        if !self.supplementalGroups.isEmpty {
-            writer.writePackedInt64(field: 3, self.supplementalGroups)
+        if self.uid != 0 {
+            writer.writeInt64(field: 1, self.uid)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -994,18 +998,19 @@ extension WindowsContainerSecurityContext {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.runAsUsername.isEmpty {
-            writer.writeString(field: 1, self.runAsUsername)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.hostProcess {
+            writer.writeBool(field: 3, self.hostProcess)
         }
         if !self.credentialSpec.isEmpty {
             writer.writeString(field: 2, self.credentialSpec)
         }
-        if self.hostProcess {
-            writer.writeBool(field: 3, self.hostProcess)
+        if !self.runAsUsername.isEmpty {
+            writer.writeString(field: 1, self.runAsUsername)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1114,15 +1119,16 @@ extension WindowsContainerConfig {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.resources {
-            writer.writeMessage(field: 1, value)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.securityContext {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.resources {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1250,27 +1256,28 @@ extension WindowsContainerResources {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.cpuShares != 0 {
-            writer.writeInt64(field: 1, self.cpuShares)
-        }
-        if self.cpuCount != 0 {
-            writer.writeInt64(field: 2, self.cpuCount)
-        }
-        if self.cpuMaximum != 0 {
-            writer.writeInt64(field: 3, self.cpuMaximum)
-        }
-        if self.memoryLimitInBytes != 0 {
-            writer.writeInt64(field: 4, self.memoryLimitInBytes)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.affinityCpus.isEmpty {
+            writer.writeRepeatedMessage(field: 6, self.affinityCpus)
         }
         if self.rootfsSizeInBytes != 0 {
             writer.writeInt64(field: 5, self.rootfsSizeInBytes)
         }
-        if !self.affinityCpus.isEmpty {
-            writer.writeRepeatedMessage(field: 6, self.affinityCpus)
+        if self.memoryLimitInBytes != 0 {
+            writer.writeInt64(field: 4, self.memoryLimitInBytes)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.cpuMaximum != 0 {
+            writer.writeInt64(field: 3, self.cpuMaximum)
+        }
+        if self.cpuCount != 0 {
+            writer.writeInt64(field: 2, self.cpuCount)
+        }
+        if self.cpuShares != 0 {
+            writer.writeInt64(field: 1, self.cpuShares)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

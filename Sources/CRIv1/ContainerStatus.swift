@@ -116,12 +116,13 @@ extension ContainerStateValue {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.state.protoValue != 0 {
             writer.writeEnum(field: 1, self.state)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -208,15 +209,16 @@ extension ContainerStatusRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if self.verbose {
             writer.writeBool(field: 2, self.verbose)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -458,66 +460,67 @@ extension ContainerStatus {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
-        }
-        if let value = self.metadata {
-            writer.writeMessage(field: 2, value)
-        }
-        if self.state.protoValue != 0 {
-            writer.writeEnum(field: 3, self.state)
-        }
-        if self.createdAt != 0 {
-            writer.writeInt64(field: 4, self.createdAt)
-        }
-        if self.startedAt != 0 {
-            writer.writeInt64(field: 5, self.startedAt)
-        }
-        if self.finishedAt != 0 {
-            writer.writeInt64(field: 6, self.finishedAt)
-        }
-        if self.exitCode != 0 {
-            writer.writeInt32(field: 7, self.exitCode)
-        }
-        if let value = self.image {
-            writer.writeMessage(field: 8, value)
-        }
-        if !self.imageRef.isEmpty {
-            writer.writeString(field: 9, self.imageRef)
-        }
-        if !self.reason.isEmpty {
-            writer.writeString(field: 10, self.reason)
-        }
-        if !self.message.isEmpty {
-            writer.writeString(field: 11, self.message)
-        }
-        if !self.labels.isEmpty {
-            writer.writeStringMap(field: 12, self.labels)
-        }
-        if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 13, self.annotations)
-        }
-        if !self.mounts.isEmpty {
-            writer.writeRepeatedMessage(field: 14, self.mounts)
-        }
-        if !self.logPath.isEmpty {
-            writer.writeString(field: 15, self.logPath)
-        }
-        if let value = self.resources {
-            writer.writeMessage(field: 16, value)
-        }
-        if !self.imageID.isEmpty {
-            writer.writeString(field: 17, self.imageID)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.stopSignal.protoValue != 0 {
+            writer.writeEnum(field: 19, self.stopSignal)
         }
         if let value = self.user {
             writer.writeMessage(field: 18, value)
         }
-        if self.stopSignal.protoValue != 0 {
-            writer.writeEnum(field: 19, self.stopSignal)
+        if !self.imageID.isEmpty {
+            writer.writeString(field: 17, self.imageID)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.resources {
+            writer.writeMessage(field: 16, value)
+        }
+        if !self.logPath.isEmpty {
+            writer.writeString(field: 15, self.logPath)
+        }
+        if !self.mounts.isEmpty {
+            writer.writeRepeatedMessage(field: 14, self.mounts)
+        }
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 13, self.annotations)
+        }
+        if !self.labels.isEmpty {
+            writer.writeStringMap(field: 12, self.labels)
+        }
+        if !self.message.isEmpty {
+            writer.writeString(field: 11, self.message)
+        }
+        if !self.reason.isEmpty {
+            writer.writeString(field: 10, self.reason)
+        }
+        if !self.imageRef.isEmpty {
+            writer.writeString(field: 9, self.imageRef)
+        }
+        if let value = self.image {
+            writer.writeMessage(field: 8, value)
+        }
+        if self.exitCode != 0 {
+            writer.writeInt32(field: 7, self.exitCode)
+        }
+        if self.finishedAt != 0 {
+            writer.writeInt64(field: 6, self.finishedAt)
+        }
+        if self.startedAt != 0 {
+            writer.writeInt64(field: 5, self.startedAt)
+        }
+        if self.createdAt != 0 {
+            writer.writeInt64(field: 4, self.createdAt)
+        }
+        if self.state.protoValue != 0 {
+            writer.writeEnum(field: 3, self.state)
+        }
+        if let value = self.metadata {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -770,15 +773,16 @@ extension ContainerStatusResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.status {
-            writer.writeMessage(field: 1, value)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if !self.info.isEmpty {
             writer.writeStringMap(field: 2, self.info)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.status {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -857,7 +861,8 @@ extension GetEventsRequest {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -960,24 +965,25 @@ extension ContainerEventResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
-        }
-        if self.containerEventType.protoValue != 0 {
-            writer.writeEnum(field: 2, self.containerEventType)
-        }
-        if self.createdAt != 0 {
-            writer.writeInt64(field: 3, self.createdAt)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.containersStatuses.isEmpty {
+            writer.writeRepeatedMessage(field: 5, self.containersStatuses)
         }
         if let value = self.podSandboxStatus {
             writer.writeMessage(field: 4, value)
         }
-        if !self.containersStatuses.isEmpty {
-            writer.writeRepeatedMessage(field: 5, self.containersStatuses)
+        if self.createdAt != 0 {
+            writer.writeInt64(field: 3, self.createdAt)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.containerEventType.protoValue != 0 {
+            writer.writeEnum(field: 2, self.containerEventType)
+        }
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

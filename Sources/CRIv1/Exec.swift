@@ -66,18 +66,19 @@ extension ExecSyncRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
-        }
-        if !self.cmd.isEmpty {
-            for item in self.cmd { writer.writeString(field: 2, item) }
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if self.timeout != 0 {
             writer.writeInt64(field: 3, self.timeout)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.cmd.isEmpty {
+            writer.writeRepeatedString(field: 2, self.cmd)
+        }
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -194,18 +195,19 @@ extension ExecSyncResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.stdout.isEmpty {
-            writer.writeBytes(field: 1, self.stdout)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.exitCode != 0 {
+            writer.writeInt32(field: 3, self.exitCode)
         }
         if !self.stderr.isEmpty {
             writer.writeBytes(field: 2, self.stderr)
         }
-        if self.exitCode != 0 {
-            writer.writeInt32(field: 3, self.exitCode)
+        if !self.stdout.isEmpty {
+            writer.writeBytes(field: 1, self.stdout)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -342,27 +344,28 @@ extension ExecRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
-        }
-        if !self.cmd.isEmpty {
-            for item in self.cmd { writer.writeString(field: 2, item) }
-        }
-        if self.tty {
-            writer.writeBool(field: 3, self.tty)
-        }
-        if self.stdin {
-            writer.writeBool(field: 4, self.stdin)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.stderr {
+            writer.writeBool(field: 6, self.stderr)
         }
         if self.stdout {
             writer.writeBool(field: 5, self.stdout)
         }
-        if self.stderr {
-            writer.writeBool(field: 6, self.stderr)
+        if self.stdin {
+            writer.writeBool(field: 4, self.stdin)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.tty {
+            writer.writeBool(field: 3, self.tty)
+        }
+        if !self.cmd.isEmpty {
+            writer.writeRepeatedString(field: 2, self.cmd)
+        }
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -488,12 +491,13 @@ extension ExecResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.url.isEmpty {
             writer.writeString(field: 1, self.url)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -604,24 +608,25 @@ extension AttachRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
-        }
-        if self.stdin {
-            writer.writeBool(field: 2, self.stdin)
-        }
-        if self.tty {
-            writer.writeBool(field: 3, self.tty)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.stderr {
+            writer.writeBool(field: 5, self.stderr)
         }
         if self.stdout {
             writer.writeBool(field: 4, self.stdout)
         }
-        if self.stderr {
-            writer.writeBool(field: 5, self.stderr)
+        if self.tty {
+            writer.writeBool(field: 3, self.tty)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.stdin {
+            writer.writeBool(field: 2, self.stdin)
+        }
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -736,12 +741,13 @@ extension AttachResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.url.isEmpty {
             writer.writeString(field: 1, self.url)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -828,15 +834,16 @@ extension PortForwardRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.podSandboxID.isEmpty {
-            writer.writeString(field: 1, self.podSandboxID)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if !self.port.isEmpty {
             writer.writePackedInt32(field: 2, self.port)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 1, self.podSandboxID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -926,12 +933,13 @@ extension PortForwardResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.url.isEmpty {
             writer.writeString(field: 1, self.url)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1010,12 +1018,13 @@ extension ReopenContainerLogRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containerID.isEmpty {
             writer.writeString(field: 1, self.containerID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1085,7 +1094,8 @@ extension ReopenContainerLogResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }

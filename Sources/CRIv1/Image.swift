@@ -82,24 +82,25 @@ extension ImageSpec {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.image.isEmpty {
-            writer.writeString(field: 1, self.image)
-        }
-        if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 2, self.annotations)
-        }
-        if !self.userSpecifiedImage.isEmpty {
-            writer.writeString(field: 18, self.userSpecifiedImage)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.imageRef.isEmpty {
+            writer.writeString(field: 20, self.imageRef)
         }
         if !self.runtimeHandler.isEmpty {
             writer.writeString(field: 19, self.runtimeHandler)
         }
-        if !self.imageRef.isEmpty {
-            writer.writeString(field: 20, self.imageRef)
+        if !self.userSpecifiedImage.isEmpty {
+            writer.writeString(field: 18, self.userSpecifiedImage)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 2, self.annotations)
+        }
+        if !self.image.isEmpty {
+            writer.writeString(field: 1, self.image)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -216,12 +217,13 @@ extension ImageFilter {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.image {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -302,12 +304,13 @@ extension ListImagesRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -446,33 +449,34 @@ extension Image {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
-        }
-        if !self.repoTags.isEmpty {
-            for item in self.repoTags { writer.writeString(field: 2, item) }
-        }
-        if !self.repoDigests.isEmpty {
-            for item in self.repoDigests { writer.writeString(field: 3, item) }
-        }
-        if self.size != 0 {
-            writer.writeUInt64(field: 4, self.size)
-        }
-        if let value = self.uid {
-            writer.writeMessage(field: 5, value)
-        }
-        if !self.username.isEmpty {
-            writer.writeString(field: 6, self.username)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.pinned {
+            writer.writeBool(field: 8, self.pinned)
         }
         if let value = self.spec {
             writer.writeMessage(field: 7, value)
         }
-        if self.pinned {
-            writer.writeBool(field: 8, self.pinned)
+        if !self.username.isEmpty {
+            writer.writeString(field: 6, self.username)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.uid {
+            writer.writeMessage(field: 5, value)
+        }
+        if self.size != 0 {
+            writer.writeUInt64(field: 4, self.size)
+        }
+        if !self.repoDigests.isEmpty {
+            writer.writeRepeatedString(field: 3, self.repoDigests)
+        }
+        if !self.repoTags.isEmpty {
+            writer.writeRepeatedString(field: 2, self.repoTags)
+        }
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -618,12 +622,13 @@ extension ListImagesResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.images.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.images)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -706,12 +711,13 @@ extension StreamImagesRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -790,12 +796,13 @@ extension StreamImagesResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.images.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.images)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -886,15 +893,16 @@ extension ImageStatusRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.image {
-            writer.writeMessage(field: 1, value)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if self.verbose {
             writer.writeBool(field: 2, self.verbose)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.image {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -992,15 +1000,16 @@ extension ImageStatusResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.image {
-            writer.writeMessage(field: 1, value)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if !self.info.isEmpty {
             writer.writeStringMap(field: 2, self.info)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.image {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1136,27 +1145,28 @@ extension AuthConfig {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.username.isEmpty {
-            writer.writeString(field: 1, self.username)
-        }
-        if !self.password.isEmpty {
-            writer.writeString(field: 2, self.password)
-        }
-        if !self.auth.isEmpty {
-            writer.writeString(field: 3, self.auth)
-        }
-        if !self.serverAddress.isEmpty {
-            writer.writeString(field: 4, self.serverAddress)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.registryToken.isEmpty {
+            writer.writeString(field: 6, self.registryToken)
         }
         if !self.identityToken.isEmpty {
             writer.writeString(field: 5, self.identityToken)
         }
-        if !self.registryToken.isEmpty {
-            writer.writeString(field: 6, self.registryToken)
+        if !self.serverAddress.isEmpty {
+            writer.writeString(field: 4, self.serverAddress)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.auth.isEmpty {
+            writer.writeString(field: 3, self.auth)
+        }
+        if !self.password.isEmpty {
+            writer.writeString(field: 2, self.password)
+        }
+        if !self.username.isEmpty {
+            writer.writeString(field: 1, self.username)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1303,18 +1313,19 @@ extension PullImageRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.image {
-            writer.writeMessage(field: 1, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.sandboxConfig {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.auth {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.sandboxConfig {
-            writer.writeMessage(field: 3, value)
+        if let value = self.image {
+            writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1411,12 +1422,13 @@ extension PullImageResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.imageRef.isEmpty {
             writer.writeString(field: 1, self.imageRef)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1497,12 +1509,13 @@ extension RemoveImageRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.image {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1572,7 +1585,8 @@ extension RemoveImageResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1632,7 +1646,8 @@ extension ImageFsInfoRequest {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1709,15 +1724,16 @@ extension ImageFsInfoResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.imageFilesystems.isEmpty {
-            writer.writeRepeatedMessage(field: 1, self.imageFilesystems)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containerFilesystems.isEmpty {
             writer.writeRepeatedMessage(field: 2, self.containerFilesystems)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.imageFilesystems.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.imageFilesystems)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

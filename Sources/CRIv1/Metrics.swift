@@ -41,7 +41,8 @@ extension ListMetricDescriptorsRequest {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -110,12 +111,13 @@ extension ListMetricDescriptorsResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.descriptors.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.descriptors)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -212,18 +214,19 @@ extension MetricDescriptor {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.labelKeys.isEmpty {
+            writer.writeRepeatedString(field: 3, self.labelKeys)
         }
         if !self.help.isEmpty {
             writer.writeString(field: 2, self.help)
         }
-        if !self.labelKeys.isEmpty {
-            for item in self.labelKeys { writer.writeString(field: 3, item) }
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -313,7 +316,8 @@ extension ListPodSandboxMetricsRequest {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -382,12 +386,13 @@ extension ListPodSandboxMetricsResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podMetrics.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.podMetrics)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -459,7 +464,8 @@ extension StreamPodSandboxMetricsRequest {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -528,12 +534,13 @@ extension StreamPodSandboxMetricsResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxMetrics.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.podSandboxMetrics)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -630,18 +637,19 @@ extension PodSandboxMetrics {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.podSandboxID.isEmpty {
-            writer.writeString(field: 1, self.podSandboxID)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.containerMetrics.isEmpty {
+            writer.writeRepeatedMessage(field: 3, self.containerMetrics)
         }
         if !self.metrics.isEmpty {
             writer.writeRepeatedMessage(field: 2, self.metrics)
         }
-        if !self.containerMetrics.isEmpty {
-            writer.writeRepeatedMessage(field: 3, self.containerMetrics)
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -750,15 +758,16 @@ extension ContainerMetrics {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if !self.metrics.isEmpty {
             writer.writeRepeatedMessage(field: 2, self.metrics)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -882,24 +891,25 @@ extension Metric {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.value {
+            writer.writeMessage(field: 5, value)
         }
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 2, self.timestamp)
+        if !self.labelValues.isEmpty {
+            writer.writeRepeatedString(field: 4, self.labelValues)
         }
         if self.metricType.protoValue != 0 {
             writer.writeEnum(field: 3, self.metricType)
         }
-        if !self.labelValues.isEmpty {
-            for item in self.labelValues { writer.writeString(field: 4, item) }
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 2, self.timestamp)
         }
-        if let value = self.value {
-            writer.writeMessage(field: 5, value)
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

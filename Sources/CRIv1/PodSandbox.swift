@@ -60,15 +60,16 @@ extension RunPodSandboxRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.config {
-            writer.writeMessage(field: 1, value)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if !self.runtimeHandler.isEmpty {
             writer.writeString(field: 2, self.runtimeHandler)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.config {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -156,12 +157,13 @@ extension RunPodSandboxResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -240,12 +242,13 @@ extension StopPodSandboxRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -315,7 +318,8 @@ extension StopPodSandboxResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -384,12 +388,13 @@ extension RemovePodSandboxRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -459,7 +464,8 @@ extension RemovePodSandboxResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -536,15 +542,16 @@ extension PodSandboxStatusRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.podSandboxID.isEmpty {
-            writer.writeString(field: 1, self.podSandboxID)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if self.verbose {
             writer.writeBool(field: 2, self.verbose)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 1, self.podSandboxID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -632,12 +639,13 @@ extension PodIP {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.ip.isEmpty {
             writer.writeString(field: 1, self.ip)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -724,15 +732,16 @@ extension PodSandboxNetworkStatus {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.ip.isEmpty {
-            writer.writeString(field: 1, self.ip)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if !self.additionalIps.isEmpty {
             writer.writeRepeatedMessage(field: 2, self.additionalIps)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.ip.isEmpty {
+            writer.writeString(field: 1, self.ip)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -824,12 +833,13 @@ extension LinuxPodSandboxStatus {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.namespaces {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1034,36 +1044,37 @@ extension PodSandboxStatus {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
-        }
-        if let value = self.metadata {
-            writer.writeMessage(field: 2, value)
-        }
-        if self.state.protoValue != 0 {
-            writer.writeEnum(field: 3, self.state)
-        }
-        if self.createdAt != 0 {
-            writer.writeInt64(field: 4, self.createdAt)
-        }
-        if let value = self.network {
-            writer.writeMessage(field: 5, value)
-        }
-        if let value = self.linux {
-            writer.writeMessage(field: 6, value)
-        }
-        if !self.labels.isEmpty {
-            writer.writeStringMap(field: 7, self.labels)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.runtimeHandler.isEmpty {
+            writer.writeString(field: 9, self.runtimeHandler)
         }
         if !self.annotations.isEmpty {
             writer.writeStringMap(field: 8, self.annotations)
         }
-        if !self.runtimeHandler.isEmpty {
-            writer.writeString(field: 9, self.runtimeHandler)
+        if !self.labels.isEmpty {
+            writer.writeStringMap(field: 7, self.labels)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.linux {
+            writer.writeMessage(field: 6, value)
+        }
+        if let value = self.network {
+            writer.writeMessage(field: 5, value)
+        }
+        if self.createdAt != 0 {
+            writer.writeInt64(field: 4, self.createdAt)
+        }
+        if self.state.protoValue != 0 {
+            writer.writeEnum(field: 3, self.state)
+        }
+        if let value = self.metadata {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1240,21 +1251,22 @@ extension PodSandboxStatusResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.status {
-            writer.writeMessage(field: 1, value)
-        }
-        if !self.info.isEmpty {
-            writer.writeStringMap(field: 2, self.info)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 4, self.timestamp)
         }
         if !self.containersStatuses.isEmpty {
             writer.writeRepeatedMessage(field: 3, self.containersStatuses)
         }
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 4, self.timestamp)
+        if !self.info.isEmpty {
+            writer.writeStringMap(field: 2, self.info)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.status {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1362,12 +1374,13 @@ extension PodSandboxStateValue {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.state.protoValue != 0 {
             writer.writeEnum(field: 1, self.state)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1464,18 +1477,19 @@ extension PodSandboxFilter {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.labelSelector.isEmpty {
+            writer.writeStringMap(field: 3, self.labelSelector)
         }
         if let value = self.state {
             writer.writeMessage(field: 2, value)
         }
-        if !self.labelSelector.isEmpty {
-            writer.writeStringMap(field: 3, self.labelSelector)
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1574,12 +1588,13 @@ extension ListPodSandboxRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1708,30 +1723,31 @@ extension PodSandbox {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
-        }
-        if let value = self.metadata {
-            writer.writeMessage(field: 2, value)
-        }
-        if self.state.protoValue != 0 {
-            writer.writeEnum(field: 3, self.state)
-        }
-        if self.createdAt != 0 {
-            writer.writeInt64(field: 4, self.createdAt)
-        }
-        if !self.labels.isEmpty {
-            writer.writeStringMap(field: 5, self.labels)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.runtimeHandler.isEmpty {
+            writer.writeString(field: 7, self.runtimeHandler)
         }
         if !self.annotations.isEmpty {
             writer.writeStringMap(field: 6, self.annotations)
         }
-        if !self.runtimeHandler.isEmpty {
-            writer.writeString(field: 7, self.runtimeHandler)
+        if !self.labels.isEmpty {
+            writer.writeStringMap(field: 5, self.labels)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.createdAt != 0 {
+            writer.writeInt64(field: 4, self.createdAt)
+        }
+        if self.state.protoValue != 0 {
+            writer.writeEnum(field: 3, self.state)
+        }
+        if let value = self.metadata {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1864,12 +1880,13 @@ extension ListPodSandboxResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.items.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.items)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1952,12 +1969,13 @@ extension StreamPodSandboxesRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2036,12 +2054,13 @@ extension StreamPodSandboxesResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxes.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.podSandboxes)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2148,21 +2167,22 @@ extension PodSandboxAttributes {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
-        }
-        if let value = self.metadata {
-            writer.writeMessage(field: 2, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 4, self.annotations)
         }
         if !self.labels.isEmpty {
             writer.writeStringMap(field: 3, self.labels)
         }
-        if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 4, self.annotations)
+        if let value = self.metadata {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2288,18 +2308,19 @@ extension UpdatePodSandboxResourcesRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.podSandboxID.isEmpty {
-            writer.writeString(field: 1, self.podSandboxID)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.resources {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.overhead {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.resources {
-            writer.writeMessage(field: 3, value)
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2387,7 +2408,8 @@ extension UpdatePodSandboxResourcesResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }

@@ -66,18 +66,19 @@ extension DNSConfig {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.servers.isEmpty {
-            for item in self.servers { writer.writeString(field: 1, item) }
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.options.isEmpty {
+            writer.writeRepeatedString(field: 3, self.options)
         }
         if !self.searches.isEmpty {
-            for item in self.searches { writer.writeString(field: 2, item) }
+            writer.writeRepeatedString(field: 2, self.searches)
         }
-        if !self.options.isEmpty {
-            for item in self.options { writer.writeString(field: 3, item) }
+        if !self.servers.isEmpty {
+            writer.writeRepeatedString(field: 1, self.servers)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -264,21 +265,22 @@ extension PortMapping {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.`protocol`.protoValue != 0 {
-            writer.writeEnum(field: 1, self.`protocol`)
-        }
-        if self.containerPort != 0 {
-            writer.writeInt32(field: 2, self.containerPort)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.hostIp.isEmpty {
+            writer.writeString(field: 4, self.hostIp)
         }
         if self.hostPort != 0 {
             writer.writeInt32(field: 3, self.hostPort)
         }
-        if !self.hostIp.isEmpty {
-            writer.writeString(field: 4, self.hostIp)
+        if self.containerPort != 0 {
+            writer.writeInt32(field: 2, self.containerPort)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.`protocol`.protoValue != 0 {
+            writer.writeEnum(field: 1, self.`protocol`)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -478,42 +480,43 @@ extension LinuxSandboxSecurityContext {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.namespaceOptions {
-            writer.writeMessage(field: 1, value)
-        }
-        if let value = self.selinuxOptions {
-            writer.writeMessage(field: 2, value)
-        }
-        if let value = self.runAsUser {
-            writer.writeMessage(field: 3, value)
-        }
-        if self.readonlyRootfs {
-            writer.writeBool(field: 4, self.readonlyRootfs)
-        }
-        if !self.supplementalGroups.isEmpty {
-            writer.writePackedInt64(field: 5, self.supplementalGroups)
-        }
-        if self.privileged {
-            writer.writeBool(field: 6, self.privileged)
-        }
-        if !self.seccompProfilePath.isEmpty {
-            writer.writeString(field: 7, self.seccompProfilePath)
-        }
-        if let value = self.runAsGroup {
-            writer.writeMessage(field: 8, value)
-        }
-        if let value = self.seccomp {
-            writer.writeMessage(field: 9, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.supplementalGroupsPolicy.protoValue != 0 {
+            writer.writeEnum(field: 11, self.supplementalGroupsPolicy)
         }
         if let value = self.apparmor {
             writer.writeMessage(field: 10, value)
         }
-        if self.supplementalGroupsPolicy.protoValue != 0 {
-            writer.writeEnum(field: 11, self.supplementalGroupsPolicy)
+        if let value = self.seccomp {
+            writer.writeMessage(field: 9, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.runAsGroup {
+            writer.writeMessage(field: 8, value)
+        }
+        if !self.seccompProfilePath.isEmpty {
+            writer.writeString(field: 7, self.seccompProfilePath)
+        }
+        if self.privileged {
+            writer.writeBool(field: 6, self.privileged)
+        }
+        if !self.supplementalGroups.isEmpty {
+            writer.writePackedInt64(field: 5, self.supplementalGroups)
+        }
+        if self.readonlyRootfs {
+            writer.writeBool(field: 4, self.readonlyRootfs)
+        }
+        if let value = self.runAsUser {
+            writer.writeMessage(field: 3, value)
+        }
+        if let value = self.selinuxOptions {
+            writer.writeMessage(field: 2, value)
+        }
+        if let value = self.namespaceOptions {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -722,24 +725,25 @@ extension LinuxPodSandboxConfig {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.cgroupParent.isEmpty {
-            writer.writeString(field: 1, self.cgroupParent)
-        }
-        if let value = self.securityContext {
-            writer.writeMessage(field: 2, value)
-        }
-        if !self.sysctls.isEmpty {
-            writer.writeStringMap(field: 3, self.sysctls)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.resources {
+            writer.writeMessage(field: 5, value)
         }
         if let value = self.overhead {
             writer.writeMessage(field: 4, value)
         }
-        if let value = self.resources {
-            writer.writeMessage(field: 5, value)
+        if !self.sysctls.isEmpty {
+            writer.writeStringMap(field: 3, self.sysctls)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.securityContext {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.cgroupParent.isEmpty {
+            writer.writeString(field: 1, self.cgroupParent)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -878,21 +882,22 @@ extension PodSandboxMetadata {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
-        }
-        if !self.uid.isEmpty {
-            writer.writeString(field: 2, self.uid)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.attempt != 0 {
+            writer.writeUInt32(field: 4, self.attempt)
         }
         if !self.namespace.isEmpty {
             writer.writeString(field: 3, self.namespace)
         }
-        if self.attempt != 0 {
-            writer.writeUInt32(field: 4, self.attempt)
+        if !self.uid.isEmpty {
+            writer.writeString(field: 2, self.uid)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1070,36 +1075,37 @@ extension PodSandboxConfig {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.metadata {
-            writer.writeMessage(field: 1, value)
-        }
-        if !self.hostname.isEmpty {
-            writer.writeString(field: 2, self.hostname)
-        }
-        if !self.logDirectory.isEmpty {
-            writer.writeString(field: 3, self.logDirectory)
-        }
-        if let value = self.dnsConfig {
-            writer.writeMessage(field: 4, value)
-        }
-        if !self.portMappings.isEmpty {
-            writer.writeRepeatedMessage(field: 5, self.portMappings)
-        }
-        if !self.labels.isEmpty {
-            writer.writeStringMap(field: 6, self.labels)
-        }
-        if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 7, self.annotations)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.windows {
+            writer.writeMessage(field: 9, value)
         }
         if let value = self.linux {
             writer.writeMessage(field: 8, value)
         }
-        if let value = self.windows {
-            writer.writeMessage(field: 9, value)
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 7, self.annotations)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.labels.isEmpty {
+            writer.writeStringMap(field: 6, self.labels)
+        }
+        if !self.portMappings.isEmpty {
+            writer.writeRepeatedMessage(field: 5, self.portMappings)
+        }
+        if let value = self.dnsConfig {
+            writer.writeMessage(field: 4, value)
+        }
+        if !self.logDirectory.isEmpty {
+            writer.writeString(field: 3, self.logDirectory)
+        }
+        if !self.hostname.isEmpty {
+            writer.writeString(field: 2, self.hostname)
+        }
+        if let value = self.metadata {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1278,21 +1284,22 @@ extension WindowsSandboxSecurityContext {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.runAsUsername.isEmpty {
-            writer.writeString(field: 1, self.runAsUsername)
-        }
-        if !self.credentialSpec.isEmpty {
-            writer.writeString(field: 2, self.credentialSpec)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.namespaceOptions {
+            writer.writeMessage(field: 4, value)
         }
         if self.hostProcess {
             writer.writeBool(field: 3, self.hostProcess)
         }
-        if let value = self.namespaceOptions {
-            writer.writeMessage(field: 4, value)
+        if !self.credentialSpec.isEmpty {
+            writer.writeString(field: 2, self.credentialSpec)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.runAsUsername.isEmpty {
+            writer.writeString(field: 1, self.runAsUsername)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1400,12 +1407,13 @@ extension WindowsPodSandboxConfig {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.securityContext {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

@@ -50,12 +50,13 @@ extension VersionRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.version.isEmpty {
             writer.writeString(field: 1, self.version)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -158,21 +159,22 @@ extension VersionResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.version.isEmpty {
-            writer.writeString(field: 1, self.version)
-        }
-        if !self.runtimeName.isEmpty {
-            writer.writeString(field: 2, self.runtimeName)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.runtimeApiVersion.isEmpty {
+            writer.writeString(field: 4, self.runtimeApiVersion)
         }
         if !self.runtimeVersion.isEmpty {
             writer.writeString(field: 3, self.runtimeVersion)
         }
-        if !self.runtimeApiVersion.isEmpty {
-            writer.writeString(field: 4, self.runtimeApiVersion)
+        if !self.runtimeName.isEmpty {
+            writer.writeString(field: 2, self.runtimeName)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.version.isEmpty {
+            writer.writeString(field: 1, self.version)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -278,12 +280,13 @@ extension NetworkConfig {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podCidr.isEmpty {
             writer.writeString(field: 1, self.podCidr)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -364,12 +367,13 @@ extension RuntimeConfig {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.networkConfig {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -450,12 +454,13 @@ extension UpdateRuntimeConfigRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.runtimeConfig {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -525,7 +530,8 @@ extension UpdateRuntimeConfigResponse {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -618,21 +624,22 @@ extension RuntimeCondition {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.type.isEmpty {
-            writer.writeString(field: 1, self.type)
-        }
-        if self.status {
-            writer.writeBool(field: 2, self.status)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.message.isEmpty {
+            writer.writeString(field: 4, self.message)
         }
         if !self.reason.isEmpty {
             writer.writeString(field: 3, self.reason)
         }
-        if !self.message.isEmpty {
-            writer.writeString(field: 4, self.message)
+        if self.status {
+            writer.writeBool(field: 2, self.status)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.type.isEmpty {
+            writer.writeString(field: 1, self.type)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -738,12 +745,13 @@ extension RuntimeStatus {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.conditions.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.conditions)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -824,12 +832,13 @@ extension StatusRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.verbose {
             writer.writeBool(field: 1, self.verbose)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -916,15 +925,16 @@ extension RuntimeHandlerFeatures {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.recursiveReadOnlyMounts {
-            writer.writeBool(field: 1, self.recursiveReadOnlyMounts)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if self.userNamespaces {
             writer.writeBool(field: 2, self.userNamespaces)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.recursiveReadOnlyMounts {
+            writer.writeBool(field: 1, self.recursiveReadOnlyMounts)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1022,15 +1032,16 @@ extension RuntimeHandler {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.features {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1126,15 +1137,16 @@ extension RuntimeFeatures {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.supplementalGroupsPolicy {
-            writer.writeBool(field: 1, self.supplementalGroupsPolicy)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if self.userNamespacesHostNetwork {
             writer.writeBool(field: 2, self.userNamespacesHostNetwork)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.supplementalGroupsPolicy {
+            writer.writeBool(field: 1, self.supplementalGroupsPolicy)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1250,21 +1262,22 @@ extension StatusResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.status {
-            writer.writeMessage(field: 1, value)
-        }
-        if !self.info.isEmpty {
-            writer.writeStringMap(field: 2, self.info)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.features {
+            writer.writeMessage(field: 4, value)
         }
         if !self.runtimeHandlers.isEmpty {
             writer.writeRepeatedMessage(field: 3, self.runtimeHandlers)
         }
-        if let value = self.features {
-            writer.writeMessage(field: 4, value)
+        if !self.info.isEmpty {
+            writer.writeStringMap(field: 2, self.info)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.status {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1363,7 +1376,8 @@ extension RuntimeConfigRequest {
         self.unknownFields.bytes.count
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1434,12 +1448,13 @@ extension RuntimeConfigResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.linux {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1518,12 +1533,13 @@ extension LinuxRuntimeConfiguration {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.cgroupDriver.protoValue != 0 {
             writer.writeEnum(field: 1, self.cgroupDriver)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

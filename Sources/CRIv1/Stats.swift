@@ -50,12 +50,13 @@ extension PodSandboxStatsRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -136,12 +137,13 @@ extension PodSandboxStatsResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.stats {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -228,15 +230,16 @@ extension PodSandboxStatsFilter {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if !self.labelSelector.isEmpty {
             writer.writeStringMap(field: 2, self.labelSelector)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -326,12 +329,13 @@ extension ListPodSandboxStatsRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -410,12 +414,13 @@ extension ListPodSandboxStatsResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.stats.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.stats)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -498,12 +503,13 @@ extension StreamPodSandboxStatsRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -582,12 +588,13 @@ extension StreamPodSandboxStatsResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxStats.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.podSandboxStats)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -690,18 +697,19 @@ extension PodSandboxStats {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.attributes {
-            writer.writeMessage(field: 1, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.windows {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.linux {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.windows {
-            writer.writeMessage(field: 3, value)
+        if let value = self.attributes {
+            writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -848,27 +856,28 @@ extension LinuxPodSandboxStats {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.cpu {
-            writer.writeMessage(field: 1, value)
-        }
-        if let value = self.memory {
-            writer.writeMessage(field: 2, value)
-        }
-        if let value = self.network {
-            writer.writeMessage(field: 3, value)
-        }
-        if let value = self.process {
-            writer.writeMessage(field: 4, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.io {
+            writer.writeMessage(field: 6, value)
         }
         if !self.containers.isEmpty {
             writer.writeRepeatedMessage(field: 5, self.containers)
         }
-        if let value = self.io {
-            writer.writeMessage(field: 6, value)
+        if let value = self.process {
+            writer.writeMessage(field: 4, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.network {
+            writer.writeMessage(field: 3, value)
+        }
+        if let value = self.memory {
+            writer.writeMessage(field: 2, value)
+        }
+        if let value = self.cpu {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1034,24 +1043,25 @@ extension WindowsPodSandboxStats {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.cpu {
-            writer.writeMessage(field: 1, value)
-        }
-        if let value = self.memory {
-            writer.writeMessage(field: 2, value)
-        }
-        if let value = self.network {
-            writer.writeMessage(field: 3, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.containers.isEmpty {
+            writer.writeRepeatedMessage(field: 5, self.containers)
         }
         if let value = self.process {
             writer.writeMessage(field: 4, value)
         }
-        if !self.containers.isEmpty {
-            writer.writeRepeatedMessage(field: 5, self.containers)
+        if let value = self.network {
+            writer.writeMessage(field: 3, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.memory {
+            writer.writeMessage(field: 2, value)
+        }
+        if let value = self.cpu {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1168,12 +1178,13 @@ extension ContainerStatsRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containerID.isEmpty {
             writer.writeString(field: 1, self.containerID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1254,12 +1265,13 @@ extension ContainerStatsResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.stats {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1340,12 +1352,13 @@ extension ListContainerStatsRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1440,18 +1453,19 @@ extension ContainerStatsFilter {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.labelSelector.isEmpty {
+            writer.writeStringMap(field: 3, self.labelSelector)
         }
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 2, self.podSandboxID)
         }
-        if !self.labelSelector.isEmpty {
-            writer.writeStringMap(field: 3, self.labelSelector)
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1548,12 +1562,13 @@ extension ListContainerStatsResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.stats.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.stats)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1636,12 +1651,13 @@ extension StreamContainerStatsRequest {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1720,12 +1736,13 @@ extension StreamContainerStatsResponse {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containerStats.isEmpty {
             writer.writeRepeatedMessage(field: 1, self.containerStats)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1858,27 +1875,28 @@ extension ContainerStats {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.attributes {
-            writer.writeMessage(field: 1, value)
-        }
-        if let value = self.cpu {
-            writer.writeMessage(field: 2, value)
-        }
-        if let value = self.memory {
-            writer.writeMessage(field: 3, value)
-        }
-        if let value = self.writableLayer {
-            writer.writeMessage(field: 4, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.io {
+            writer.writeMessage(field: 6, value)
         }
         if let value = self.swap {
             writer.writeMessage(field: 5, value)
         }
-        if let value = self.io {
-            writer.writeMessage(field: 6, value)
+        if let value = self.writableLayer {
+            writer.writeMessage(field: 4, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.memory {
+            writer.writeMessage(field: 3, value)
+        }
+        if let value = self.cpu {
+            writer.writeMessage(field: 2, value)
+        }
+        if let value = self.attributes {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2034,21 +2052,22 @@ extension WindowsContainerStats {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.attributes {
-            writer.writeMessage(field: 1, value)
-        }
-        if let value = self.cpu {
-            writer.writeMessage(field: 2, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.writableLayer {
+            writer.writeMessage(field: 4, value)
         }
         if let value = self.memory {
             writer.writeMessage(field: 3, value)
         }
-        if let value = self.writableLayer {
-            writer.writeMessage(field: 4, value)
+        if let value = self.cpu {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.attributes {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

@@ -68,18 +68,19 @@ extension NetworkUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.interfaces.isEmpty {
+            writer.writeRepeatedMessage(field: 3, self.interfaces)
         }
         if let value = self.defaultInterface {
             writer.writeMessage(field: 2, value)
         }
-        if !self.interfaces.isEmpty {
-            writer.writeRepeatedMessage(field: 3, self.interfaces)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -196,18 +197,19 @@ extension WindowsNetworkUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.interfaces.isEmpty {
+            writer.writeRepeatedMessage(field: 3, self.interfaces)
         }
         if let value = self.defaultInterface {
             writer.writeMessage(field: 2, value)
         }
-        if !self.interfaces.isEmpty {
-            writer.writeRepeatedMessage(field: 3, self.interfaces)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -346,24 +348,25 @@ extension NetworkInterfaceUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
-        }
-        if let value = self.rxBytes {
-            writer.writeMessage(field: 2, value)
-        }
-        if let value = self.rxErrors {
-            writer.writeMessage(field: 3, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.txErrors {
+            writer.writeMessage(field: 5, value)
         }
         if let value = self.txBytes {
             writer.writeMessage(field: 4, value)
         }
-        if let value = self.txErrors {
-            writer.writeMessage(field: 5, value)
+        if let value = self.rxErrors {
+            writer.writeMessage(field: 3, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.rxBytes {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -518,24 +521,25 @@ extension WindowsNetworkInterfaceUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
-        }
-        if let value = self.rxBytes {
-            writer.writeMessage(field: 2, value)
-        }
-        if let value = self.rxPacketsDropped {
-            writer.writeMessage(field: 3, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.txPacketsDropped {
+            writer.writeMessage(field: 5, value)
         }
         if let value = self.txBytes {
             writer.writeMessage(field: 4, value)
         }
-        if let value = self.txPacketsDropped {
-            writer.writeMessage(field: 5, value)
+        if let value = self.rxPacketsDropped {
+            writer.writeMessage(field: 3, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.rxBytes {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -660,15 +664,16 @@ extension ProcessUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.processCount {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -766,15 +771,16 @@ extension WindowsProcessUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.processCount {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -862,12 +868,13 @@ extension FilesystemIdentifier {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.mountpoint.isEmpty {
             writer.writeString(field: 1, self.mountpoint)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -976,21 +983,22 @@ extension FilesystemUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
-        }
-        if let value = self.fsID {
-            writer.writeMessage(field: 2, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.inodesUsed {
+            writer.writeMessage(field: 4, value)
         }
         if let value = self.usedBytes {
             writer.writeMessage(field: 3, value)
         }
-        if let value = self.inodesUsed {
-            writer.writeMessage(field: 4, value)
+        if let value = self.fsID {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1116,18 +1124,19 @@ extension WindowsFilesystemUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.usedBytes {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.fsID {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.usedBytes {
-            writer.writeMessage(field: 3, value)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1236,15 +1245,16 @@ extension PsiStats {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.full {
-            writer.writeMessage(field: 1, value)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.`some` {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.full {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1356,21 +1366,22 @@ extension PsiData {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.total != 0 {
-            writer.writeUInt64(field: 1, self.total)
-        }
-        if self.avg10.bitPattern != 0 {
-            writer.writeDouble(field: 2, self.avg10)
+        writer.writeUnknownFields(self.unknownFields)
+        if self.avg300.bitPattern != 0 {
+            writer.writeDouble(field: 4, self.avg300)
         }
         if self.avg60.bitPattern != 0 {
             writer.writeDouble(field: 3, self.avg60)
         }
-        if self.avg300.bitPattern != 0 {
-            writer.writeDouble(field: 4, self.avg300)
+        if self.avg10.bitPattern != 0 {
+            writer.writeDouble(field: 2, self.avg10)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.total != 0 {
+            writer.writeUInt64(field: 1, self.total)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1506,21 +1517,22 @@ extension CpuUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
-        }
-        if let value = self.usageCoreNanoSeconds {
-            writer.writeMessage(field: 2, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.psi {
+            writer.writeMessage(field: 4, value)
         }
         if let value = self.usageNanoCores {
             writer.writeMessage(field: 3, value)
         }
-        if let value = self.psi {
-            writer.writeMessage(field: 4, value)
+        if let value = self.usageCoreNanoSeconds {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1646,18 +1658,19 @@ extension WindowsCpuUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.usageNanoCores {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.usageCoreNanoSeconds {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.usageNanoCores {
-            writer.writeMessage(field: 3, value)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1824,33 +1837,34 @@ extension MemoryUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
-        }
-        if let value = self.workingSetBytes {
-            writer.writeMessage(field: 2, value)
-        }
-        if let value = self.availableBytes {
-            writer.writeMessage(field: 3, value)
-        }
-        if let value = self.usageBytes {
-            writer.writeMessage(field: 4, value)
-        }
-        if let value = self.rssBytes {
-            writer.writeMessage(field: 5, value)
-        }
-        if let value = self.pageFaults {
-            writer.writeMessage(field: 6, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.psi {
+            writer.writeMessage(field: 8, value)
         }
         if let value = self.majorPageFaults {
             writer.writeMessage(field: 7, value)
         }
-        if let value = self.psi {
-            writer.writeMessage(field: 8, value)
+        if let value = self.pageFaults {
+            writer.writeMessage(field: 6, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.rssBytes {
+            writer.writeMessage(field: 5, value)
+        }
+        if let value = self.usageBytes {
+            writer.writeMessage(field: 4, value)
+        }
+        if let value = self.availableBytes {
+            writer.writeMessage(field: 3, value)
+        }
+        if let value = self.workingSetBytes {
+            writer.writeMessage(field: 2, value)
+        }
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2002,15 +2016,16 @@ extension IoUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
-        }
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.psi {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2118,18 +2133,19 @@ extension SwapUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.swapUsageBytes {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.swapAvailableBytes {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.swapUsageBytes {
-            writer.writeMessage(field: 3, value)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2266,24 +2282,25 @@ extension WindowsMemoryUsage {
         return size
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
-        }
-        if let value = self.workingSetBytes {
-            writer.writeMessage(field: 2, value)
-        }
-        if let value = self.availableBytes {
-            writer.writeMessage(field: 3, value)
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.commitMemoryBytes {
+            writer.writeMessage(field: 5, value)
         }
         if let value = self.pageFaults {
             writer.writeMessage(field: 4, value)
         }
-        if let value = self.commitMemoryBytes {
-            writer.writeMessage(field: 5, value)
+        if let value = self.availableBytes {
+            writer.writeMessage(field: 3, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.workingSetBytes {
+            writer.writeMessage(field: 2, value)
+        }
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

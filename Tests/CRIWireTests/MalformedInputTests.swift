@@ -69,9 +69,10 @@ struct MalformedInputTests {
         func nested(_ depth: Int) -> [UInt8] {
             var bytes: [UInt8] = []
             for _ in 0..<depth {
+                // Back to front: the length, then the tag in front of it.
                 let prefix = ProtoWriter.withBytes(capacity: 16) { writer in
-                    writer.writeTag(field: 1, wireType: .lengthDelimited)
                     writer.writeVarint(UInt64(bytes.count))
+                    writer.writeTag(field: 1, wireType: .lengthDelimited)
                 }
                 bytes = prefix + bytes
             }
@@ -165,9 +166,9 @@ struct UTF8ValidationTests {
         }
         for sample in samples {
             let bytes = ProtoWriter.withBytes(capacity: 16 + sample.count) { writer in
-                writer.writeTag(field: 8, wireType: .lengthDelimited)
-                writer.writeVarint(UInt64(sample.count))
                 sample.withUnsafeBytes { writer.writeRawBytes($0) }
+                writer.writeVarint(UInt64(sample.count))
+                writer.writeTag(field: 8, wireType: .lengthDelimited)
             }
             let expected = String(validating: sample, as: UTF8.self)
             let decoded = try? Everything(serializedBytes: bytes)

@@ -62,10 +62,11 @@ struct Inner: ProtoMessage {
         return size
     }
 
+    // Back to front, as ProtoWriter requires.
     func encodeMessage(into writer: inout ProtoWriter) {
-        if !name.isEmpty { writer.writeString(field: 1, name) }
-        if value != 0 { writer.writeInt64(field: 2, value) }
         writer.writeUnknownFields(unknownFields)
+        if value != 0 { writer.writeInt64(field: 2, value) }
+        if !name.isEmpty { writer.writeString(field: 1, name) }
     }
 
     func encodeJSON(into writer: inout JSONWriter) {
@@ -161,23 +162,23 @@ struct Everything: ProtoMessage {
     }
 
     func encodeMessage(into writer: inout ProtoWriter) {
-        if i32 != 0 { writer.writeInt32(field: 1, i32) }
-        if i64 != 0 { writer.writeInt64(field: 2, i64) }
-        if u32 != 0 { writer.writeUInt32(field: 3, u32) }
-        if u64 != 0 { writer.writeUInt64(field: 4, u64) }
-        if flag { writer.writeBool(field: 5, flag) }
-        if colour != .red { writer.writeEnum(field: 6, colour) }
-        if ratio.bitPattern != 0 { writer.writeDouble(field: 7, ratio) }
-        if !text.isEmpty { writer.writeString(field: 8, text) }
-        if !blob.isEmpty { writer.writeBytes(field: 9, blob) }
-        if let inner { writer.writeMessage(field: 10, inner) }
-        for item in items { writer.writeMessage(field: 11, item) }
-        writer.writePackedInt64(field: 12, groups)
-        writer.writePackedInt32(field: 13, ports)
-        writer.writeStringMap(field: 14, labels)
-        for word in words { writer.writeString(field: 15, word) }
-        if !secret.isEmpty { writer.writeString(field: 16, secret) }
         writer.writeUnknownFields(unknownFields)
+        if !secret.isEmpty { writer.writeString(field: 16, secret) }
+        writer.writeRepeatedString(field: 15, words)
+        writer.writeStringMap(field: 14, labels)
+        writer.writePackedInt32(field: 13, ports)
+        writer.writePackedInt64(field: 12, groups)
+        writer.writeRepeatedMessage(field: 11, items)
+        if let inner { writer.writeMessage(field: 10, inner) }
+        if !blob.isEmpty { writer.writeBytes(field: 9, blob) }
+        if !text.isEmpty { writer.writeString(field: 8, text) }
+        if ratio.bitPattern != 0 { writer.writeDouble(field: 7, ratio) }
+        if colour != .red { writer.writeEnum(field: 6, colour) }
+        if flag { writer.writeBool(field: 5, flag) }
+        if u64 != 0 { writer.writeUInt64(field: 4, u64) }
+        if u32 != 0 { writer.writeUInt32(field: 3, u32) }
+        if i64 != 0 { writer.writeInt64(field: 2, i64) }
+        if i32 != 0 { writer.writeInt32(field: 1, i32) }
     }
 
     func encodeJSON(into writer: inout JSONWriter) {
@@ -282,8 +283,8 @@ struct Tree: ProtoMessage {
     }
 
     func encodeMessage(into writer: inout ProtoWriter) {
-        for child in children { writer.writeMessage(field: 1, child) }
         writer.writeUnknownFields(unknownFields)
+        writer.writeRepeatedMessage(field: 1, children)
     }
 
     func encodeJSON(into writer: inout JSONWriter) {
