@@ -9,6 +9,7 @@ public enum Loops {
         var samples: [Duration] = []
         samples.reserveCapacity(n)
         var failures = 0
+        var firstError: String?
         let cpuStart = processCPUMicroseconds()
         let start = clock.now
         for _ in 0..<n {
@@ -18,12 +19,13 @@ public enum Loops {
                 samples.append(clock.now - callStart)
             } catch {
                 failures += 1
+                if firstError == nil { firstError = String(describing: error) }
             }
         }
         let elapsed = clock.now - start
         return Measurement(
             samples: samples, failures: failures, elapsed: elapsed,
-            cpuMicroseconds: processCPUMicroseconds() - cpuStart)
+            cpuMicroseconds: processCPUMicroseconds() - cpuStart, firstError: firstError)
     }
 
     /// `callers` tasks each making `perCaller` calls one after another, all at once.
@@ -35,12 +37,13 @@ public enum Loops {
         let clock = ContinuousClock()
         let cpuStart = processCPUMicroseconds()
         let start = clock.now
-        let (samples, failures) = await withTaskGroup(of: ([Duration], Int).self) { group in
+        let (samples, failures, firstError) = await withTaskGroup(of: ([Duration], Int, String?).self) { group in
             for _ in 0..<callers {
                 group.addTask {
                     var samples: [Duration] = []
                     samples.reserveCapacity(perCaller)
                     var failures = 0
+                    var firstError: String?
                     for _ in 0..<perCaller {
                         let callStart = clock.now
                         do {
@@ -48,23 +51,26 @@ public enum Loops {
                             samples.append(clock.now - callStart)
                         } catch {
                             failures += 1
+                            if firstError == nil { firstError = String(describing: error) }
                         }
                     }
-                    return (samples, failures)
+                    return (samples, failures, firstError)
                 }
             }
             var all: [Duration] = []
             var failures = 0
-            for await (samples, failed) in group {
+            var firstError: String?
+            for await (samples, failed, error) in group {
                 all += samples
                 failures += failed
+                firstError = firstError ?? error
             }
-            return (all, failures)
+            return (all, failures, firstError)
         }
         let elapsed = clock.now - start
         return Measurement(
             samples: samples, failures: failures, elapsed: elapsed,
-            cpuMicroseconds: processCPUMicroseconds() - cpuStart)
+            cpuMicroseconds: processCPUMicroseconds() - cpuStart, firstError: firstError)
     }
 
     /// `n` runs of a synchronous codec operation after one warm-up run.

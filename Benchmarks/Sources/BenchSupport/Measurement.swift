@@ -9,15 +9,20 @@ public struct Measurement: Sendable {
     public var samples: [Duration]
     /// Operations that threw.
     public var failures: Int
+    /// What the first failed operation threw.
+    public var firstError: String?
     /// Wall time of the whole run.
     public var elapsed: Duration
     /// CPU time (user + system, all threads) the process used during the run, in microseconds.
     public var cpuMicroseconds: Double
 
     /// Creates a measurement; `samples` need not be sorted.
-    public init(samples: [Duration], failures: Int, elapsed: Duration, cpuMicroseconds: Double) {
+    public init(
+        samples: [Duration], failures: Int, elapsed: Duration, cpuMicroseconds: Double, firstError: String? = nil
+    ) {
         self.samples = samples.sorted()
         self.failures = failures
+        self.firstError = firstError
         self.elapsed = elapsed
         self.cpuMicroseconds = cpuMicroseconds
     }

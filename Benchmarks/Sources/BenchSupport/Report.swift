@@ -13,6 +13,9 @@ public func report(impl: String, mode: String, _ measurement: Measurement, extra
         ("failures", String(measurement.failures)),
     ]
     fields += extras
+    if let firstError = measurement.firstError {
+        fields.append(("first_error", quoted(String(firstError.prefix(300)))))
+    }
     print("{" + fields.map { "\(quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}")
 }
 

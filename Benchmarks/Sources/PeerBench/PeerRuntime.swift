@@ -1,7 +1,12 @@
+import BenchSupport
 import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import PeerCRIv1
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A grpc-swift-2 client of `runtime.v1.RuntimeService` that survives the peer's known failure:
 /// against containerd, swift-nio-http2's control-frame limit makes grpc-swift close its own
@@ -21,6 +26,10 @@ final class PeerRuntime: Sendable {
     private let current: Mutex<Generation>
     private let retired = Mutex<[Generation]>([])
     private let replacements = Atomic<Int>(0)
+    private let calls = Atomic<Int>(0)
+    /// `CRI_BENCH_TRACE=1` prints every failed call with its client and call number (the failures
+    /// against containerd come every ~200 calls on each new connection).
+    private static let tracesFailures = getenv("CRI_BENCH_TRACE") != nil
 
     /// Clients replaced after a failure so far.
     var reconnects: Int { replacements.load(ordering: .relaxed) }
@@ -60,9 +69,13 @@ final class PeerRuntime: Sendable {
         _ body: (Runtime_V1_RuntimeService.Client<Transport>) async throws -> Response
     ) async throws -> Response {
         let generation = current.withLock { $0 }
+        let index = calls.add(1, ordering: .relaxed).newValue
         do {
             return try await body(generation.stub)
         } catch {
+            if Self.tracesFailures {
+                printError("cri-bench: grpc-swift client #\(generation.number), call #\(index) failed: \(error)")
+            }
             replace(generation.number)
             throw error
         }
