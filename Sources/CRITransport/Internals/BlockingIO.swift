@@ -16,11 +16,15 @@ extension Syscalls {
     ///
     /// - Returns: the byte count, 0 at end of stream.
     /// - Throws: ``TransportError`` naming `label` (e.g. `read from unix socket "/run/x.sock"`).
+    /// - Parameter pollFirst: wait for data before the first attempt; saves a receive that would only
+    ///   report EAGAIN when the caller knows the socket was just drained.
     package func receiveBlocking(
         _ fd: Int32,
         into buffer: UnsafeMutableRawBufferPointer,
+        pollFirst: Bool = false,
         label: @autoclosure () -> String
     ) throws(TransportError) -> Int {
+        if pollFirst { _ = try wait(fd, for: PollDescriptor.readable, deadline: nil, label: label()) }
         while true {
             switch receive(fd, buffer) {
             case .success(let count):
