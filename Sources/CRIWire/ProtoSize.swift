@@ -38,8 +38,10 @@ public enum ProtoSize {
     @inlinable
     public static func repeatedMessage<M: ProtoMessage>(tagSize: Int, _ messages: [M]) -> Int {
         messages.withUnsafeBufferPointer { elements in
+            guard let first = elements.baseAddress else { return 0 }
             var total = 0
-            for index in elements.indices { total += lengthDelimited(tagSize: tagSize, elements[index].encodedSize()) }
+            // Through `pointee`: borrowed in place, not copied (see ProtoWriter.writeRepeatedMessage).
+            for index in elements.indices { total += lengthDelimited(tagSize: tagSize, (first + index).pointee.encodedSize()) }
             return total
         }
     }

@@ -202,7 +202,15 @@ public struct ProtoWriter {
         // Borrow the elements in place: iterating the array copies each element out, retaining every
         // string and array it holds.
         messages.withUnsafeBufferPointer { elements in
-            for index in elements.indices.reversed() { writeMessage(field: field, elements[index]) }
+            guard let first = elements.baseAddress else { return }
+            for index in elements.indices.reversed() {
+                // Calling the method through `pointee` borrows the element in place; passing
+                // `elements[index]` on made a copy of every element (and retained all it holds) first.
+                let end = cursor
+                (first + index).pointee.encodeMessage(into: &self)
+                writeVarint(UInt64(end - cursor))
+                writeTag(field: field, wireType: .lengthDelimited)
+            }
         }
     }
 
