@@ -36,7 +36,7 @@ struct CLIHarness: Sendable {
             "HOME": directory,
             "CRI_CONFIG_FILE": emptyConfig,
             "CRI_DEFAULT_ENDPOINTS": "unix://\(directory)/none.sock",
-        ]
+        ].merging(sanitizerEnvironment()) { own, _ in own }
     }
 
     /// Removes the scratch directory.
@@ -271,4 +271,12 @@ extension CLIHarness {
         try #require(start.status == 0, "start: \(start.stderr)")
         return (podID, containerID)
     }
+}
+
+/// The sanitizer runtime's settings from the test process's environment (empty outside sanitizer runs), so a
+/// `cri` child built with `--sanitize=thread|address` reports (and fails) under the same options as the test
+/// binary: `TSAN_OPTIONS`/`ASAN_OPTIONS`/... and the `LD_PRELOAD`ed Mutex annotations of Scripts/test.sh.
+func sanitizerEnvironment() -> [String: String] {
+    let names = ["LD_PRELOAD", "TSAN_OPTIONS", "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"]
+    return ProcessInfo.processInfo.environment.filter { names.contains($0.key) }
 }
