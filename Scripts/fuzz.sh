@@ -41,6 +41,9 @@ bin="$(swift build "${build_flags[@]}" --show-bin-path)"
 echo "== built in $(( $(date +%s) - start ))s; ${#targets[@]} targets, ${seconds}s each, $jobs at a time"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/swift-cri-fuzz.XXXXXX")"
+# A Swift trap should reach libFuzzer's own crash handler (which saves the reproducer) directly: the Swift
+# runtime's backtracer would otherwise inspect the crashed process first, and trips ASan doing so.
+export SWIFT_BACKTRACE=enable=no
 
 # Runs one target in $work/<target>/ and writes its one-line result there ("ok" or "FAILED" first).
 run_target() {

@@ -40,16 +40,34 @@ package struct Endpoint: Hashable, Sendable, CustomStringConvertible {
     /// The endpoint as the user gave it, or its canonical URL if it was built in code.
     package var description: String { original ?? canonicalURL }
 
-    /// The full URL form: `unix:///run/x.sock`, `tcp://[::1]:10000`, `npipe:////./pipe/x`.
+    /// The full URL form: `unix:///run/x.sock`, `tcp://[::1]:10000`, `npipe:////./pipe/x`; it parses back to
+    /// this endpoint (error messages suggest it as the spelling to use).
     package var canonicalURL: String {
         switch kind {
         case .unixSocket(let path):
-            return "unix://" + path
+            return "unix://" + Self.escapingURLSyntax(path)
         case .tcp(let host, let port):
             return host.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
         case .namedPipe(let path):
-            return "npipe://" + String(path.map { $0 == "\\" ? "/" : $0 })
+            return "npipe://" + Self.escapingURLSyntax(String(path.map { $0 == "\\" ? "/" : $0 }))
         }
+    }
+
+    /// `path` with the characters a URL path gives meaning to percent-encoded: `%` (an escape), `?` (a query) and
+    /// `#` (a fragment). Parsing decodes escapes and drops queries and fragments, so without this a path holding
+    /// them would come back different (found by the fuzz-endpoint target).
+    private static func escapingURLSyntax(_ path: String) -> String {
+        guard path.contains(where: { $0 == "%" || $0 == "?" || $0 == "#" }) else { return path }
+        var escaped = ""
+        for character in path {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3F"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 
     /// Two endpoints are equal when they resolve to the same address, however they were spelled.
