@@ -53,21 +53,26 @@ package struct Endpoint: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// `path` with the characters a URL path gives meaning to percent-encoded: `%` (an escape), `?` (a query) and
-    /// `#` (a fragment). Parsing decodes escapes and drops queries and fragments, so without this a path holding
-    /// them would come back different (found by the fuzz-endpoint target).
+    /// `path` with what a URL path cannot hold as is percent-encoded: `%` (an escape), `?` (a query), `#` (a
+    /// fragment) and ASCII control characters (rejected raw, accepted escaped). Parsing decodes escapes and drops
+    /// queries and fragments, so without this such a path would come back different or not at all (found by the
+    /// fuzz-endpoint target).
     private static func escapingURLSyntax(_ path: String) -> String {
-        guard path.contains(where: { $0 == "%" || $0 == "?" || $0 == "#" }) else { return path }
-        var escaped = ""
-        for character in path {
-            switch character {
-            case "%": escaped += "%25"
-            case "?": escaped += "%3F"
-            case "#": escaped += "%23"
-            default: escaped.append(character)
+        func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "%" || scalar == "?" || scalar == "#" || scalar.value < 0x20 || scalar.value == 0x7F
+        }
+        guard path.unicodeScalars.contains(where: needsEscape) else { return path }
+        let hex = Array("0123456789ABCDEF".unicodeScalars)
+        var escaped = String.UnicodeScalarView()
+        for scalar in path.unicodeScalars {
+            if needsEscape(scalar) {
+                // All of them are ASCII: one octet each.
+                escaped.append(contentsOf: ["%", hex[Int(scalar.value >> 4)], hex[Int(scalar.value & 0xF)]])
+            } else {
+                escaped.append(scalar)
             }
         }
-        return escaped
+        return String(escaped)
     }
 
     /// Two endpoints are equal when they resolve to the same address, however they were spelled.
