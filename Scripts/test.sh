@@ -207,10 +207,11 @@ sanitizer_step() {
             clang -shared -fPIC -O2 -Wall -Werror -o "$scratch/tsan-synchronization-mutex.so" \
                 Scripts/sanitizers/tsan-synchronization-mutex.c
             export LD_PRELOAD=$scratch/tsan-synchronization-mutex.so
-            export TSAN_OPTIONS="halt_on_error=0 exitcode=66 suppressions=$(pwd)/Scripts/sanitizers/tsan.supp"
+            export TSAN_OPTIONS="halt_on_error=0 exitcode=66"
         else
             export ASAN_OPTIONS="detect_leaks=1 halt_on_error=1 exitcode=67"
-            export LSAN_OPTIONS="exitcode=68 suppressions=$(pwd)/Scripts/sanitizers/lsan.supp"
+            # Leaks in the toolchain's libraries, each explained in the file.
+            export LSAN_OPTIONS="exitcode=68 suppressions=$(pwd)/Scripts/sanitizers/lsan.supp print_suppressions=0"
         fi
         run_suite "$name" "${CRI_SANITIZER_TIMEOUT:-1800}" "$scratch/$name.log" \
             --sanitize="$sanitizer" --scratch-path ".build-$name"
