@@ -30,6 +30,7 @@ let package = Package(
         fuzzTarget("fuzz-hpack"),
         fuzzTarget("fuzz-http2-frames"),
         fuzzTarget("fuzz-grpc-deframer"),
+        fuzzTarget("fuzz-grpc-client"),
         fuzzTarget("fuzz-websocket"),
         fuzzTarget("fuzz-streaming-http"),
         fuzzTarget("fuzz-endpoint"),

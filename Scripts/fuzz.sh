@@ -19,7 +19,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 fuzz="$root/Fuzz"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(fuzz-protobuf fuzz-json fuzz-logline fuzz-hpack fuzz-http2-frames fuzz-grpc-deframer
+    targets=(fuzz-protobuf fuzz-json fuzz-logline fuzz-hpack fuzz-http2-frames fuzz-grpc-deframer fuzz-grpc-client
         fuzz-websocket fuzz-streaming-http fuzz-endpoint)
 fi
 timeout_per_input="${FUZZ_TIMEOUT:-10}"

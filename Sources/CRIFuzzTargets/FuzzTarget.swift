@@ -58,6 +58,8 @@ public enum FuzzTargets {
     public static let http2Frames = FuzzTarget("fuzz-http2-frames", HTTP2Targets.frames)
     /// The gRPC Length-Prefixed-Message deframer.
     public static let grpcDeframer = FuzzTarget("fuzz-grpc-deframer", HTTP2Targets.grpcDeframer)
+    /// A gRPC client's HTTP/2 connection and response reader fed a server's bytes.
+    public static let grpcClient = FuzzTarget("fuzz-grpc-client", GRPCClientTarget.grpcClient)
     /// WebSocket frame parsing and message assembly.
     public static let webSocket = FuzzTarget("fuzz-websocket", StreamingTargets.webSocket)
     /// The HTTP/1.1 upgrade head and streaming URLs.
@@ -67,6 +69,6 @@ public enum FuzzTargets {
 
     /// All of them, in the order `Scripts/fuzz.sh` runs them.
     public static let all: [FuzzTarget] = [
-        protobuf, json, logLine, hpack, http2Frames, grpcDeframer, webSocket, streamingHTTP, endpoint,
+        protobuf, json, logLine, hpack, http2Frames, grpcDeframer, grpcClient, webSocket, streamingHTTP, endpoint,
     ]
 }
