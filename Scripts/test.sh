@@ -72,7 +72,7 @@ finish() {
         fi
     done
     if [ -s "$scratch/times" ]; then
-        echo "test.sh: step times: $(awk '{printf "%s%s %ss", NR > 1 ? ", " : "", $1, $2}' "$scratch/times"); total $((SECONDS - run_start))s"
+        echo "test.sh: step times: $(awk '{printf "%s%s %ss", (NR > 1 ? ", " : ""), $1, $2}' "$scratch/times"); total $((SECONDS - run_start))s"
     fi
     cat "$scratch/results"
     # The closing line: the main run's tests passed and failed (printed last, after the lab is down).
