@@ -49,7 +49,8 @@ package struct Endpoint: Hashable, Sendable, CustomStringConvertible {
         case .tcp(let host, let port):
             return host.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
         case .namedPipe(let path):
-            return "npipe://" + Self.escapingURLSyntax(String(path.map { $0 == "\\" ? "/" : $0 }))
+            let slashed = String(String.UnicodeScalarView(path.unicodeScalars.map { $0 == "\\" ? "/" : $0 }))
+            return "npipe://" + Self.escapingURLSyntax(slashed)
         }
     }
 
