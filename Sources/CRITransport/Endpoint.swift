@@ -47,7 +47,7 @@ package struct Endpoint: Hashable, Sendable, CustomStringConvertible {
         case .unixSocket(let path):
             return "unix://" + Self.escapingURLSyntax(path)
         case .tcp(let host, let port):
-            return host.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
+            return host.unicodeScalars.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
         case .namedPipe(let path):
             let slashed = String(String.UnicodeScalarView(path.unicodeScalars.map { $0 == "\\" ? "/" : $0 }))
             return "npipe://" + Self.escapingURLSyntax(slashed)
