@@ -47,7 +47,9 @@ package struct Endpoint: Hashable, Sendable, CustomStringConvertible {
         case .unixSocket(let path):
             return "unix://" + Self.escapingURLSyntax(path)
         case .tcp(let host, let port):
-            return host.unicodeScalars.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
+            // Brackets for IPv6 literals, and for any host the parser would otherwise read as bracketed or split.
+            let bracketed = host.unicodeScalars.contains(":") || host.unicodeScalars.first == "["
+            return bracketed ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
         case .namedPipe(let path):
             let slashed = String(String.UnicodeScalarView(path.unicodeScalars.map { $0 == "\\" ? "/" : $0 }))
             return "npipe://" + Self.escapingURLSyntax(slashed)
