@@ -128,7 +128,9 @@ extension Endpoint {
     /// spellings (`npipe:\\\\.\\pipe\\x`) resolve like the plain ones instead of to a bogus path.
     private static func parseNamedPipe(original: String, afterScheme: Scalars) throws(TransportError) -> Endpoint {
         let url = try URLParts(original: original, afterScheme: afterScheme)
-        var path = collapsingSlashes(url.path)
+        // A backslash that only appears after percent-decoding (`%5C`) is a separator too, like a written one:
+        // Windows pipe names cannot contain one, and the canonical URL spells every separator `/`.
+        var path = collapsingSlashes(String(String.UnicodeScalarView(url.path.unicodeScalars.map { $0 == "\\" ? "/" : $0 })))
         // kubelet checks for the "//./pipe" prefix only; any "//SERVER/…" path already names its server, and
         // prepending a host to it would only produce a nonsense path.
         if !path.unicodeScalars.starts(with: "//".unicodeScalars) {
