@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "CRITesting", targets: ["CRITesting"]),
         .executable(name: "cri", targets: ["cri"]),
         .executable(name: "cri-generate", targets: ["cri-generate"]),
+        // The fuzz targets' entry points, for the Fuzz/ package (a separate package, so it needs a product); not API.
+        .library(name: "CRIFuzzTargets", targets: ["CRIFuzzTargets"]),
     ],
     dependencies: [
         // The CLI only: the library modules depend on the toolchain alone.
@@ -51,6 +53,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // What each libFuzzer target in Fuzz/ does with one input; the regression test replays inputs through it.
+        .target(
+            name: "CRIFuzzTargets",
+            dependencies: ["CRI", "CRIGRPC", "CRIHPACK", "CRIHTTP2", "CRIStreaming", "CRITransport"],
             swiftSettings: strictSettings
         ),
         // The code generator that turns Protos/ into Sources/CRIv1: a library for tests, a thin executable.
@@ -91,6 +99,8 @@ let package = Package(
             dependencies: ["CRI", "CRITesting", "CRIGRPC", "CRIHTTP2", "CRIHPACK", "CRITransport"],
             swiftSettings: strictSettings
         ),
+        // Every committed fuzz corpus file and past crasher (Fuzz/Corpus, Fuzz/FailCases) through CRIFuzzTargets.
+        .testTarget(name: "CRIFuzzRegressionTests", dependencies: ["CRIFuzzTargets"], swiftSettings: strictSettings),
         .testTarget(
             name: "CRIGRPCTests",
             dependencies: ["CRIGRPC", "CRIHTTP2", "CRITransport", "CRIWire"],

@@ -3,15 +3,16 @@ import PackageDescription
 
 // Fuzz targets live in their own package so the library never builds with sanitizer flags by accident.
 // Build (Linux, Swift 6.3): `Scripts/fuzz.sh` or
-//   swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing
-// `-enable-testing` lets the targets `@testable import` the package-internal decoders (HPACK, HTTP/2, gRPC,
-// WebSocket, endpoints); `-parse-as-library` leaves `main` to libFuzzer.
+//   swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+// `-parse-as-library` leaves `main` to libFuzzer. What each target does with an input lives in the main package's
+// CRIFuzzTargets module (it can reach the package-internal decoders), shared with CRIFuzzRegressionTests.
 
-/// One libFuzzer executable per decoder; each has a single file whose `LLVMFuzzerTestOneInput` is the entry point.
-func fuzzTarget(_ name: String, _ products: [String]) -> Target {
+/// One libFuzzer executable per decoder; each has a single file whose `LLVMFuzzerTestOneInput` calls its
+/// `FuzzTargets` entry.
+func fuzzTarget(_ name: String) -> Target {
     .executableTarget(
         name: name,
-        dependencies: products.map { .product(name: $0, package: "swift-cri") },
+        dependencies: [.product(name: "CRIFuzzTargets", package: "swift-cri")],
         swiftSettings: [.swiftLanguageMode(.v6)]
     )
 }
@@ -23,14 +24,15 @@ let package = Package(
         .package(name: "swift-cri", path: ".."),
     ],
     targets: [
-        fuzzTarget("fuzz-protobuf", ["CRI"]),
-        fuzzTarget("fuzz-json", ["CRI"]),
-        fuzzTarget("fuzz-logline", ["CRI"]),
-        fuzzTarget("fuzz-hpack", ["CRI"]),
-        fuzzTarget("fuzz-http2-frames", ["CRI"]),
-        fuzzTarget("fuzz-grpc-deframer", ["CRI"]),
-        fuzzTarget("fuzz-websocket", ["CRI"]),
-        fuzzTarget("fuzz-streaming-http", ["CRI"]),
-        fuzzTarget("fuzz-endpoint", ["CRI"]),
+        fuzzTarget("fuzz-protobuf"),
+        fuzzTarget("fuzz-json"),
+        fuzzTarget("fuzz-logline"),
+        fuzzTarget("fuzz-hpack"),
+        fuzzTarget("fuzz-http2-frames"),
+        fuzzTarget("fuzz-grpc-deframer"),
+        fuzzTarget("fuzz-grpc-client"),
+        fuzzTarget("fuzz-websocket"),
+        fuzzTarget("fuzz-streaming-http"),
+        fuzzTarget("fuzz-endpoint"),
     ]
 )

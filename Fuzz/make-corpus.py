@@ -114,6 +114,25 @@ write("fuzz-http2-frames", "priority-padded-headers",
       bytes([0x00]) + h2(1, 0x2C, 3, b"\x02" + struct.pack(">IB", 0x80000001, 15) + c3[1] + b"\x00\x00")
       + h2(2, 0, 3, struct.pack(">IB", 1, 200)) + h2(5, 4, 3, struct.pack(">I", 2) + c3[2]))
 
+# gRPC client: first byte = chunk size; then what a server sends on a connection whose stream 1 is a unary call.
+response_headers = b"\x88" + b"\x0f\x10\x10application/grpc"          # :status 200, content-type
+trailers_ok = b"\x00\x0bgrpc-status\x010"
+server_settings = h2(4, 0, 0, struct.pack(">HI", 3, 100) + struct.pack(">HI", 4, 1 << 20))
+answer = b"\x00\x00\x00\x00\x04" + ld(1, "v1")[:4]
+write("fuzz-grpc-client", "unary-ok",
+      bytes([0x00]) + server_settings + h2(4, 1, 0, b"") + h2(1, 4, 1, response_headers)
+      + h2(0, 0, 1, answer) + h2(1, 5, 1, trailers_ok))
+write("fuzz-grpc-client", "unary-ok-split-continuation-bytewise",
+      bytes([0x01]) + server_settings + h2(1, 0, 1, response_headers[:3]) + h2(9, 4, 1, response_headers[3:])
+      + h2(0, 8, 1, b"\x02" + answer + b"\x00\x00") + h2(8, 0, 1, struct.pack(">I", 100))
+      + h2(6, 0, 0, b"pingpong") + h2(1, 5, 1, trailers_ok))
+write("fuzz-grpc-client", "trailers-only-not-found",
+      bytes([0x05]) + server_settings
+      + h2(1, 5, 1, response_headers + b"\x00\x0bgrpc-status\x015\x00\x0cgrpc-message\x0dno%20such%20pod"))
+write("fuzz-grpc-client", "goaway-and-reset",
+      bytes([0x00]) + server_settings + h2(7, 0, 0, struct.pack(">II", 1, 0) + b"draining")
+      + h2(1, 4, 1, response_headers) + h2(3, 0, 1, struct.pack(">I", 8)))
+
 # gRPC deframer: DATA payloads each prefixed by a one-byte length.
 msg = lambda body: b"\x00" + struct.pack(">I", len(body)) + body
 write("fuzz-grpc-deframer", "one-message", frame([msg(ld(1, "v1"))]))

@@ -2,7 +2,8 @@
 /// compressed flag, a 4-octet big-endian length, the message).
 ///
 /// The size limit is checked from the prefix, before any of the message is buffered.
-struct GRPCMessageDeframer {
+/// `package` (not internal) so the CRIFuzzTargets fuzz target can drive it.
+package struct GRPCMessageDeframer {
     /// The largest message accepted.
     let maxMessageSize: Int
     /// Prefix octets collected so far.
@@ -14,28 +15,31 @@ struct GRPCMessageDeframer {
     /// Completed messages in order.
     private(set) var messages: [[UInt8]] = []
 
-    init(maxMessageSize: Int) {
+    package init(maxMessageSize: Int) {
         self.maxMessageSize = maxMessageSize
     }
 
     /// Why a payload was rejected.
-    enum Failure: Error {
+    package enum Failure: Error {
+        /// The prefix announces more than `maxMessageSize`.
         case tooLarge(size: Int)
+        /// The compressed flag is set, but no compression was negotiated.
         case compressed
+        /// The flag octet is neither 0 nor 1.
         case badFlag(UInt8)
     }
 
     /// Whether a partial message is pending (a stream ending now is truncated).
-    var hasPartialMessage: Bool { inMessage || !prefix.isEmpty }
+    package var hasPartialMessage: Bool { inMessage || !prefix.isEmpty }
 
     /// Takes the completed messages.
-    mutating func takeMessages() -> [[UInt8]] {
+    package mutating func takeMessages() -> [[UInt8]] {
         defer { messages.removeAll() }
         return messages
     }
 
     /// Consumes one DATA payload.
-    mutating func append(_ bytes: [UInt8]) throws(Failure) {
+    package mutating func append(_ bytes: [UInt8]) throws(Failure) {
         var index = 0
         let count = bytes.count
         // Fast path: the payload is exactly one whole message (typical unary case).

@@ -40,16 +40,42 @@ package struct Endpoint: Hashable, Sendable, CustomStringConvertible {
     /// The endpoint as the user gave it, or its canonical URL if it was built in code.
     package var description: String { original ?? canonicalURL }
 
-    /// The full URL form: `unix:///run/x.sock`, `tcp://[::1]:10000`, `npipe:////./pipe/x`.
+    /// The full URL form: `unix:///run/x.sock`, `tcp://[::1]:10000`, `npipe:////./pipe/x`; it parses back to
+    /// this endpoint (error messages suggest it as the spelling to use).
     package var canonicalURL: String {
         switch kind {
         case .unixSocket(let path):
-            return "unix://" + path
+            return "unix://" + Self.escapingURLSyntax(path)
         case .tcp(let host, let port):
-            return host.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
+            // Brackets for IPv6 literals, and for any host the parser would otherwise read as bracketed or split.
+            let bracketed = host.unicodeScalars.contains(":") || host.unicodeScalars.first == "["
+            return bracketed ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
         case .namedPipe(let path):
-            return "npipe://" + String(path.map { $0 == "\\" ? "/" : $0 })
+            let slashed = String(String.UnicodeScalarView(path.unicodeScalars.map { $0 == "\\" ? "/" : $0 }))
+            return "npipe://" + Self.escapingURLSyntax(slashed)
         }
+    }
+
+    /// `path` with what a URL path cannot hold as is percent-encoded: `%` (an escape), `?` (a query), `#` (a
+    /// fragment) and ASCII control characters (rejected raw, accepted escaped). Parsing decodes escapes and drops
+    /// queries and fragments, so without this such a path would come back different or not at all (found by the
+    /// fuzz-endpoint target).
+    private static func escapingURLSyntax(_ path: String) -> String {
+        func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "%" || scalar == "?" || scalar == "#" || scalar.value < 0x20 || scalar.value == 0x7F
+        }
+        guard path.unicodeScalars.contains(where: needsEscape) else { return path }
+        let hex = Array("0123456789ABCDEF".unicodeScalars)
+        var escaped = String.UnicodeScalarView()
+        for scalar in path.unicodeScalars {
+            if needsEscape(scalar) {
+                // All of them are ASCII: one octet each.
+                escaped.append(contentsOf: ["%", hex[Int(scalar.value >> 4)], hex[Int(scalar.value & 0xF)]])
+            } else {
+                escaped.append(scalar)
+            }
+        }
+        return String(escaped)
     }
 
     /// Two endpoints are equal when they resolve to the same address, however they were spelled.

@@ -10,6 +10,10 @@ extension Endpoint {
     ///
     /// - Throws: ``TransportError`` with code ``TransportError/Code/invalidEndpoint``; the message quotes the
     ///   endpoint and, where one was resolved, the path.
+    ///
+    /// Parsing looks at Unicode scalars, never Characters: every delimiter is ASCII, and a combining mark or a
+    /// prepended character next to one would otherwise hide it inside a grapheme cluster (`؄#` is one Character),
+    /// where Go's byte-wise `url.Parse` still sees it (found by the fuzz-endpoint target).
     package init(parsing text: String) throws(TransportError) {
         guard !text.isEmpty else { throw .invalidEndpoint(text, "endpoint is empty") }
         // Go's url.Parse rejects ASCII control characters; a NUL would also truncate a socket path.
@@ -18,15 +22,15 @@ extension Endpoint {
         }
         // kubelet util_windows.go: "url.Parse doesn't recognize \, so replace with / first." Only pipe forms
         // use this spelling; unix paths keep their bytes.
-        let slashed = String(text.map { $0 == "\\" ? "/" : $0 })
-        let (scheme, rest) = splitScheme(slashed)
-        switch scheme.lowercased() {
+        let slashed = String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\\" ? "/" : $0 }))
+        let (scheme, rest) = splitScheme(slashed.unicodeScalars[...])
+        switch String(scheme).lowercased() {
         case "":
-            if slashed.hasPrefix("//") {
-                self = try Self.parseNamedPipe(original: text, afterScheme: slashed)
+            if slashed.unicodeScalars.starts(with: "//".unicodeScalars) {
+                self = try Self.parseNamedPipe(original: text, afterScheme: slashed.unicodeScalars[...])
                 deprecationNote = Self.deprecation(text, canonicalURL)
-            } else if text.hasPrefix("/") {
-                self = try Self.parseUnix(original: text, afterScheme: "//" + text)
+            } else if text.unicodeScalars.first == "/" {
+                self = try Self.parseUnix(original: text, afterScheme: ("//" + text).unicodeScalars[...])
                 deprecationNote = Self.deprecation(text, canonicalURL)
             } else {
                 throw .invalidEndpoint(
@@ -36,13 +40,13 @@ extension Endpoint {
                 )
             }
         case "unix":
-            self = try Self.parseUnix(original: text, afterScheme: String(splitScheme(text).rest))
+            self = try Self.parseUnix(original: text, afterScheme: splitScheme(text.unicodeScalars[...]).rest)
         case "tcp":
             self = try Self.parseTCP(original: text, afterScheme: rest)
         case "npipe":
             self = try Self.parseNamedPipe(original: text, afterScheme: rest)
         default:
-            throw .invalidEndpoint(text, "protocol \(quoted(scheme.lowercased())) not supported")
+            throw .invalidEndpoint(text, "protocol \(quoted(String(scheme).lowercased())) not supported")
         }
     }
 
@@ -51,7 +55,7 @@ extension Endpoint {
         "using \(quoted(text)) as endpoint is deprecated, please consider using full URL format \(quoted(url))"
     }
 
-    private static func parseUnix(original: String, afterScheme: String) throws(TransportError) -> Endpoint {
+    private static func parseUnix(original: String, afterScheme: Scalars) throws(TransportError) -> Endpoint {
         let url = try URLParts(original: original, afterScheme: afterScheme)
         if let authority = url.authority, !authority.isEmpty {
             // kubelet would silently drop the host part ("unix://run/x.sock" → "/x.sock"); say what was meant.
@@ -62,7 +66,7 @@ extension Endpoint {
             )
         }
         guard !url.path.isEmpty else { throw .invalidEndpoint(original, "unix socket path is empty") }
-        guard url.path.hasPrefix("/") else {
+        guard url.path.unicodeScalars.first == "/" else {
             throw .invalidEndpoint(
                 original,
                 "unix socket path \(quoted(url.path)) is relative; use unix:///\(url.path) for an absolute path"
@@ -71,22 +75,23 @@ extension Endpoint {
         return Endpoint(kind: .unixSocket(path: url.path), original: original)
     }
 
-    private static func parseTCP(original: String, afterScheme: Substring) throws(TransportError) -> Endpoint {
-        let url = try URLParts(original: original, afterScheme: String(afterScheme))
+    private static func parseTCP(original: String, afterScheme: Scalars) throws(TransportError) -> Endpoint {
+        let url = try URLParts(original: original, afterScheme: afterScheme)
         guard let authority = url.authority, !authority.isEmpty else {
             throw .invalidEndpoint(original, "missing host and port; use tcp://HOST:PORT")
         }
-        guard url.path.isEmpty || url.path == "/" else {
+        guard url.path.isEmpty || url.path.unicodeScalars.elementsEqual("/".unicodeScalars) else {
             throw .invalidEndpoint(original, "unexpected path \(quoted(url.path)) after the TCP address")
         }
-        let host: Substring
-        let portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else {
+        let scalars = authority.unicodeScalars
+        let host: Scalars
+        let portText: Scalars?
+        if scalars.first == "[" {
+            guard let close = scalars.firstIndex(of: "]") else {
                 throw .invalidEndpoint(original, "missing ']' in address \(quoted(authority))")
             }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
+            host = scalars[scalars.index(after: scalars.startIndex)..<close]
+            let after = scalars[scalars.index(after: close)...]
             if after.isEmpty {
                 portText = nil
             } else if after.first == ":" {
@@ -94,9 +99,9 @@ extension Endpoint {
             } else {
                 throw .invalidEndpoint(original, "unexpected \(quoted(String(after))) after ']' in address")
             }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-            portText = authority[authority.index(after: colon)...]
+        } else if let colon = scalars.lastIndex(of: ":") {
+            host = scalars[..<colon]
+            portText = scalars[scalars.index(after: colon)...]
             if host.contains(":") {
                 throw .invalidEndpoint(
                     original,
@@ -104,14 +109,14 @@ extension Endpoint {
                 )
             }
         } else {
-            host = authority[...]
+            host = scalars[...]
             portText = nil
         }
         guard let portText, !portText.isEmpty else {
             throw .invalidEndpoint(original, "missing port in address \(quoted(authority))")
         }
         guard !host.isEmpty else { throw .invalidEndpoint(original, "missing host in address \(quoted(authority))") }
-        guard portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = UInt16(portText) else {
+        guard portText.allSatisfy({ ("0"..."9").contains($0) }), let port = UInt16(String(portText)) else {
             throw .invalidEndpoint(original, "invalid port \(quoted(String(portText))) (must be 0-65535)")
         }
         return Endpoint(kind: .tcp(host: String(host), port: port), original: original)
@@ -121,21 +126,21 @@ extension Endpoint {
     /// `//<host or ".">` + path;
     /// then converted to native form. Runs of slashes after the leading `//` are collapsed first so doubly escaped
     /// spellings (`npipe:\\\\.\\pipe\\x`) resolve like the plain ones instead of to a bogus path.
-    private static func parseNamedPipe(original: String, afterScheme: some StringProtocol) throws(TransportError)
-        -> Endpoint
-    {
-        let url = try URLParts(original: original, afterScheme: String(afterScheme))
-        var path = collapsingSlashes(url.path)
+    private static func parseNamedPipe(original: String, afterScheme: Scalars) throws(TransportError) -> Endpoint {
+        let url = try URLParts(original: original, afterScheme: afterScheme)
+        // A backslash that only appears after percent-decoding (`%5C`) is a separator too, like a written one:
+        // Windows pipe names cannot contain one, and the canonical URL spells every separator `/`.
+        var path = collapsingSlashes(String(String.UnicodeScalarView(url.path.unicodeScalars.map { $0 == "\\" ? "/" : $0 })))
         // kubelet checks for the "//./pipe" prefix only; any "//SERVER/…" path already names its server, and
         // prepending a host to it would only produce a nonsense path.
-        if !path.hasPrefix("//") {
+        if !path.unicodeScalars.starts(with: "//".unicodeScalars) {
             let host = url.authority.flatMap { $0.isEmpty ? nil : $0 } ?? "."
             path = collapsingSlashes("//" + host + "/" + path)
         }
-        let native = String(path.map { $0 == "/" ? "\\" : $0 })
+        let native = String(String.UnicodeScalarView(path.unicodeScalars.map { $0 == "/" ? "\\" : $0 }))
         // Windows pipe names are \\SERVER\pipe\NAME; anything else would open a file, not a pipe.
-        let components = path.dropFirst(2).split(separator: "/", omittingEmptySubsequences: false)
-        guard components.count >= 3, components[1].lowercased() == "pipe", !components[2].isEmpty else {
+        let components = path.unicodeScalars.dropFirst(2).split(separator: "/", omittingEmptySubsequences: false)
+        guard components.count >= 3, String(components[1]).lowercased() == "pipe", !components[2].isEmpty else {
             throw .invalidEndpoint(original, "named pipe path \(quoted(native)) is not of the form \\\\.\\pipe\\NAME")
         }
         return Endpoint(kind: .namedPipe(path: native), original: original)
@@ -143,32 +148,36 @@ extension Endpoint {
 
     /// Keeps a leading `//` (the pipe server marker) and collapses every other run of `/` to one.
     private static func collapsingSlashes(_ path: String) -> String {
-        var result = path.hasPrefix("//") ? "//" : ""
-        var previousWasSlash = !result.isEmpty
-        for character in path.drop(while: { !result.isEmpty && $0 == "/" }) {
-            if character == "/" && previousWasSlash { continue }
-            previousWasSlash = character == "/"
-            result.append(character)
+        let scalars = path.unicodeScalars
+        let server = scalars.starts(with: "//".unicodeScalars)
+        var result = String.UnicodeScalarView(server ? "//".unicodeScalars : "".unicodeScalars)
+        var previousWasSlash = server
+        for scalar in scalars.drop(while: { server && $0 == "/" }) {
+            if scalar == "/" && previousWasSlash { continue }
+            previousWasSlash = scalar == "/"
+            result.append(scalar)
         }
-        return result
+        return String(result)
     }
 }
 
+/// A run of Unicode scalars of the endpoint text (see ``Endpoint/init(parsing:)`` for why not Characters).
+private typealias Scalars = Substring.UnicodeScalarView
+
 /// Splits off a URL scheme as Go's `getScheme` does: a letter, then letters, digits, `+`, `-`, `.`, up to `:`.
 /// Anything else before the first `:` means "no scheme" (a path).
-private func splitScheme(_ text: String) -> (scheme: Substring, rest: Substring) {
-    for (offset, character) in zip(0..., text) {
-        if character == ":" {
-            guard offset > 0 else { return ("", text[...]) }
-            let colon = text.index(text.startIndex, offsetBy: offset)
-            return (text[..<colon], text[text.index(after: colon)...])
+private func splitScheme(_ text: Scalars) -> (scheme: Scalars, rest: Scalars) {
+    for index in text.indices {
+        let scalar = text[index]
+        if scalar == ":" {
+            guard index > text.startIndex else { return (text[text.startIndex..<text.startIndex], text) }
+            return (text[..<index], text[text.index(after: index)...])
         }
-        let allowed =
-            character.isASCII
-            && (character.isLetter || (offset > 0 && (character.isNumber || "+-.".contains(character))))
-        if !allowed { return ("", text[...]) }
+        let isLetter = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+        let isLater = ("0"..."9").contains(scalar) || scalar == "+" || scalar == "-" || scalar == "."
+        if !(isLetter || (index > text.startIndex && isLater)) { return (text[text.startIndex..<text.startIndex], text) }
     }
-    return ("", text[...])
+    return (text[text.startIndex..<text.startIndex], text)
 }
 
 /// The parts of `scheme:rest` that Go's `url.Parse` yields and kubelet reads: the authority (after `//`) and the
@@ -177,11 +186,11 @@ private struct URLParts {
     var authority: String?
     var path: String
 
-    init(original: String, afterScheme: String) throws(TransportError) {
-        var rest = Substring(afterScheme)
+    init(original: String, afterScheme: Scalars) throws(TransportError) {
+        var rest = afterScheme
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
         if let question = rest.firstIndex(of: "?") { rest = rest[..<question] }
-        if rest.hasPrefix("//") {
+        if rest.starts(with: "//".unicodeScalars) {
             let afterSlashes = rest.dropFirst(2)
             let pathStart = afterSlashes.firstIndex(of: "/") ?? afterSlashes.endIndex
             authority = String(afterSlashes[..<pathStart])
@@ -192,10 +201,10 @@ private struct URLParts {
 }
 
 /// Decodes `%XX` escapes as Go's `url.PathUnescape` does; a malformed escape is an error, as in Go.
-private func percentDecoded(_ text: Substring, original: String) throws(TransportError) -> String {
+private func percentDecoded(_ text: Scalars, original: String) throws(TransportError) -> String {
     guard text.contains("%") else { return String(text) }
     var bytes: [UInt8] = []
-    var utf8 = text.utf8.makeIterator()
+    var utf8 = Substring(text).utf8.makeIterator()
     while let byte = utf8.next() {
         guard byte == UInt8(ascii: "%") else {
             bytes.append(byte)

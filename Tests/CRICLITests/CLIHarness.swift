@@ -36,7 +36,7 @@ struct CLIHarness: Sendable {
             "HOME": directory,
             "CRI_CONFIG_FILE": emptyConfig,
             "CRI_DEFAULT_ENDPOINTS": "unix://\(directory)/none.sock",
-        ]
+        ].merging(sanitizerEnvironment()) { own, _ in own }
     }
 
     /// Removes the scratch directory.
@@ -84,9 +84,11 @@ struct CLIHarness: Sendable {
         return try start(executable: Self.binary, arguments, environment: extra, stdin: stdin)
     }
 
-    /// Starts any executable with the harness's environment and directory.
+    /// Starts any executable with the harness's environment and directory. With `interactive`, stdin stays open
+    /// for ``RunningCLI/type(_:)`` (and is closed when the process is finished).
     func start(
-        executable: URL, _ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil
+        executable: URL, _ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil,
+        interactive: Bool = false
     ) throws -> RunningCLI {
         let process = Process()
         process.executableURL = executable
@@ -101,6 +103,7 @@ struct CLIHarness: Sendable {
         process.standardInput = input
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if interactive { return RunningCLI(process: process, output: output, errors: errors, input: input.fileHandleForWriting) }
         try? input.fileHandleForWriting.close()
         return RunningCLI(process: process, output: output, errors: errors)
     }
@@ -119,9 +122,12 @@ final class RunningCLI: @unchecked Sendable {
     private var stdoutData = Data()
     private var stderrData = Data()
     private let group = DispatchGroup()
+    /// The write end of stdin, for interactive runs.
+    private let input: FileHandle?
 
-    init(process: Process, output: Pipe, errors: Pipe) {
+    init(process: Process, output: Pipe, errors: Pipe, input: FileHandle? = nil) {
         self.process = process
+        self.input = input
         for (pipe, isError) in [(output, false), (errors, true)] {
             group.enter()
             let handle = pipe.fileHandleForReading
@@ -154,6 +160,11 @@ final class RunningCLI: @unchecked Sendable {
         }
     }
 
+    /// Writes `text` to the process's stdin (interactive runs only).
+    func type(_ text: String) {
+        input?.write(Data(text.utf8))
+    }
+
     /// Sends a signal.
     func signal(_ number: Int32) {
         kill(process.processIdentifier, number)
@@ -169,6 +180,7 @@ final class RunningCLI: @unchecked Sendable {
                 while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
                 if process.isRunning { process.terminate() }
                 process.waitUntilExit()
+                try? input?.close()
                 group.wait()
                 let result = lock.withLock {
                     CLIResult(
@@ -271,4 +283,12 @@ extension CLIHarness {
         try #require(start.status == 0, "start: \(start.stderr)")
         return (podID, containerID)
     }
+}
+
+/// The sanitizer runtime's settings from the test process's environment (empty outside sanitizer runs), so a
+/// `cri` child built with `--sanitize=thread|address` reports (and fails) under the same options as the test
+/// binary: `TSAN_OPTIONS`/`ASAN_OPTIONS`/... and the `LD_PRELOAD`ed Mutex annotations of Scripts/test.sh.
+func sanitizerEnvironment() -> [String: String] {
+    let names = ["LD_PRELOAD", "TSAN_OPTIONS", "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"]
+    return ProcessInfo.processInfo.environment.filter { names.contains($0.key) }
 }

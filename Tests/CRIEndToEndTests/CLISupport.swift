@@ -90,7 +90,7 @@ struct CLISession: Sendable {
             "HOME": directory,
             "CRI_CONFIG_FILE": directory + "/crictl.yaml",
             "CRI_DEFAULT_ENDPOINTS": "unix://\(directory)/no-default.sock",
-        ]
+        ].merging(sanitizerEnvironment()) { own, _ in own }
     }
 
     /// The pod's `log_directory` (container log paths are relative to it).
@@ -213,4 +213,12 @@ enum CLIBinary {
 struct CLISessionError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The sanitizer runtime's settings from the test process's environment (empty outside sanitizer runs), so a
+/// `cri` child built with `--sanitize=thread|address` reports (and fails) under the same options as the test
+/// binary: `TSAN_OPTIONS`/`ASAN_OPTIONS`/... and the `LD_PRELOAD`ed Mutex annotations of Scripts/test.sh.
+func sanitizerEnvironment() -> [String: String] {
+    let names = ["LD_PRELOAD", "TSAN_OPTIONS", "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"]
+    return ProcessInfo.processInfo.environment.filter { names.contains($0.key) }
 }

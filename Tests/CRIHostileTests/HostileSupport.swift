@@ -38,10 +38,10 @@ func residentSetSize() -> Int {
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 
-/// Polls `condition` until it holds or `limit` passes; a bounded wait for effects with no event to
-/// await (a reader thread leaving and releasing its descriptor). Returns whether it held.
+/// Polls `condition` until it holds or `limit` (times ``testTimeScale``) passes; a bounded wait for effects with
+/// no event to await (a reader thread leaving and releasing its descriptor). Returns whether it held.
 func eventually(within limit: Duration = .seconds(3), _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + limit
+    let deadline = ContinuousClock.now + limit * testTimeScale
     while true {
         if condition() { return true }
         if ContinuousClock.now >= deadline { return false }

@@ -50,6 +50,12 @@ final class ServerFrames: Sendable {
     }
 }
 
+/// One line per abuse scenario for the hardening table (docs/hardening.md): what the server did and how long
+/// the scenario took, including the well-behaved clients served meanwhile.
+func report(_ scenario: String, _ outcome: String, _ start: ContinuousClock.Instant) {
+    print("HOSTILE-ABUSE | \(scenario) | \(outcome); another client served | \(start.duration(to: .now))")
+}
+
 /// A well-behaved client on its own connection gets an answer.
 func expectServerAnswers(_ endpoint: String) async throws {
     var options = CRIClientOptions()
@@ -79,10 +85,12 @@ extension CRIHostile {
                 let peer = try rawClient(to: server.endpoint)
                 let frames = ServerFrames()
                 frames.drain(peer)
+                let start = ContinuousClock.now
                 peer.write(Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8) + [UInt8](repeating: 0xee, count: 64))
                 let closed = await eventually(within: .seconds(5)) { frames.ended }
                 #expect(closed, "the server keeps a connection that did not start with the preface")
                 try await expectServerAnswers(server.endpoint)
+                report("HTTP/1.1 request instead of the preface", "connection closed: \(closed)", start)
                 peer.close()
             }
         }
@@ -102,11 +110,13 @@ extension CRIHostile {
                     ])
                 }
                 let sendAll = bytes
+                let start = ContinuousClock.now
                 _ = await onThread { peer.write(sendAll) }
                 let closed = await eventually(within: .seconds(10)) { frames.ended }
                 #expect(closed, "the server kept a connection that reset 12,000 streams")
                 #expect(frames.goAway == .enhanceYourCalm)
                 try await expectServerAnswers(server.endpoint)
+                report("12,000 HEADERS + RST_STREAM pairs", "GOAWAY \(frames.goAway.map { "\($0)" } ?? "none"), closed: \(closed)", start)
                 peer.close()
             }
         }
@@ -126,10 +136,12 @@ extension CRIHostile {
                     ])
                 }
                 let sendAll = bytes
+                let start = ContinuousClock.now
                 _ = await onThread { peer.write(sendAll) }
                 let refused = await eventually(within: .seconds(10)) { frames.refused >= 100 || frames.ended }
                 #expect(refused && frames.refused >= 100, "refused \(frames.refused) streams")
                 try await expectServerAnswers(server.endpoint)
+                report("1,100 open streams (limit 1,000)", "\(frames.refused) RST_STREAM(REFUSED_STREAM)", start)
                 peer.close()
             }
         }
@@ -138,9 +150,11 @@ extension CRIHostile {
             try await withFakeServerCheckingDescriptors("slowloris") { server in
                 let peer = try rawClient(to: server.endpoint)
                 // The preface and four octets of a nine-octet frame header, then nothing.
+                let start = ContinuousClock.now
                 peer.write(clientPreface(peer) + [0, 0, 8, 0x6])
                 try await expectServerAnswers(server.endpoint)
                 try await expectServerAnswers(server.endpoint)
+                report("preface + 4 of 9 frame-header octets, then silence", "two other clients answered", start)
                 peer.close()
             }
         }

@@ -20,7 +20,9 @@ extension CRIHostile {
             } catch let error as CRIError {
                 failure = error
             }
-            #expect(start.duration(to: .now) <= hostileDeadline + hostileSlack)
+            let elapsed = start.duration(to: .now)
+            #expect(elapsed <= hostileDeadline + hostileSlack)
+            print("HOSTILE-TYPED | \(failure.map { "\($0.code)" } ?? "succeeded") | \(elapsed)")
             return failure
         }
 

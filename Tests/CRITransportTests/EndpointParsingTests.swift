@@ -20,6 +20,9 @@ struct EndpointParsingTests {
         Valid(input: "UNIX:///run/x.sock", kind: .unixSocket(path: "/run/x.sock")),
         Valid(input: "unix:///tmp/a%20b.sock", kind: .unixSocket(path: "/tmp/a b.sock")),
         Valid(input: "unix:///tmp/x.sock?ignored#frag", kind: .unixSocket(path: "/tmp/x.sock")),
+        // Delimiters count as Unicode scalars, also when a neighbour joins them into one Character (fuzz-endpoint).
+        Valid(input: "unix:///tmp/x\u{0604}#frag", kind: .unixSocket(path: "/tmp/x\u{0604}")),
+        Valid(input: "unix:///\u{301}x.sock", kind: .unixSocket(path: "/\u{301}x.sock")),
         Valid(input: "/run/x.sock", kind: .unixSocket(path: "/run/x.sock"), deprecated: true),
         Valid(
             input: "npipe:////./pipe/containerd-containerd",

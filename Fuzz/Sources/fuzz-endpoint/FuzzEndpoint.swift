@@ -1,13 +1,10 @@
-// Endpoint strings (`unix:///run/containerd/containerd.sock`, `tcp://127.0.0.1:1234`, `npipe://...`): user or
-// config input, parsed before any connection.
-@testable import CRITransport
+// Endpoint strings: the libFuzzer executable for `FuzzTargets.endpoint` (Sources/CRIFuzzTargets in the main package,
+// which holds the input layout and the checked properties; CRIFuzzRegressionTests replays inputs through the same).
+import CRIFuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
-    guard let start else { return 0 }
-    let text = String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
-    _ = try? Endpoint(parsing: text)
-    return 0
+    FuzzTargets.endpoint.runForLibFuzzer(start, count)
 }
 
 // SwiftPM links Linux executables with `--defsym main=fuzz_endpoint_main` (so tests can link them); under

@@ -1,40 +1,10 @@
-// The gRPC Length-Prefixed-Message reader (PROTOCOL-HTTP2). The input is a sequence of DATA payloads, each
-// prefixed by a one-byte length. The concatenated messages must equal what whole-input deframing yields.
-@testable import CRIGRPC
+// The gRPC Length-Prefixed-Message deframer: the libFuzzer executable for `FuzzTargets.grpcDeframer` (Sources/CRIFuzzTargets in the main package,
+// which holds the input layout and the checked properties; CRIFuzzRegressionTests replays inputs through the same).
+import CRIFuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
-    guard let start else { return 0 }
-    let input = Array(UnsafeRawBufferPointer(start: start, count: count))
-    var split = GRPCMessageDeframer(maxMessageSize: 1 << 16)
-    var whole = GRPCMessageDeframer(maxMessageSize: 1 << 16)
-    var all: [UInt8] = []
-    var index = 0
-    var splitFailed = false
-    while index < input.count {
-        let length = min(Int(input[index]), input.count - index - 1)
-        let payload = Array(input[(index + 1)..<(index + 1 + length)])
-        index += 1 + length
-        all += payload
-        do {
-            try split.append(payload)
-        } catch {
-            splitFailed = true
-            break
-        }
-    }
-    let splitMessages = split.takeMessages()
-    if splitFailed { return 0 }
-    do {
-        try whole.append(all)
-    } catch {
-        fatalError("gRPC deframer: whole input rejected (\(error)) but split input accepted")
-    }
-    let wholeMessages = whole.takeMessages()
-    if wholeMessages != splitMessages || whole.hasPartialMessage != split.hasPartialMessage {
-        fatalError("gRPC deframer: split and whole deframing disagree")
-    }
-    return 0
+    FuzzTargets.grpcDeframer.runForLibFuzzer(start, count)
 }
 
 // SwiftPM links Linux executables with `--defsym main=fuzz_grpc_deframer_main` (so tests can link them); under

@@ -1,32 +1,10 @@
-// HPACK header block decoding (RFC 7541). The input is a sequence of header blocks, each prefixed by a one-byte
-// length, decoded by one decoder so the dynamic table carries over. A decoded block must survive re-encoding.
-@testable import CRIHPACK
+// HPACK header block decoding (RFC 7541): the libFuzzer executable for `FuzzTargets.hpack` (Sources/CRIFuzzTargets in the main package,
+// which holds the input layout and the checked properties; CRIFuzzRegressionTests replays inputs through the same).
+import CRIFuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
-    guard let start else { return 0 }
-    let input = Array(UnsafeRawBufferPointer(start: start, count: count))
-    var decoder = HPACKDecoder()
-    var encoder = HPACKEncoder()
-    var checker = HPACKDecoder()
-    var index = 0
-    while index < input.count {
-        let length = min(Int(input[index]), input.count - index - 1)
-        let block = input[(index + 1)..<(index + 1 + length)]
-        index += 1 + length
-        let headers: [HPACKHeader]
-        do {
-            headers = try decoder.decode(block)
-        } catch {
-            return 0
-        }
-        var encoded: [UInt8] = []
-        encoder.encode(headers, into: &encoded)
-        guard let again = try? checker.decode(encoded), again == headers else {
-            fatalError("HPACK: re-encoded headers do not decode to the same list: \(headers)")
-        }
-    }
-    return 0
+    FuzzTargets.hpack.runForLibFuzzer(start, count)
 }
 
 // SwiftPM links Linux executables with `--defsym main=fuzz_hpack_main` (so tests can link them); under

@@ -1,18 +1,10 @@
-// The CRI container log line parser (`<RFC3339Nano> <stream> <P|F> <content>`), which reads files the runtime
-// writes but whose content is the container's own output.
-import CRI
+// The CRI container log line parser: the libFuzzer executable for `FuzzTargets.logLine` (Sources/CRIFuzzTargets in the main package,
+// which holds the input layout and the checked properties; CRIFuzzRegressionTests replays inputs through the same).
+import CRIFuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
-    guard let start else { return 0 }
-    let input = UnsafeRawBufferPointer(start: start, count: count)
-    if let line = CRILogLine(parsing: input) {
-        _ = line.content.count
-    }
-    // The same bytes as an array slice, the shape the log reader hands over.
-    let bytes = Array(input)
-    _ = CRILogLine(parsing: bytes[...])
-    return 0
+    FuzzTargets.logLine.runForLibFuzzer(start, count)
 }
 
 // SwiftPM links Linux executables with `--defsym main=fuzz_logline_main` (so tests can link them); under

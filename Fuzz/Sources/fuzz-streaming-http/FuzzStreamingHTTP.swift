@@ -1,17 +1,10 @@
-// The HTTP/1.1 upgrade head and the streaming URL the runtime returns for exec/attach/port-forward.
-@testable import CRIStreaming
+// The streaming HTTP/1.1 upgrade head and streaming URLs: the libFuzzer executable for `FuzzTargets.streamingHTTP` (Sources/CRIFuzzTargets in the main package,
+// which holds the input layout and the checked properties; CRIFuzzRegressionTests replays inputs through the same).
+import CRIFuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
-    guard let start else { return 0 }
-    let input = Array(UnsafeRawBufferPointer(start: start, count: count))
-    if let head = try? HTTPHead(parsing: input[...]) {
-        _ = head.hasToken("Connection", "Upgrade")
-    }
-    let text = String(decoding: input, as: UTF8.self)
-    _ = try? StreamingURL(parsing: text)
-    _ = try? StreamingURL(parsing: text, relativeTo: "http://127.0.0.1:10010/")
-    return 0
+    FuzzTargets.streamingHTTP.runForLibFuzzer(start, count)
 }
 
 // SwiftPM links Linux executables with `--defsym main=fuzz_streaming_http_main` (so tests can link them); under

@@ -1,29 +1,10 @@
-// WebSocket frame parsing and message assembly (RFC 6455) for the exec/attach/port-forward streams.
-// First input byte: bit 7 selects the server side (masked frames required); bits 0-6 are the chunk size the rest
-// is fed in (0 = all at once).
-@testable import CRIStreaming
+// WebSocket frame parsing and message assembly (RFC 6455): the libFuzzer executable for `FuzzTargets.webSocket` (Sources/CRIFuzzTargets in the main package,
+// which holds the input layout and the checked properties; CRIFuzzRegressionTests replays inputs through the same).
+import CRIFuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
-    guard let start, count > 0 else { return 0 }
-    let input = Array(UnsafeRawBufferPointer(start: start, count: count))
-    var decoder = WebSocketDecoder(masking: input[0] & 0x80 != 0 ? .required : .forbidden, maxMessageSize: 1 << 16)
-    let chunk = Int(input[0] & 0x7F)
-    let body = input[1...]
-    var index = body.startIndex
-    while index < body.endIndex {
-        let end = chunk == 0 ? body.endIndex : min(index + chunk, body.endIndex)
-        decoder.append(body[index..<end])
-        index = end
-        do {
-            while let event = try decoder.nextEvent() {
-                _ = event
-            }
-        } catch {
-            return 0
-        }
-    }
-    return 0
+    FuzzTargets.webSocket.runForLibFuzzer(start, count)
 }
 
 // SwiftPM links Linux executables with `--defsym main=fuzz_websocket_main` (so tests can link them); under

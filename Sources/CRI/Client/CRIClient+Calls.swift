@@ -50,7 +50,7 @@ extension CRIClient {
     ) async throws(CRIError) -> Response {
         let channel = channel(for: method)
         let start = ContinuousClock.now
-        let result: Result<Response, CRIError>
+        var result: Result<Response, CRIError>
         do throws(RPCError) {
             let bytes = try await channel.grpc.unary(
                 path: method.path, request: request.serializedBytes(), options: grpcOptions(deadline, callOptions))
@@ -74,6 +74,8 @@ extension CRIClient {
         } catch {
             result = .failure(criError(error, method: method.methodName, endpoint: channel.endpointText))
         }
+        // Before the logger or the caller sees it: a runtime that echoes the request's credentials.
+        if case .failure(let error) = result { result = .failure(error.redacting(secretValues(of: request))) }
         log(method.methodName, channel, start, request, result)
         return try result.get()
     }
