@@ -68,6 +68,10 @@ extension ProtoMessage {
     @inlinable
     public func serializedBytes() -> [UInt8] {
         let size = encodedSize()
+        // An empty message (a common request) must not go through `unsafeUninitializedCapacity`: with
+        // capacity 0 it writes the count into the shared empty-array singleton, which ThreadSanitizer
+        // rightly reports as a race between threads encoding at the same time.
+        if size == 0 { return [] }
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var writer = ProtoWriter(UnsafeMutableRawBufferPointer(buffer))
             encodeMessage(into: &writer)

@@ -39,6 +39,8 @@ public struct ProtoWriter {
     /// (the end of the buffer: writes run back to front).
     @inlinable
     public static func withBytes(capacity: Int, _ body: (inout ProtoWriter) -> Void) -> [UInt8] {
+        // Capacity 0 would write into the shared empty-array singleton (see `serializedBytes()`).
+        guard capacity > 0 else { return [] }
         var written = 0
         let all = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
             var writer = ProtoWriter(UnsafeMutableRawBufferPointer(buffer))
