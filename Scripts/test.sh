@@ -8,7 +8,10 @@
 #   fuzz   Scripts/fuzz.sh 30: every libFuzzer target 30 s, two at a time; fails on a crash, leak or timeout
 #   asan   the whole suite again, built with AddressSanitizer (+LeakSanitizer): zero reports allowed
 #   tsan   the whole suite again, built with ThreadSanitizer: zero reports allowed
-# CRI_TEST_STEPS picks steps (default "tests fuzz asan tsan"; the checks and the debug build always run).
+#   bench  Scripts/bench.sh --smoke: builds Benchmarks/ (ours and the grpc-swift-2 peer, debug) and runs every
+#          cri-bench mode once with tiny counts, against FakeCRIServer and the lab's containerd; fails only if
+#          one of ours fails. No timings are judged here: performance is Scripts/bench.sh's job.
+# CRI_TEST_STEPS picks steps (default "tests fuzz asan tsan bench"; the checks and the debug build always run).
 # A failing step does not stop the later ones (CI reports everything); the exit status is non-zero if any failed.
 #
 # The end-to-end tests (Tests/CRIEndToEndTests) need the containerd lab. As root, this script brings it up
@@ -30,9 +33,9 @@ if [ "${CI:-}" = true ]; then
     ci=true
     export CRI_E2E_REQUIRED=1
 fi
-steps=" ${CRI_TEST_STEPS:-tests fuzz asan tsan} "
+steps=" ${CRI_TEST_STEPS:-tests fuzz asan tsan bench} "
 for step in $steps; do
-    case $step in tests | fuzz | asan | tsan) ;; *) echo "test.sh: unknown step '$step' in CRI_TEST_STEPS" >&2; exit 2 ;; esac
+    case $step in tests | fuzz | asan | tsan | bench) ;; *) echo "test.sh: unknown step '$step' in CRI_TEST_STEPS" >&2; exit 2 ;; esac
 done
 wants() { [[ $steps == *" $1 "* ]]; }
 
@@ -232,5 +235,16 @@ sanitizer_step() {
 
 if wants asan; then sanitizer_step address; fi
 if wants tsan; then sanitizer_step thread; fi
+
+if wants bench; then
+    banner "bench: Scripts/bench.sh --smoke"
+    start=$SECONDS
+    status=0
+    Scripts/bench.sh --smoke 2>&1 | tee "$scratch/bench.log" || status=$?
+    took bench "$start"
+    [ "$status" -eq 0 ] || overall=1
+    echo "bench smoke: $([ "$status" -eq 0 ] && echo "every mode ran for ours" || echo "FAILED (exit $status)")" \
+        >>"$scratch/results"
+fi
 
 exit "$overall"

@@ -144,8 +144,8 @@ struct FieldPlan {
         case .message: return "try reader.readMessage(into: &\(target))"
         case .repeatedScalar(.string): return "\(target).append(try reader.readString())"
         case .repeatedScalar(let scalar): return "try reader.readRepeated\(Self.stem(scalar))(tag, into: &\(target))"
-        case .repeatedMessage(let type): return "\(target).append(try reader.readMessage(\(type).self))"
-        case .stringMap: return "try reader.readStringMapEntry(into: &\(target))"
+        case .repeatedMessage: return "try reader.readRepeatedMessage(tag, into: &\(target))"
+        case .stringMap: return "try reader.readStringMapEntry(tag, into: &\(target))"
         }
     }
 
@@ -172,11 +172,43 @@ struct FieldPlan {
         case .scalar(let scalar): return "writer.write\(Self.stem(scalar))(field: \(number), \(value))"
         case .enumeration: return "writer.writeEnum(field: \(number), \(value))"
         case .message: return "writer.writeMessage(field: \(number), value)"
-        case .repeatedScalar(.string): return "for item in \(value) { writer.writeString(field: \(number), item) }"
+        case .repeatedScalar(.string): return "writer.writeRepeatedString(field: \(number), \(value))"
         case .repeatedScalar(let scalar): return "writer.writePacked\(Self.stem(scalar))(field: \(number), \(value))"
-        case .repeatedMessage: return "for item in \(value) { writer.writeMessage(field: \(number), item) }"
+        case .repeatedMessage: return "writer.writeRepeatedMessage(field: \(number), \(value))"
         case .stringMap: return "writer.writeStringMap(field: \(number), \(value))"
         }
+    }
+
+    /// The expression for the field's encoded size (tag included), inside the presence check.
+    var sizeExpression: String {
+        let value = "self.\(property)"
+        let tagSize = decodeTags.map { Self.varintSize($0) }.max() ?? 1
+        switch kind {
+        case .scalar(.string): return "ProtoSize.string(tagSize: \(tagSize), \(value))"
+        case .scalar(.bytes): return "ProtoSize.lengthDelimited(tagSize: \(tagSize), \(value).count)"
+        case .scalar(.bool): return "\(tagSize + 1)"
+        case .scalar(.double): return "\(tagSize + 8)"
+        case .scalar(.int32): return "ProtoSize.int32(tagSize: \(tagSize), \(value))"
+        case .scalar(.int64): return "ProtoSize.varint(tagSize: \(tagSize), UInt64(bitPattern: \(value)))"
+        case .scalar(.uint32): return "ProtoSize.varint(tagSize: \(tagSize), UInt64(\(value)))"
+        case .scalar: return "ProtoSize.varint(tagSize: \(tagSize), \(value))"
+        case .enumeration: return "ProtoSize.int32(tagSize: \(tagSize), \(value).protoValue)"
+        case .message: return "ProtoSize.message(tagSize: \(tagSize), value)"
+        case .repeatedScalar(.string): return "ProtoSize.repeatedString(tagSize: \(tagSize), \(value))"
+        case .repeatedScalar(let scalar): return "ProtoSize.packed\(Self.stem(scalar))(tagSize: \(tagSize), \(value))"
+        case .repeatedMessage: return "ProtoSize.repeatedMessage(tagSize: \(tagSize), \(value))"
+        case .stringMap: return "ProtoSize.stringMap(tagSize: \(tagSize), \(value))"
+        }
+    }
+
+    static func varintSize(_ value: UInt32) -> Int {
+        var size = 1
+        var rest = value >> 7
+        while rest != 0 {
+            size += 1
+            rest >>= 7
+        }
+        return size
     }
 
     /// Statements that JSON-encode the value (after the key is written).

@@ -34,14 +34,19 @@ package enum FileLayout {
         Area(fileName: "PodSandbox.swift", summary: "pod sandbox lifecycle and status") {
             containsAny($0, ["PodSandbox", "PodIP", "Sandbox"])
         },
-        Area(fileName: "ContainerConfig.swift", summary: "container configuration") { name in
+        Area(fileName: "ContainerPlatform.swift", summary: "Linux and Windows container settings") { name in
             name.hasPrefix("LinuxContainer") || name.hasPrefix("WindowsContainer")
-                || [
+        },
+        Area(fileName: "ContainerConfig.swift", summary: "container configuration") { name in
+            [
                     "ContainerConfig", "ContainerMetadata", "ContainerResources", "ContainerUser", "Device", "CDIDevice",
                     "WindowsCpuGroupAffinity", "HugepageLimit", "SELinuxOption", "Capability", "KeyValue", "Signal",
                 ].contains(name)
         },
-        Area(fileName: "Container.swift", summary: "container lifecycle, status and events") {
+        Area(fileName: "ContainerStatus.swift", summary: "container status and events") {
+            containsAny($0, ["ContainerStatus", "ContainerEvent", "GetEvents", "ContainerState"])
+        },
+        Area(fileName: "Container.swift", summary: "container lifecycle and listing") {
             containsAny($0, ["Container", "GetEvents"])
         },
         Area(fileName: "Runtime.swift", summary: "runtime version, status, configuration and features") {

@@ -99,14 +99,32 @@ struct MessageEmitter {
     }
 
     private func emitBinaryEncode(_ byNumber: [FieldPlan], into out: inout CodeWriter) {
-        out.doc(["Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields."])
-        out.block("public func encodeMessage(into writer: inout ProtoWriter) {") { out in
+        out.doc(["The exact size of the binary encoding, counted field by field as `encodeMessage` writes them."])
+        out.block("public func encodedSize() -> Int {") { out in
+            if byNumber.isEmpty {
+                out.line("self.unknownFields.bytes.count")
+                return
+            }
+            out.line("var size = self.unknownFields.bytes.count")
             for plan in byNumber {
+                out.block("if \(plan.presenceCondition) {") { out in
+                    out.line("size += \(plan.sizeExpression)")
+                }
+            }
+            out.line("return size")
+        }
+        out.line()
+        out.doc([
+            "Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,",
+            "then the known ones from the highest number down, skipping proto3 defaults.",
+        ])
+        out.block("public func encodeMessage(into writer: inout ProtoWriter) {") { out in
+            out.line("writer.writeUnknownFields(self.unknownFields)")
+            for plan in byNumber.reversed() {
                 out.block("if \(plan.presenceCondition) {") { out in
                     out.line(plan.encodeStatement)
                 }
             }
-            out.line("writer.writeUnknownFields(self.unknownFields)")
         }
     }
 

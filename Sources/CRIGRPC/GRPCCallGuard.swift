@@ -1,5 +1,4 @@
 import CRIHTTP2
-import Dispatch
 import Synchronization
 
 /// Ends a call early on its deadline or on task cancellation by resetting its stream
@@ -71,21 +70,16 @@ final class GRPCCallGuard: Sendable {
         return RPCError(code: .cancelled, message: "the call was cancelled", path: path)
     }
 
-    /// Starts the deadline timer; cancel the returned item when the call ends.
+    /// Starts the deadline timer; cancel the returned entry when the call ends.
     ///
-    /// A Dispatch timer rather than a sleeping task: it fires on time even when the concurrency pool
-    /// is busy, so the RST_STREAM goes out and the caller is woken at the deadline.
-    func startTimer(timeout: Duration) -> any DispatchSourceTimer {
-        // A timer source, not `asyncAfter`: a cancelled work item stays queued (with whatever it
-        // captures) until its deadline, so with the kubelet's 2-minute timeout every finished call
-        // would linger for two minutes. Cancelling a source frees it at once; the handler holds the
-        // guard weakly for the same reason.
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.setEventHandler { [weak self] in self?.fire(.deadlineExceeded) }
-        let nanoseconds = GRPCTimeout.nanosecondsClamped(timeout)
-        timer.schedule(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds)))
-        timer.activate()
-        return timer
+    /// The shared scheduler's thread fires it on time even when the concurrency pool is busy, so the
+    /// RST_STREAM goes out and the caller is woken at the deadline. The entry keeps the guard (not a
+    /// weak reference, which would cost an allocation per call) until the scheduler drops it, which
+    /// its compaction bounds.
+    func startTimer(timeout: Duration) -> DeadlineScheduler.Entry {
+        DeadlineScheduler.shared.schedule(at: deadline ?? ContinuousClock.now + timeout) { [self] in
+            fire(.deadlineExceeded)
+        }
     }
 }
 

@@ -23,10 +23,8 @@ extension HTTP2Connection {
         headers: [HPACKHeader], data: [UInt8] = [], endStream: Bool, canceller: HTTP2OpenCanceller? = nil
     ) async throws(HTTP2StreamFailure) -> (stream: HTTP2Stream, sent: Int) {
         try await acquireStreamSlot(canceller: canceller)
-        let transport = self.transport
-        let deadline = configuration.writeTimeout.map { ContinuousClock.now + $0 }
         let advertisedWindow = configuration.initialStreamWindowSize
-        let result: Result<(HTTP2Stream, Int), HTTP2StreamFailure> = writer.withLock { writer in
+        let result: Result<(HTTP2Stream, Int, Bool), HTTP2StreamFailure> = writer.withLock { writer in
             var wakeups: [Resumption] = []
             let allocation: Result<(HTTP2Stream, Int, Int), HTTP2StreamFailure> = state.withLock { state in
                 guard state.isAccepting else {
@@ -55,7 +53,6 @@ extension HTTP2Connection {
                 if case .failure(let failure) = allocation { return .failure(failure) }
                 return .failure(.notAccepting("unreachable"))
             }
-            writer.buffer.removeAll(keepingCapacity: true)
             let headersEnd = endStream && data.isEmpty
             writer.encoder.encode(
                 HTTP2Frame(
@@ -65,17 +62,18 @@ extension HTTP2Connection {
             Self.encodeData(
                 data, range: 0..<granted, streamID: stream.id, endStream: endStream, maxFrameSize: maxFrameSize,
                 into: &writer)
-            if let failure = Self.flush(&writer, transport: transport, deadline: deadline) {
-                return .failure(failure)
-            }
-            return .success((stream, granted))
+            return .success((stream, granted, Self.claimFlush(&writer)))
+        }
+        if case .success((_, _, true)) = result, let failure = flushAll() {
+            // The stream learns its fate from the reader: refused if a GOAWAY was waiting for us.
+            writeFailed(failure)
         }
         flushPendingControl()
         switch result {
         case .failure(let failure):
             if failure.code == .connectionClosed { terminate(failure, goAway: nil) }
             throw failure
-        case .success(let (stream, granted)):
+        case .success(let (stream, granted, _)):
             if granted == data.count && endStream {
                 stream.didCloseLocally()
             }

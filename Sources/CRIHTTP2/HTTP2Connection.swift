@@ -3,9 +3,11 @@ import Synchronization
 
 /// One HTTP/2 connection over one transport, client or server (RFC 9113).
 ///
-/// A dedicated reader thread blocks on the transport, decodes frames and updates the shared state;
-/// writes are made directly by the calling task under a write lock and flushed per call (no writer
-/// thread, no coalescing timer). Flow control runs in both directions on the connection and every
+/// A dedicated reader thread blocks on the transport, decodes frames and updates the shared state.
+/// Writers encode their frames under a short write lock into a shared buffer; whoever finds no write
+/// in progress becomes the flusher and writes the buffer, outside the lock, until it is empty. Under
+/// concurrency the frames of many calls thus go out in one system call, and no task waits on the
+/// lock while another is inside `write(2)` (no writer thread, no coalescing timer). Flow control runs in both directions on the connection and every
 /// stream. Inbound stream events go to a per-stream buffer that one task reads with
 /// ``HTTP2Stream/nextEvent()``.
 ///
@@ -30,10 +32,16 @@ package final class HTTP2Connection: Sendable {
     /// Consumed octets after which a stream WINDOW_UPDATE is sent.
     let streamUpdateThreshold: Int
 
-    /// The encoder and the reusable output buffer.
+    /// The encoder and the frames waiting to be written.
     struct WriterState {
         var encoder = HTTP2FrameEncoder()
+        /// Encoded frames no flusher has taken yet, in wire order.
         var buffer: [UInt8] = []
+        /// A task or thread is writing; it takes whatever is appended before it stops.
+        var isFlushing = false
+        /// A graceful close arrived during a write: the flusher closes the transport when done, so
+        /// the last frames (a response's END_STREAM, the GOAWAY) are not cut off.
+        var closeWhenFlushed = false
     }
 
     /// Creates a connection; call ``start()`` to send the preface and begin reading.
@@ -108,21 +116,86 @@ package final class HTTP2Connection: Sendable {
     /// Whether the connection has ended.
     package var isClosed: Bool { state.withLock { $0.failure != nil } }
 
-    /// Encodes frames with `body` and writes them in one call under the write lock.
-    /// A write failure ends the connection.
+    /// Encodes frames with `body` and sends them: by writing them itself, or by handing them to the
+    /// write already in progress. A write failure ends the connection (and then fails every stream,
+    /// including those whose frames were handed over).
     func write(_ body: (inout WriterState) -> Void) throws(HTTP2StreamFailure) {
-        let deadline = configuration.writeTimeout.map { ContinuousClock.now + $0 }
-        let transport = self.transport
-        let failure: HTTP2StreamFailure? = writer.withLock { writer in
-            writer.buffer.removeAll(keepingCapacity: true)
+        let mustFlush = writer.withLock { writer in
             body(&writer)
-            return Self.flush(&writer, transport: transport, deadline: deadline)
+            return Self.claimFlush(&writer)
         }
-        if let failure {
-            terminate(failure, goAway: nil)
+        if mustFlush, let failure = flushAll() {
+            writeFailed(failure)
             throw failure
         }
         flushPendingControl()
+    }
+
+    /// Ends the connection after a failed write, but only after a short grace period.
+    ///
+    /// A peer that sends GOAWAY and closes makes our next write fail (EPIPE) while its GOAWAY may still
+    /// sit unread in our receive buffer. Ending at once would fail the streams it never processed as
+    /// "connection closed" instead of as refused, and refused calls are safe to retry on a new
+    /// connection; the reader reaches the GOAWAY (and the end of the stream) well within the grace.
+    func writeFailed(_ failure: HTTP2StreamFailure) {
+        Task { [self] in
+            try? await Task.sleep(for: .milliseconds(50))
+            terminate(failure, goAway: nil)
+        }
+    }
+
+    /// Called with the write lock held after appending frames: true when the caller must now write
+    /// them (nobody else is), false when the write in progress will.
+    static func claimFlush(_ writer: inout WriterState) -> Bool {
+        guard !writer.isFlushing, !writer.buffer.isEmpty else { return false }
+        writer.isFlushing = true
+        return true
+    }
+
+    /// Writes the shared buffer until it is empty, taking frames appended meanwhile; only the caller
+    /// that claimed the flush calls this.
+    ///
+    /// - Parameter handOffAfterFirst: the reader thread writes its own control frames but must not go
+    ///   on writing other tasks' data (it would stop reading while the peer may be waiting for us to
+    ///   read); a task takes over from it when more is queued.
+    /// - Returns: the failure that ended the connection's writing, if any.
+    @discardableResult
+    func flushAll(handOffAfterFirst: Bool = false) -> HTTP2StreamFailure? {
+        let deadline = configuration.writeTimeout.map { ContinuousClock.now + $0 }
+        var chunk: [UInt8] = []
+        var rounds = 0
+        while true {
+            let (taken, closeTransport, handOff) = writer.withLock { writer -> (Bool, Bool, Bool) in
+                if writer.buffer.isEmpty {
+                    writer.isFlushing = false
+                    return (false, writer.closeWhenFlushed, false)
+                }
+                if handOffAfterFirst && rounds > 0 { return (false, false, true) }
+                swap(&chunk, &writer.buffer)  // the emptied chunk becomes the new buffer, capacity and all
+                return (true, false, false)
+            }
+            if handOff {
+                let connection = self
+                Task { if let failure = connection.flushAll() { connection.writeFailed(failure) } }
+                return nil
+            }
+            guard taken else {
+                if closeTransport { transport.close() }
+                return nil
+            }
+            rounds += 1
+            do {
+                try chunk.withUnsafeBytes { try transport.write($0, deadline: deadline) }
+            } catch {
+                writer.withLock { writer in
+                    writer.buffer = []
+                    writer.isFlushing = false
+                }
+                return .connectionClosed("write failed: \(error)")
+            }
+            // Do not keep a multi-megabyte buffer alive after one big message.
+            chunk.removeAll(keepingCapacity: chunk.capacity <= 1 << 20)
+        }
     }
 
     /// The reader's outgoing control frames (ACKs, WINDOW_UPDATE, RST_STREAM) and the peer settings
@@ -156,47 +229,28 @@ package final class HTTP2Connection: Sendable {
     /// before that holder's check, and if the check's own attempt finds the lock taken, the newer
     /// holder checks again on its release.
     func flushPendingControl() {
-        let deadline = configuration.writeTimeout.map { ContinuousClock.now + $0 }
-        let transport = self.transport
         while pendingControl.withLock({ !$0.isEmpty }) {
-            let outcome: HTTP2StreamFailure?? = writer.withLockIfAvailable { writer in
+            let mustFlush: Bool? = writer.withLockIfAvailable { writer in
                 let pending = pendingControl.withLock { pending in
                     defer { pending = PendingControl() }
                     return pending
                 }
-                guard !pending.isEmpty else { return nil }
-                writer.buffer.removeAll(keepingCapacity: true)
                 if let size = pending.headerTableSize { writer.encoder.setPeerHeaderTableSize(size) }
                 if let size = pending.maxFrameSize { writer.encoder.setPeerMaxFrameSize(size) }
                 for frame in pending.frames { writer.encoder.encode(frame, into: &writer.buffer) }
-                return Self.flush(&writer, transport: transport, deadline: deadline)
+                return Self.claimFlush(&writer)
             }
-            switch outcome {
+            switch mustFlush {
             case nil:
                 return  // Another holder has the lock and will check the queue when it releases it.
-            case .some(.some(let failure)):
-                terminate(failure, goAway: nil)
-                return
-            case .some(nil):
-                continue  // Released: check again for frames queued while we were writing.
+            case true?:
+                if let failure = flushAll(handOffAfterFirst: true) {
+                    writeFailed(failure)
+                    return
+                }
+            case false?:
+                continue  // Handed to the write in progress; check again for frames queued meanwhile.
             }
-        }
-    }
-
-    /// Writes the buffer; called with the write lock held.
-    static func flush(
-        _ writer: inout WriterState, transport: any HTTP2Transport, deadline: ContinuousClock.Instant?
-    ) -> HTTP2StreamFailure? {
-        guard !writer.buffer.isEmpty else { return nil }
-        defer {
-            // Do not keep a multi-megabyte buffer alive after one big message.
-            if writer.buffer.capacity > 1 << 20 { writer.buffer = [] }
-        }
-        do {
-            try writer.buffer.withUnsafeBytes { try transport.write($0, deadline: deadline) }
-            return nil
-        } catch {
-            return .connectionClosed("write failed: \(error)")
         }
     }
 
@@ -220,15 +274,22 @@ package final class HTTP2Connection: Sendable {
                 streamID: 0,
                 payload: .goAway(
                     lastStreamID: taken.lastPeerStreamID, errorCode: goAway.code, debugData: Array(goAway.reason.utf8)))
-            let transport = self.transport
-            _ = writer.withLock { writer in
-                writer.buffer.removeAll(keepingCapacity: true)
+            let mustFlush = writer.withLock { writer in
                 writer.encoder.encode(frame, into: &writer.buffer)
-                return Self.flush(&writer, transport: transport, deadline: ContinuousClock.now + .seconds(1))
+                return Self.claimFlush(&writer)
             }
+            if mustFlush { flushAll() }
         }
         pendingControl.withLock { $0 = PendingControl() }
-        transport.close()
+        // A graceful close lets a write in progress finish (its flusher then closes the transport);
+        // any other ending closes at once, which also unblocks that write.
+        let graceful = failure.code == .notAccepting
+        let closeLater = writer.withLock { writer in
+            guard graceful, writer.isFlushing else { return false }
+            writer.closeWhenFlushed = true
+            return true
+        }
+        if !closeLater { transport.close() }
         for stream in taken.streams {
             stream.state.withLock { $0.fail(failure, into: &wakeups) }
         }

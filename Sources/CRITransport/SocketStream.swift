@@ -1,4 +1,6 @@
 #if !os(Windows)
+import Synchronization
+
 /// A ``ByteStream`` over a connected unix or TCP socket.
 ///
 /// The descriptor is non-blocking: `read` waits in poll (forever), `write` waits in poll until its deadline.
@@ -10,6 +12,11 @@ final class SocketStream: ByteStream {
     /// Names the connection in messages, e.g. `unix socket "/run/containerd/containerd.sock"`.
     let label: String
 
+    /// The last read returned less than its buffer could hold: the socket was drained then, so the next
+    /// read waits in poll at once instead of first trying a receive that would report EAGAIN. Only the
+    /// connection's single reader thread reads, so relaxed ordering suffices.
+    private let drained = Atomic<Bool>(false)
+
     init(fd: Int32, label: String, syscalls: Syscalls = .live) {
         self.descriptor = DescriptorGuard(fd: fd)
         self.syscalls = syscalls
@@ -19,7 +26,11 @@ final class SocketStream: ByteStream {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(TransportError) -> Int {
         try descriptor.withDescriptor("read from \(label)") { fd throws(TransportError) in
             do throws(TransportError) {
-                return try syscalls.receiveBlocking(fd, into: buffer, label: "read from \(label)")
+                let pollFirst = drained.load(ordering: .relaxed)
+                let count = try syscalls.receiveBlocking(
+                    fd, into: buffer, pollFirst: pollFirst, label: "read from \(label)")
+                drained.store(count < buffer.count, ordering: .relaxed)
+                return count
             } catch {
                 // A failure caused by our own close() is the end of the stream, not an I/O error.
                 if descriptor.isClosing { return 0 }

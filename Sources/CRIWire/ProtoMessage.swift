@@ -15,7 +15,10 @@ public protocol ProtoMessage: Sendable, Hashable, CustomStringConvertible, Custo
     /// Merges the fields in `reader` into `self` until the reader is exhausted.
     mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError)
 
-    /// Appends the binary encoding of the fields (not a length prefix).
+    /// The exact number of bytes ``encodeMessage(into:)`` writes.
+    func encodedSize() -> Int
+
+    /// Writes the binary encoding of the fields (not a length prefix); exactly ``encodedSize()`` bytes.
     func encodeMessage(into writer: inout ProtoWriter)
 
     /// Appends the proto3 JSON object for this message.
@@ -36,11 +39,8 @@ extension ProtoMessage {
     public init(serializedBytes bytes: [UInt8]) throws(ProtoDecodingError) {
         // `withUnsafeBytes` is untyped-rethrows, so carry the typed error out in a Result.
         let result: Result<Self, ProtoDecodingError> = bytes.withUnsafeBytes { buffer in
-            var message = Self()
-            var reader = ProtoReader(buffer)
             do throws(ProtoDecodingError) {
-                try message.decodeMessage(from: &reader)
-                return .success(message)
+                return .success(try Self(serializedBytes: buffer))
             } catch {
                 return .failure(error)
             }
@@ -53,15 +53,28 @@ extension ProtoMessage {
     public init(serializedBytes buffer: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
         self.init()
         var reader = ProtoReader(buffer)
-        try self.decodeMessage(from: &reader)
+        if buffer.count < ProtoReader.interningThreshold {
+            try self.decodeMessage(from: &reader)
+            return
+        }
+        let interner = StringInterner()
+        reader.interner = Unmanaged.passUnretained(interner)
+        try withExtendedLifetime(interner) { () throws(ProtoDecodingError) in
+            try self.decodeMessage(from: &reader)
+        }
     }
 
     /// The binary encoding of this message.
     @inlinable
     public func serializedBytes() -> [UInt8] {
-        var writer = ProtoWriter()
-        encodeMessage(into: &writer)
-        return writer.bytes
+        let size = encodedSize()
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var writer = ProtoWriter(UnsafeMutableRawBufferPointer(buffer))
+            encodeMessage(into: &writer)
+            // Fewer bytes than counted would leave uninitialized memory in the array.
+            precondition(writer.remaining == 0, "ProtoWriter: encodedSize() counted more bytes than were written")
+            initialized = size
+        }
     }
 
     /// Decodes a message from proto3 JSON text.

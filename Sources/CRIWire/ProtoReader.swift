@@ -11,15 +11,28 @@ public struct ProtoReader {
     /// How many more levels of nested messages may be entered.
     @usableFromInline
     let remainingDepth: Int
+    /// Shares repeated strings within one large decode; nil for small inputs, where it cannot pay off.
+    /// Unmanaged so that nested readers copy it without reference counting; the decode entry point
+    /// keeps it alive for as long as any reader exists.
+    @usableFromInline
+    var interner: Unmanaged<StringInterner>?
+
+    /// Inputs at least this long get a ``StringInterner``.
+    @usableFromInline
+    static let interningThreshold = 16 * 1024
 
     /// The default nesting limit, as in the C++ and Go runtimes.
     public static let defaultDepthLimit = 100
 
     @usableFromInline
-    init(cursor: UnsafeRawPointer, end: UnsafeRawPointer, remainingDepth: Int) {
+    init(
+        cursor: UnsafeRawPointer, end: UnsafeRawPointer, remainingDepth: Int,
+        interner: Unmanaged<StringInterner>? = nil
+    ) {
         self.cursor = cursor
         self.end = end
         self.remainingDepth = remainingDepth
+        self.interner = interner
     }
 
     /// Creates a reader over `buffer`, allowing `depthLimit` levels of nesting.
@@ -173,6 +186,9 @@ public struct ProtoReader {
         if bytes.isEmpty { return "" }
         let utf8 = bytes.assumingMemoryBound(to: UInt8.self)
         guard UTF8Validation.isValid(utf8) else { throw ProtoDecodingError.invalidUTF8() }
+        if let interner, StringInterner.lengths.contains(utf8.count) {
+            return interner._withUnsafeGuaranteedRef { $0.string(utf8) }
+        }
         // Already validated: `String(decoding:)` then takes its fast, non-repairing path.
         return String(decoding: utf8, as: UTF8.self)
     }
@@ -190,7 +206,8 @@ public struct ProtoReader {
         let bytes = try readLengthDelimited()
         guard remainingDepth > 0 else { throw ProtoDecodingError.nestingTooDeep(ProtoReader.defaultDepthLimit) }
         let start = bytes.baseAddress ?? cursor
-        return ProtoReader(cursor: start, end: start + bytes.count, remainingDepth: remainingDepth - 1)
+        return ProtoReader(
+            cursor: start, end: start + bytes.count, remainingDepth: remainingDepth - 1, interner: interner)
     }
 
     /// Reads a length-delimited message and merges it into `message` (proto merge semantics).
@@ -217,6 +234,53 @@ public struct ProtoReader {
         var value = M()
         try value.decodeMessage(from: &nested)
         return value
+    }
+
+    /// Appends one element of a `repeated` message field.
+    ///
+    /// On the first element of a long input, the rest of the message is scanned for the same tag so the
+    /// array is allocated once at its final size instead of doubling its way there; the count is of
+    /// elements actually present, so hostile input cannot make it reserve more than it sends.
+    @inlinable
+    public mutating func readRepeatedMessage<M: ProtoMessage>(_ tag: FieldTag, into array: inout [M])
+        throws(ProtoDecodingError)
+    {
+        if array.isEmpty, available >= 4096 {
+            array.reserveCapacity(countOccurrences(of: tag))
+        }
+        array.append(try readMessage(M.self))
+    }
+
+    /// How many fields from here to the end carry `tag`, counting the one whose value starts here.
+    /// Stops at the first malformed byte: the decode proper reports it.
+    @usableFromInline
+    func countOccurrences(of tag: FieldTag) -> Int {
+        var scanner = self
+        var count = 1
+        do throws(ProtoDecodingError) {
+            try scanner.skipValue(tag)
+            while let next = try scanner.nextTag() {
+                if next == tag { count += 1 }
+                try scanner.skipValue(next)
+            }
+        } catch {}
+        return count
+    }
+
+    /// How many fields carry `tag` in an unbroken run from here, counting the one whose value starts
+    /// here. Stops at the first other tag or malformed byte.
+    @usableFromInline
+    func countRun(of tag: FieldTag) -> Int {
+        var scanner = self
+        var count = 1
+        do throws(ProtoDecodingError) {
+            try scanner.skipValue(tag)
+            while let next = try scanner.nextTag(), next == tag {
+                count += 1
+                try scanner.skipValue(next)
+            }
+        } catch {}
+        return count
     }
 
     // MARK: Repeated scalars
@@ -249,9 +313,25 @@ public struct ProtoReader {
     /// and a repeated key keeps the last value, as the protobuf spec says.
     @inlinable
     public mutating func readStringMapEntry(into map: inout [String: String]) throws(ProtoDecodingError) {
-        var entry = try nestedReader()
         // CRI maps (labels, annotations) hold a handful of entries: skip the 1→2→4 regrowth.
         if map.isEmpty { map.reserveCapacity(8) }
+        try readStringMapEntryBody(into: &map)
+    }
+
+    /// Reads one entry of the `map<string, string>` field `tag`; on the first entry the entries that
+    /// follow it directly are counted (encoders write a map's entries together), so the dictionary is
+    /// allocated once at its final size: no regrowth and rehashing, and no more room than it needs.
+    @inlinable
+    public mutating func readStringMapEntry(_ tag: FieldTag, into map: inout [String: String])
+        throws(ProtoDecodingError)
+    {
+        if map.isEmpty { map.reserveCapacity(countRun(of: tag)) }
+        try readStringMapEntryBody(into: &map)
+    }
+
+    @inlinable
+    mutating func readStringMapEntryBody(into map: inout [String: String]) throws(ProtoDecodingError) {
+        var entry = try nestedReader()
         var key = ""
         var value = ""
         while let tag = try entry.nextTag() {

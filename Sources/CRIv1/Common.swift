@@ -133,9 +133,9 @@ extension Mount {
             case 40:  // propagation = 5
                 self.propagation = try reader.readEnum()
             case 50:  // uidMappings = 6
-                self.uidMappings.append(try reader.readMessage(IDMapping.self))
+                try reader.readRepeatedMessage(tag, into: &self.uidMappings)
             case 58:  // gidMappings = 7
-                self.gidMappings.append(try reader.readMessage(IDMapping.self))
+                try reader.readRepeatedMessage(tag, into: &self.gidMappings)
             case 64:  // recursive_read_only = 8
                 self.recursiveReadOnly = try reader.readBool()
             case 74:  // image = 9
@@ -148,39 +148,76 @@ extension Mount {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.containerPath.isEmpty {
-            writer.writeString(field: 1, self.containerPath)
+            size += ProtoSize.string(tagSize: 1, self.containerPath)
         }
         if !self.hostPath.isEmpty {
-            writer.writeString(field: 2, self.hostPath)
+            size += ProtoSize.string(tagSize: 1, self.hostPath)
         }
         if self.readonly {
-            writer.writeBool(field: 3, self.readonly)
+            size += 2
         }
         if self.selinuxRelabel {
-            writer.writeBool(field: 4, self.selinuxRelabel)
+            size += 2
         }
         if self.propagation.protoValue != 0 {
-            writer.writeEnum(field: 5, self.propagation)
+            size += ProtoSize.int32(tagSize: 1, self.propagation.protoValue)
         }
         if !self.uidMappings.isEmpty {
-            for item in self.uidMappings { writer.writeMessage(field: 6, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.uidMappings)
         }
         if !self.gidMappings.isEmpty {
-            for item in self.gidMappings { writer.writeMessage(field: 7, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.gidMappings)
         }
         if self.recursiveReadOnly {
-            writer.writeBool(field: 8, self.recursiveReadOnly)
+            size += 2
+        }
+        if let value = self.image {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.imageSubPath.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.imageSubPath)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.imageSubPath.isEmpty {
+            writer.writeString(field: 10, self.imageSubPath)
         }
         if let value = self.image {
             writer.writeMessage(field: 9, value)
         }
-        if !self.imageSubPath.isEmpty {
-            writer.writeString(field: 10, self.imageSubPath)
+        if self.recursiveReadOnly {
+            writer.writeBool(field: 8, self.recursiveReadOnly)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.gidMappings.isEmpty {
+            writer.writeRepeatedMessage(field: 7, self.gidMappings)
+        }
+        if !self.uidMappings.isEmpty {
+            writer.writeRepeatedMessage(field: 6, self.uidMappings)
+        }
+        if self.propagation.protoValue != 0 {
+            writer.writeEnum(field: 5, self.propagation)
+        }
+        if self.selinuxRelabel {
+            writer.writeBool(field: 4, self.selinuxRelabel)
+        }
+        if self.readonly {
+            writer.writeBool(field: 3, self.readonly)
+        }
+        if !self.hostPath.isEmpty {
+            writer.writeString(field: 2, self.hostPath)
+        }
+        if !self.containerPath.isEmpty {
+            writer.writeString(field: 1, self.containerPath)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -345,18 +382,34 @@ extension IDMapping {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.hostID != 0 {
-            writer.writeUInt32(field: 1, self.hostID)
+            size += ProtoSize.varint(tagSize: 1, UInt64(self.hostID))
+        }
+        if self.containerID != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(self.containerID))
+        }
+        if self.length != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(self.length))
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if self.length != 0 {
+            writer.writeUInt32(field: 3, self.length)
         }
         if self.containerID != 0 {
             writer.writeUInt32(field: 2, self.containerID)
         }
-        if self.length != 0 {
-            writer.writeUInt32(field: 3, self.length)
+        if self.hostID != 0 {
+            writer.writeUInt32(field: 1, self.hostID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -511,27 +564,43 @@ extension UserNamespace {
             case 8:  // mode = 1
                 self.mode = try reader.readEnum()
             case 18:  // uids = 2
-                self.uids.append(try reader.readMessage(IDMapping.self))
+                try reader.readRepeatedMessage(tag, into: &self.uids)
             case 26:  // gids = 3
-                self.gids.append(try reader.readMessage(IDMapping.self))
+                try reader.readRepeatedMessage(tag, into: &self.gids)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.mode.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.mode.protoValue)
+        }
+        if !self.uids.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.uids)
+        }
+        if !self.gids.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.gids)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.gids.isEmpty {
+            writer.writeRepeatedMessage(field: 3, self.gids)
+        }
+        if !self.uids.isEmpty {
+            writer.writeRepeatedMessage(field: 2, self.uids)
+        }
         if self.mode.protoValue != 0 {
             writer.writeEnum(field: 1, self.mode)
         }
-        if !self.uids.isEmpty {
-            for item in self.uids { writer.writeMessage(field: 2, item) }
-        }
-        if !self.gids.isEmpty {
-            for item in self.gids { writer.writeMessage(field: 3, item) }
-        }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -645,24 +714,46 @@ extension NamespaceOption {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.network.protoValue != 0 {
-            writer.writeEnum(field: 1, self.network)
+            size += ProtoSize.int32(tagSize: 1, self.network.protoValue)
         }
         if self.pid.protoValue != 0 {
-            writer.writeEnum(field: 2, self.pid)
+            size += ProtoSize.int32(tagSize: 1, self.pid.protoValue)
         }
         if self.ipc.protoValue != 0 {
-            writer.writeEnum(field: 3, self.ipc)
+            size += ProtoSize.int32(tagSize: 1, self.ipc.protoValue)
+        }
+        if !self.targetID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.targetID)
+        }
+        if let value = self.usernsOptions {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.usernsOptions {
+            writer.writeMessage(field: 5, value)
         }
         if !self.targetID.isEmpty {
             writer.writeString(field: 4, self.targetID)
         }
-        if let value = self.usernsOptions {
-            writer.writeMessage(field: 5, value)
+        if self.ipc.protoValue != 0 {
+            writer.writeEnum(field: 3, self.ipc)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.pid.protoValue != 0 {
+            writer.writeEnum(field: 2, self.pid)
+        }
+        if self.network.protoValue != 0 {
+            writer.writeEnum(field: 1, self.network)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -822,12 +913,22 @@ extension Int64Value {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.value != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.value))
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.value != 0 {
             writer.writeInt64(field: 1, self.value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -962,15 +1063,28 @@ extension SecurityProfile {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.profileType.protoValue != 0 {
-            writer.writeEnum(field: 1, self.profileType)
+            size += ProtoSize.int32(tagSize: 1, self.profileType.protoValue)
         }
+        if !self.localhostRef.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.localhostRef)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.localhostRef.isEmpty {
             writer.writeString(field: 2, self.localhostRef)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.profileType.protoValue != 0 {
+            writer.writeEnum(field: 1, self.profileType)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1051,12 +1165,22 @@ extension Namespace {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.options {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.options {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1126,12 +1250,22 @@ extension WindowsNamespaceOption {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.network.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.network.protoValue)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.network.protoValue != 0 {
             writer.writeEnum(field: 1, self.network)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1201,12 +1335,22 @@ extension UInt64Value {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.value != 0 {
+            size += ProtoSize.varint(tagSize: 1, self.value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.value != 0 {
             writer.writeUInt64(field: 1, self.value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

@@ -46,15 +46,28 @@ extension KeyValue {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.key.isEmpty {
-            writer.writeString(field: 1, self.key)
+            size += ProtoSize.string(tagSize: 1, self.key)
         }
+        if !self.value.isEmpty {
+            size += ProtoSize.lengthDelimited(tagSize: 1, self.value.count)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.value.isEmpty {
             writer.writeBytes(field: 2, self.value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.key.isEmpty {
+            writer.writeString(field: 1, self.key)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -92,236 +105,6 @@ extension KeyValue {
         }
         if !self.value.isEmpty {
             writer.field("value", self.value)
-        }
-    }
-}
-
-/// Linux cgroup resource limits of a container.
-///
-/// Proto message `runtime.v1.LinuxContainerResources`.
-public struct LinuxContainerResources: ProtoMessage {
-    /// The fully qualified proto name, `runtime.v1.LinuxContainerResources`.
-    public static let protoMessageName = "runtime.v1.LinuxContainerResources"
-
-    /// Proto field `cpu_period = 1` (`int64`), JSON `cpuPeriod`.
-    public var cpuPeriod: Int64 = 0
-
-    /// Proto field `cpu_quota = 2` (`int64`), JSON `cpuQuota`.
-    public var cpuQuota: Int64 = 0
-
-    /// Proto field `cpu_shares = 3` (`int64`), JSON `cpuShares`.
-    public var cpuShares: Int64 = 0
-
-    /// Proto field `memory_limit_in_bytes = 4` (`int64`), JSON `memoryLimitInBytes`.
-    public var memoryLimitInBytes: Int64 = 0
-
-    /// Proto field `oom_score_adj = 5` (`int64`), JSON `oomScoreAdj`.
-    public var oomScoreAdj: Int64 = 0
-
-    /// Proto field `cpuset_cpus = 6` (`string`), JSON `cpusetCpus`.
-    public var cpusetCpus: String = ""
-
-    /// Proto field `cpuset_mems = 7` (`string`), JSON `cpusetMems`.
-    public var cpusetMems: String = ""
-
-    /// Proto field `hugepage_limits = 8` (`repeated runtime.v1.HugepageLimit`), JSON `hugepageLimits`.
-    public var hugepageLimits: [HugepageLimit] = []
-
-    /// Proto field `unified = 9` (`map<string, string>`), JSON `unified`.
-    public var unified: [String: String] = [:]
-
-    /// Proto field `memory_swap_limit_in_bytes = 10` (`int64`), JSON `memorySwapLimitInBytes`.
-    public var memorySwapLimitInBytes: Int64 = 0
-
-    /// Fields read from the wire that this schema does not know; re-emitted on encode.
-    public var unknownFields = UnknownFields()
-
-    /// Creates a message with every field at its proto3 default.
-    public init() {}
-
-    /// Creates a message and lets `configure` set its fields: `LinuxContainerResources { $0.field = value }`.
-    public init(_ configure: (inout Self) -> Void) {
-        self.init()
-        configure(&self)
-    }
-}
-
-extension LinuxContainerResources {
-    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
-    /// unknown field rather than rejected, as protobuf's own runtimes do.
-    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
-        while let tag = try reader.nextTag() {
-            switch tag.raw {
-            case 8:  // cpu_period = 1
-                self.cpuPeriod = try reader.readInt64()
-            case 16:  // cpu_quota = 2
-                self.cpuQuota = try reader.readInt64()
-            case 24:  // cpu_shares = 3
-                self.cpuShares = try reader.readInt64()
-            case 32:  // memory_limit_in_bytes = 4
-                self.memoryLimitInBytes = try reader.readInt64()
-            case 40:  // oom_score_adj = 5
-                self.oomScoreAdj = try reader.readInt64()
-            case 50:  // cpuset_cpus = 6
-                self.cpusetCpus = try reader.readString()
-            case 58:  // cpuset_mems = 7
-                self.cpusetMems = try reader.readString()
-            case 66:  // hugepage_limits = 8
-                self.hugepageLimits.append(try reader.readMessage(HugepageLimit.self))
-            case 74:  // unified = 9
-                try reader.readStringMapEntry(into: &self.unified)
-            case 80:  // memory_swap_limit_in_bytes = 10
-                self.memorySwapLimitInBytes = try reader.readInt64()
-            default:
-                try reader.skipField(tag, into: &self.unknownFields)
-            }
-        }
-    }
-
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.cpuPeriod != 0 {
-            writer.writeInt64(field: 1, self.cpuPeriod)
-        }
-        if self.cpuQuota != 0 {
-            writer.writeInt64(field: 2, self.cpuQuota)
-        }
-        if self.cpuShares != 0 {
-            writer.writeInt64(field: 3, self.cpuShares)
-        }
-        if self.memoryLimitInBytes != 0 {
-            writer.writeInt64(field: 4, self.memoryLimitInBytes)
-        }
-        if self.oomScoreAdj != 0 {
-            writer.writeInt64(field: 5, self.oomScoreAdj)
-        }
-        if !self.cpusetCpus.isEmpty {
-            writer.writeString(field: 6, self.cpusetCpus)
-        }
-        if !self.cpusetMems.isEmpty {
-            writer.writeString(field: 7, self.cpusetMems)
-        }
-        if !self.hugepageLimits.isEmpty {
-            for item in self.hugepageLimits { writer.writeMessage(field: 8, item) }
-        }
-        if !self.unified.isEmpty {
-            writer.writeStringMap(field: 9, self.unified)
-        }
-        if self.memorySwapLimitInBytes != 0 {
-            writer.writeInt64(field: 10, self.memorySwapLimitInBytes)
-        }
-        writer.writeUnknownFields(self.unknownFields)
-    }
-
-    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
-    public func encodeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        if self.cpuPeriod != 0 || writer.options.emitDefaultValues {
-            writer.key("cpuPeriod")
-            writer.writeInt64(self.cpuPeriod)
-        }
-        if self.cpuQuota != 0 || writer.options.emitDefaultValues {
-            writer.key("cpuQuota")
-            writer.writeInt64(self.cpuQuota)
-        }
-        if self.cpuShares != 0 || writer.options.emitDefaultValues {
-            writer.key("cpuShares")
-            writer.writeInt64(self.cpuShares)
-        }
-        if self.memoryLimitInBytes != 0 || writer.options.emitDefaultValues {
-            writer.key("memoryLimitInBytes")
-            writer.writeInt64(self.memoryLimitInBytes)
-        }
-        if self.oomScoreAdj != 0 || writer.options.emitDefaultValues {
-            writer.key("oomScoreAdj")
-            writer.writeInt64(self.oomScoreAdj)
-        }
-        if !self.cpusetCpus.isEmpty || writer.options.emitDefaultValues {
-            writer.key("cpusetCpus")
-            writer.writeString(self.cpusetCpus)
-        }
-        if !self.cpusetMems.isEmpty || writer.options.emitDefaultValues {
-            writer.key("cpusetMems")
-            writer.writeString(self.cpusetMems)
-        }
-        if !self.hugepageLimits.isEmpty || writer.options.emitDefaultValues {
-            writer.key("hugepageLimits")
-            writer.beginArray()
-            for item in self.hugepageLimits { writer.writeMessage(item) }
-            writer.endArray()
-        }
-        if !self.unified.isEmpty || writer.options.emitDefaultValues {
-            writer.key("unified")
-            writer.writeStringMap(self.unified)
-        }
-        if self.memorySwapLimitInBytes != 0 || writer.options.emitDefaultValues {
-            writer.key("memorySwapLimitInBytes")
-            writer.writeInt64(self.memorySwapLimitInBytes)
-        }
-        writer.endObject()
-    }
-
-    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
-    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
-        for member in try context.expectObject(value) {
-            switch member.key {
-            case "cpuPeriod", "cpu_period":
-                self.cpuPeriod = try context.decodeInt64(member)
-            case "cpuQuota", "cpu_quota":
-                self.cpuQuota = try context.decodeInt64(member)
-            case "cpuShares", "cpu_shares":
-                self.cpuShares = try context.decodeInt64(member)
-            case "memoryLimitInBytes", "memory_limit_in_bytes":
-                self.memoryLimitInBytes = try context.decodeInt64(member)
-            case "oomScoreAdj", "oom_score_adj":
-                self.oomScoreAdj = try context.decodeInt64(member)
-            case "cpusetCpus", "cpuset_cpus":
-                self.cpusetCpus = try context.decodeString(member)
-            case "cpusetMems", "cpuset_mems":
-                self.cpusetMems = try context.decodeString(member)
-            case "hugepageLimits", "hugepage_limits":
-                self.hugepageLimits = try context.decodeRepeatedMessage(member)
-            case "unified":
-                self.unified = try context.decodeStringMap(member)
-            case "memorySwapLimitInBytes", "memory_swap_limit_in_bytes":
-                self.memorySwapLimitInBytes = try context.decodeInt64(member)
-            default:
-                try context.unknownField(member.key)
-            }
-        }
-    }
-
-    /// Writes the fields that are set, by proto name.
-    public func describe(into writer: inout DescriptionWriter) {
-        if self.cpuPeriod != 0 {
-            writer.field("cpu_period", self.cpuPeriod)
-        }
-        if self.cpuQuota != 0 {
-            writer.field("cpu_quota", self.cpuQuota)
-        }
-        if self.cpuShares != 0 {
-            writer.field("cpu_shares", self.cpuShares)
-        }
-        if self.memoryLimitInBytes != 0 {
-            writer.field("memory_limit_in_bytes", self.memoryLimitInBytes)
-        }
-        if self.oomScoreAdj != 0 {
-            writer.field("oom_score_adj", self.oomScoreAdj)
-        }
-        if !self.cpusetCpus.isEmpty {
-            writer.field("cpuset_cpus", self.cpusetCpus)
-        }
-        if !self.cpusetMems.isEmpty {
-            writer.field("cpuset_mems", self.cpusetMems)
-        }
-        if !self.hugepageLimits.isEmpty {
-            writer.field("hugepage_limits", self.hugepageLimits)
-        }
-        if !self.unified.isEmpty {
-            writer.field("unified", self.unified)
-        }
-        if self.memorySwapLimitInBytes != 0 {
-            writer.field("memory_swap_limit_in_bytes", self.memorySwapLimitInBytes)
         }
     }
 }
@@ -368,15 +151,28 @@ extension HugepageLimit {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.pageSize.isEmpty {
-            writer.writeString(field: 1, self.pageSize)
+            size += ProtoSize.string(tagSize: 1, self.pageSize)
         }
+        if self.limit != 0 {
+            size += ProtoSize.varint(tagSize: 1, self.limit)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.limit != 0 {
             writer.writeUInt64(field: 2, self.limit)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.pageSize.isEmpty {
+            writer.writeString(field: 1, self.pageSize)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -470,21 +266,40 @@ extension SELinuxOption {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.user.isEmpty {
-            writer.writeString(field: 1, self.user)
+            size += ProtoSize.string(tagSize: 1, self.user)
         }
         if !self.role.isEmpty {
-            writer.writeString(field: 2, self.role)
+            size += ProtoSize.string(tagSize: 1, self.role)
+        }
+        if !self.type.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.type)
+        }
+        if !self.level.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.level)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.level.isEmpty {
+            writer.writeString(field: 4, self.level)
         }
         if !self.type.isEmpty {
             writer.writeString(field: 3, self.type)
         }
-        if !self.level.isEmpty {
-            writer.writeString(field: 4, self.level)
+        if !self.role.isEmpty {
+            writer.writeString(field: 2, self.role)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.user.isEmpty {
+            writer.writeString(field: 1, self.user)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -591,18 +406,34 @@ extension Capability {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.addCapabilities.isEmpty {
-            for item in self.addCapabilities { writer.writeString(field: 1, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.addCapabilities)
         }
         if !self.dropCapabilities.isEmpty {
-            for item in self.dropCapabilities { writer.writeString(field: 2, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.dropCapabilities)
         }
         if !self.addAmbientCapabilities.isEmpty {
-            for item in self.addAmbientCapabilities { writer.writeString(field: 3, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.addAmbientCapabilities)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.addAmbientCapabilities.isEmpty {
+            writer.writeRepeatedString(field: 3, self.addAmbientCapabilities)
+        }
+        if !self.dropCapabilities.isEmpty {
+            writer.writeRepeatedString(field: 2, self.dropCapabilities)
+        }
+        if !self.addCapabilities.isEmpty {
+            writer.writeRepeatedString(field: 1, self.addCapabilities)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -659,951 +490,6 @@ extension Capability {
     }
 }
 
-/// Linux security settings of a container.
-///
-/// Proto message `runtime.v1.LinuxContainerSecurityContext`.
-public struct LinuxContainerSecurityContext: ProtoMessage {
-    /// The fully qualified proto name, `runtime.v1.LinuxContainerSecurityContext`.
-    public static let protoMessageName = "runtime.v1.LinuxContainerSecurityContext"
-
-    /// Proto field `capabilities = 1` (`runtime.v1.Capability`), JSON `capabilities`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var capabilities: Capability? = nil
-
-    /// Proto field `privileged = 2` (`bool`), JSON `privileged`.
-    public var privileged: Bool = false
-
-    /// Proto field `namespace_options = 3` (`runtime.v1.NamespaceOption`), JSON `namespaceOptions`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var namespaceOptions: NamespaceOption? = nil
-
-    /// Proto field `selinux_options = 4` (`runtime.v1.SELinuxOption`), JSON `selinuxOptions`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var selinuxOptions: SELinuxOption? = nil
-
-    /// Proto field `run_as_user = 5` (`runtime.v1.Int64Value`), JSON `runAsUser`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var runAsUser: Int64Value? = nil
-
-    /// Proto field `run_as_group = 12` (`runtime.v1.Int64Value`), JSON `runAsGroup`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var runAsGroup: Int64Value? = nil
-
-    /// Proto field `run_as_username = 6` (`string`), JSON `runAsUsername`.
-    public var runAsUsername: String = ""
-
-    /// Proto field `readonly_rootfs = 7` (`bool`), JSON `readonlyRootfs`.
-    public var readonlyRootfs: Bool = false
-
-    /// Proto field `supplemental_groups = 8` (`repeated int64`), JSON `supplementalGroups`.
-    public var supplementalGroups: [Int64] = []
-
-    /// Proto field `supplemental_groups_policy = 17` (`runtime.v1.SupplementalGroupsPolicy`), JSON `supplementalGroupsPolicy`.
-    public var supplementalGroupsPolicy: SupplementalGroupsPolicy = SupplementalGroupsPolicy()
-
-    /// Proto field `no_new_privs = 11` (`bool`), JSON `noNewPrivs`.
-    public var noNewPrivs: Bool = false
-
-    /// Proto field `masked_paths = 13` (`repeated string`), JSON `maskedPaths`.
-    public var maskedPaths: [String] = []
-
-    /// Proto field `readonly_paths = 14` (`repeated string`), JSON `readonlyPaths`.
-    public var readonlyPaths: [String] = []
-
-    /// Proto field `seccomp = 15` (`runtime.v1.SecurityProfile`), JSON `seccomp`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var seccomp: SecurityProfile? = nil
-
-    /// Proto field `apparmor = 16` (`runtime.v1.SecurityProfile`), JSON `apparmor`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var apparmor: SecurityProfile? = nil
-
-    /// Proto field `apparmor_profile = 9` (`string`), JSON `apparmorProfile`.
-    ///
-    /// - Note: Deprecated in the CRI schema; still read and written.
-    public var apparmorProfile: String = ""
-
-    /// Proto field `seccomp_profile_path = 10` (`string`), JSON `seccompProfilePath`.
-    ///
-    /// - Note: Deprecated in the CRI schema; still read and written.
-    public var seccompProfilePath: String = ""
-
-    /// Fields read from the wire that this schema does not know; re-emitted on encode.
-    public var unknownFields = UnknownFields()
-
-    /// Creates a message with every field at its proto3 default.
-    public init() {}
-
-    /// Creates a message and lets `configure` set its fields: `LinuxContainerSecurityContext { $0.field = value }`.
-    public init(_ configure: (inout Self) -> Void) {
-        self.init()
-        configure(&self)
-    }
-}
-
-extension LinuxContainerSecurityContext {
-    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
-    /// unknown field rather than rejected, as protobuf's own runtimes do.
-    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
-        while let tag = try reader.nextTag() {
-            switch tag.raw {
-            case 10:  // capabilities = 1
-                try reader.readMessage(into: &self.capabilities)
-            case 16:  // privileged = 2
-                self.privileged = try reader.readBool()
-            case 26:  // namespace_options = 3
-                try reader.readMessage(into: &self.namespaceOptions)
-            case 34:  // selinux_options = 4
-                try reader.readMessage(into: &self.selinuxOptions)
-            case 42:  // run_as_user = 5
-                try reader.readMessage(into: &self.runAsUser)
-            case 50:  // run_as_username = 6
-                self.runAsUsername = try reader.readString()
-            case 56:  // readonly_rootfs = 7
-                self.readonlyRootfs = try reader.readBool()
-            case 64, 66:  // supplemental_groups = 8
-                try reader.readRepeatedInt64(tag, into: &self.supplementalGroups)
-            case 74:  // apparmor_profile = 9
-                self.apparmorProfile = try reader.readString()
-            case 82:  // seccomp_profile_path = 10
-                self.seccompProfilePath = try reader.readString()
-            case 88:  // no_new_privs = 11
-                self.noNewPrivs = try reader.readBool()
-            case 98:  // run_as_group = 12
-                try reader.readMessage(into: &self.runAsGroup)
-            case 106:  // masked_paths = 13
-                self.maskedPaths.append(try reader.readString())
-            case 114:  // readonly_paths = 14
-                self.readonlyPaths.append(try reader.readString())
-            case 122:  // seccomp = 15
-                try reader.readMessage(into: &self.seccomp)
-            case 130:  // apparmor = 16
-                try reader.readMessage(into: &self.apparmor)
-            case 136:  // supplemental_groups_policy = 17
-                self.supplementalGroupsPolicy = try reader.readEnum()
-            default:
-                try reader.skipField(tag, into: &self.unknownFields)
-            }
-        }
-    }
-
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.capabilities {
-            writer.writeMessage(field: 1, value)
-        }
-        if self.privileged {
-            writer.writeBool(field: 2, self.privileged)
-        }
-        if let value = self.namespaceOptions {
-            writer.writeMessage(field: 3, value)
-        }
-        if let value = self.selinuxOptions {
-            writer.writeMessage(field: 4, value)
-        }
-        if let value = self.runAsUser {
-            writer.writeMessage(field: 5, value)
-        }
-        if !self.runAsUsername.isEmpty {
-            writer.writeString(field: 6, self.runAsUsername)
-        }
-        if self.readonlyRootfs {
-            writer.writeBool(field: 7, self.readonlyRootfs)
-        }
-        if !self.supplementalGroups.isEmpty {
-            writer.writePackedInt64(field: 8, self.supplementalGroups)
-        }
-        if !self.apparmorProfile.isEmpty {
-            writer.writeString(field: 9, self.apparmorProfile)
-        }
-        if !self.seccompProfilePath.isEmpty {
-            writer.writeString(field: 10, self.seccompProfilePath)
-        }
-        if self.noNewPrivs {
-            writer.writeBool(field: 11, self.noNewPrivs)
-        }
-        if let value = self.runAsGroup {
-            writer.writeMessage(field: 12, value)
-        }
-        if !self.maskedPaths.isEmpty {
-            for item in self.maskedPaths { writer.writeString(field: 13, item) }
-        }
-        if !self.readonlyPaths.isEmpty {
-            for item in self.readonlyPaths { writer.writeString(field: 14, item) }
-        }
-        if let value = self.seccomp {
-            writer.writeMessage(field: 15, value)
-        }
-        if let value = self.apparmor {
-            writer.writeMessage(field: 16, value)
-        }
-        if self.supplementalGroupsPolicy.protoValue != 0 {
-            writer.writeEnum(field: 17, self.supplementalGroupsPolicy)
-        }
-        writer.writeUnknownFields(self.unknownFields)
-    }
-
-    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
-    public func encodeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        if let value = self.capabilities {
-            writer.key("capabilities")
-            writer.writeMessage(value)
-        }
-        if self.privileged || writer.options.emitDefaultValues {
-            writer.key("privileged")
-            writer.writeBool(self.privileged)
-        }
-        if let value = self.namespaceOptions {
-            writer.key("namespaceOptions")
-            writer.writeMessage(value)
-        }
-        if let value = self.selinuxOptions {
-            writer.key("selinuxOptions")
-            writer.writeMessage(value)
-        }
-        if let value = self.runAsUser {
-            writer.key("runAsUser")
-            writer.writeMessage(value)
-        }
-        if let value = self.runAsGroup {
-            writer.key("runAsGroup")
-            writer.writeMessage(value)
-        }
-        if !self.runAsUsername.isEmpty || writer.options.emitDefaultValues {
-            writer.key("runAsUsername")
-            writer.writeString(self.runAsUsername)
-        }
-        if self.readonlyRootfs || writer.options.emitDefaultValues {
-            writer.key("readonlyRootfs")
-            writer.writeBool(self.readonlyRootfs)
-        }
-        if !self.supplementalGroups.isEmpty || writer.options.emitDefaultValues {
-            writer.key("supplementalGroups")
-            writer.beginArray()
-            for item in self.supplementalGroups { writer.writeInt64(item) }
-            writer.endArray()
-        }
-        if self.supplementalGroupsPolicy.protoValue != 0 || writer.options.emitDefaultValues {
-            writer.key("supplementalGroupsPolicy")
-            writer.writeEnum(self.supplementalGroupsPolicy)
-        }
-        if self.noNewPrivs || writer.options.emitDefaultValues {
-            writer.key("noNewPrivs")
-            writer.writeBool(self.noNewPrivs)
-        }
-        if !self.maskedPaths.isEmpty || writer.options.emitDefaultValues {
-            writer.key("maskedPaths")
-            writer.beginArray()
-            for item in self.maskedPaths { writer.writeString(item) }
-            writer.endArray()
-        }
-        if !self.readonlyPaths.isEmpty || writer.options.emitDefaultValues {
-            writer.key("readonlyPaths")
-            writer.beginArray()
-            for item in self.readonlyPaths { writer.writeString(item) }
-            writer.endArray()
-        }
-        if let value = self.seccomp {
-            writer.key("seccomp")
-            writer.writeMessage(value)
-        }
-        if let value = self.apparmor {
-            writer.key("apparmor")
-            writer.writeMessage(value)
-        }
-        if !self.apparmorProfile.isEmpty || writer.options.emitDefaultValues {
-            writer.key("apparmorProfile")
-            writer.writeString(self.apparmorProfile)
-        }
-        if !self.seccompProfilePath.isEmpty || writer.options.emitDefaultValues {
-            writer.key("seccompProfilePath")
-            writer.writeString(self.seccompProfilePath)
-        }
-        writer.endObject()
-    }
-
-    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
-    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
-        for member in try context.expectObject(value) {
-            switch member.key {
-            case "capabilities":
-                try context.decodeMessage(member, into: &self.capabilities)
-            case "privileged":
-                self.privileged = try context.decodeBool(member)
-            case "namespaceOptions", "namespace_options":
-                try context.decodeMessage(member, into: &self.namespaceOptions)
-            case "selinuxOptions", "selinux_options":
-                try context.decodeMessage(member, into: &self.selinuxOptions)
-            case "runAsUser", "run_as_user":
-                try context.decodeMessage(member, into: &self.runAsUser)
-            case "runAsGroup", "run_as_group":
-                try context.decodeMessage(member, into: &self.runAsGroup)
-            case "runAsUsername", "run_as_username":
-                self.runAsUsername = try context.decodeString(member)
-            case "readonlyRootfs", "readonly_rootfs":
-                self.readonlyRootfs = try context.decodeBool(member)
-            case "supplementalGroups", "supplemental_groups":
-                self.supplementalGroups = try context.decodeRepeatedInt64(member)
-            case "supplementalGroupsPolicy", "supplemental_groups_policy":
-                self.supplementalGroupsPolicy = try context.decodeEnum(member)
-            case "noNewPrivs", "no_new_privs":
-                self.noNewPrivs = try context.decodeBool(member)
-            case "maskedPaths", "masked_paths":
-                self.maskedPaths = try context.decodeRepeatedString(member)
-            case "readonlyPaths", "readonly_paths":
-                self.readonlyPaths = try context.decodeRepeatedString(member)
-            case "seccomp":
-                try context.decodeMessage(member, into: &self.seccomp)
-            case "apparmor":
-                try context.decodeMessage(member, into: &self.apparmor)
-            case "apparmorProfile", "apparmor_profile":
-                self.apparmorProfile = try context.decodeString(member)
-            case "seccompProfilePath", "seccomp_profile_path":
-                self.seccompProfilePath = try context.decodeString(member)
-            default:
-                try context.unknownField(member.key)
-            }
-        }
-    }
-
-    /// Writes the fields that are set, by proto name.
-    public func describe(into writer: inout DescriptionWriter) {
-        if let value = self.capabilities {
-            writer.field("capabilities", value)
-        }
-        if self.privileged {
-            writer.field("privileged", self.privileged)
-        }
-        if let value = self.namespaceOptions {
-            writer.field("namespace_options", value)
-        }
-        if let value = self.selinuxOptions {
-            writer.field("selinux_options", value)
-        }
-        if let value = self.runAsUser {
-            writer.field("run_as_user", value)
-        }
-        if !self.runAsUsername.isEmpty {
-            writer.field("run_as_username", self.runAsUsername)
-        }
-        if self.readonlyRootfs {
-            writer.field("readonly_rootfs", self.readonlyRootfs)
-        }
-        if !self.supplementalGroups.isEmpty {
-            writer.field("supplemental_groups", self.supplementalGroups)
-        }
-        if !self.apparmorProfile.isEmpty {
-            writer.field("apparmor_profile", self.apparmorProfile)
-        }
-        if !self.seccompProfilePath.isEmpty {
-            writer.field("seccomp_profile_path", self.seccompProfilePath)
-        }
-        if self.noNewPrivs {
-            writer.field("no_new_privs", self.noNewPrivs)
-        }
-        if let value = self.runAsGroup {
-            writer.field("run_as_group", value)
-        }
-        if !self.maskedPaths.isEmpty {
-            writer.field("masked_paths", self.maskedPaths)
-        }
-        if !self.readonlyPaths.isEmpty {
-            writer.field("readonly_paths", self.readonlyPaths)
-        }
-        if let value = self.seccomp {
-            writer.field("seccomp", value)
-        }
-        if let value = self.apparmor {
-            writer.field("apparmor", value)
-        }
-        if self.supplementalGroupsPolicy.protoValue != 0 {
-            writer.field("supplemental_groups_policy", self.supplementalGroupsPolicy)
-        }
-    }
-}
-
-/// Linux-specific container settings.
-///
-/// Proto message `runtime.v1.LinuxContainerConfig`.
-public struct LinuxContainerConfig: ProtoMessage {
-    /// The fully qualified proto name, `runtime.v1.LinuxContainerConfig`.
-    public static let protoMessageName = "runtime.v1.LinuxContainerConfig"
-
-    /// Proto field `resources = 1` (`runtime.v1.LinuxContainerResources`), JSON `resources`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var resources: LinuxContainerResources? = nil
-
-    /// Proto field `security_context = 2` (`runtime.v1.LinuxContainerSecurityContext`), JSON `securityContext`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var securityContext: LinuxContainerSecurityContext? = nil
-
-    /// Fields read from the wire that this schema does not know; re-emitted on encode.
-    public var unknownFields = UnknownFields()
-
-    /// Creates a message with every field at its proto3 default.
-    public init() {}
-
-    /// Creates a message and lets `configure` set its fields: `LinuxContainerConfig { $0.field = value }`.
-    public init(_ configure: (inout Self) -> Void) {
-        self.init()
-        configure(&self)
-    }
-}
-
-extension LinuxContainerConfig {
-    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
-    /// unknown field rather than rejected, as protobuf's own runtimes do.
-    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
-        while let tag = try reader.nextTag() {
-            switch tag.raw {
-            case 10:  // resources = 1
-                try reader.readMessage(into: &self.resources)
-            case 18:  // security_context = 2
-                try reader.readMessage(into: &self.securityContext)
-            default:
-                try reader.skipField(tag, into: &self.unknownFields)
-            }
-        }
-    }
-
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.resources {
-            writer.writeMessage(field: 1, value)
-        }
-        if let value = self.securityContext {
-            writer.writeMessage(field: 2, value)
-        }
-        writer.writeUnknownFields(self.unknownFields)
-    }
-
-    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
-    public func encodeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        if let value = self.resources {
-            writer.key("resources")
-            writer.writeMessage(value)
-        }
-        if let value = self.securityContext {
-            writer.key("securityContext")
-            writer.writeMessage(value)
-        }
-        writer.endObject()
-    }
-
-    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
-    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
-        for member in try context.expectObject(value) {
-            switch member.key {
-            case "resources":
-                try context.decodeMessage(member, into: &self.resources)
-            case "securityContext", "security_context":
-                try context.decodeMessage(member, into: &self.securityContext)
-            default:
-                try context.unknownField(member.key)
-            }
-        }
-    }
-
-    /// Writes the fields that are set, by proto name.
-    public func describe(into writer: inout DescriptionWriter) {
-        if let value = self.resources {
-            writer.field("resources", value)
-        }
-        if let value = self.securityContext {
-            writer.field("security_context", value)
-        }
-    }
-}
-
-/// Effective user and groups of a container process.
-///
-/// Proto message `runtime.v1.LinuxContainerUser`.
-public struct LinuxContainerUser: ProtoMessage {
-    /// The fully qualified proto name, `runtime.v1.LinuxContainerUser`.
-    public static let protoMessageName = "runtime.v1.LinuxContainerUser"
-
-    /// Proto field `uid = 1` (`int64`), JSON `uid`.
-    public var uid: Int64 = 0
-
-    /// Proto field `gid = 2` (`int64`), JSON `gid`.
-    public var gid: Int64 = 0
-
-    /// Proto field `supplemental_groups = 3` (`repeated int64`), JSON `supplementalGroups`.
-    public var supplementalGroups: [Int64] = []
-
-    /// Fields read from the wire that this schema does not know; re-emitted on encode.
-    public var unknownFields = UnknownFields()
-
-    /// Creates a message with every field at its proto3 default.
-    public init() {}
-
-    /// Creates a message and lets `configure` set its fields: `LinuxContainerUser { $0.field = value }`.
-    public init(_ configure: (inout Self) -> Void) {
-        self.init()
-        configure(&self)
-    }
-}
-
-extension LinuxContainerUser {
-    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
-    /// unknown field rather than rejected, as protobuf's own runtimes do.
-    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
-        while let tag = try reader.nextTag() {
-            switch tag.raw {
-            case 8:  // uid = 1
-                self.uid = try reader.readInt64()
-            case 16:  // gid = 2
-                self.gid = try reader.readInt64()
-            case 24, 26:  // supplemental_groups = 3
-                try reader.readRepeatedInt64(tag, into: &self.supplementalGroups)
-            default:
-                try reader.skipField(tag, into: &self.unknownFields)
-            }
-        }
-    }
-
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.uid != 0 {
-            writer.writeInt64(field: 1, self.uid)
-        }
-        if self.gid != 0 {
-            writer.writeInt64(field: 2, self.gid)
-        }
-        if !self.supplementalGroups.isEmpty {
-            writer.writePackedInt64(field: 3, self.supplementalGroups)
-        }
-        writer.writeUnknownFields(self.unknownFields)
-    }
-
-    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
-    public func encodeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        if self.uid != 0 || writer.options.emitDefaultValues {
-            writer.key("uid")
-            writer.writeInt64(self.uid)
-        }
-        if self.gid != 0 || writer.options.emitDefaultValues {
-            writer.key("gid")
-            writer.writeInt64(self.gid)
-        }
-        if !self.supplementalGroups.isEmpty || writer.options.emitDefaultValues {
-            writer.key("supplementalGroups")
-            writer.beginArray()
-            for item in self.supplementalGroups { writer.writeInt64(item) }
-            writer.endArray()
-        }
-        writer.endObject()
-    }
-
-    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
-    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
-        for member in try context.expectObject(value) {
-            switch member.key {
-            case "uid":
-                self.uid = try context.decodeInt64(member)
-            case "gid":
-                self.gid = try context.decodeInt64(member)
-            case "supplementalGroups", "supplemental_groups":
-                self.supplementalGroups = try context.decodeRepeatedInt64(member)
-            default:
-                try context.unknownField(member.key)
-            }
-        }
-    }
-
-    /// Writes the fields that are set, by proto name.
-    public func describe(into writer: inout DescriptionWriter) {
-        if self.uid != 0 {
-            writer.field("uid", self.uid)
-        }
-        if self.gid != 0 {
-            writer.field("gid", self.gid)
-        }
-        if !self.supplementalGroups.isEmpty {
-            writer.field("supplemental_groups", self.supplementalGroups)
-        }
-    }
-}
-
-/// Windows security settings of a container.
-///
-/// Proto message `runtime.v1.WindowsContainerSecurityContext`.
-public struct WindowsContainerSecurityContext: ProtoMessage {
-    /// The fully qualified proto name, `runtime.v1.WindowsContainerSecurityContext`.
-    public static let protoMessageName = "runtime.v1.WindowsContainerSecurityContext"
-
-    /// Proto field `run_as_username = 1` (`string`), JSON `runAsUsername`.
-    public var runAsUsername: String = ""
-
-    /// Proto field `credential_spec = 2` (`string`), JSON `credentialSpec`.
-    public var credentialSpec: String = ""
-
-    /// Proto field `host_process = 3` (`bool`), JSON `hostProcess`.
-    public var hostProcess: Bool = false
-
-    /// Fields read from the wire that this schema does not know; re-emitted on encode.
-    public var unknownFields = UnknownFields()
-
-    /// Creates a message with every field at its proto3 default.
-    public init() {}
-
-    /// Creates a message and lets `configure` set its fields: `WindowsContainerSecurityContext { $0.field = value }`.
-    public init(_ configure: (inout Self) -> Void) {
-        self.init()
-        configure(&self)
-    }
-}
-
-extension WindowsContainerSecurityContext {
-    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
-    /// unknown field rather than rejected, as protobuf's own runtimes do.
-    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
-        while let tag = try reader.nextTag() {
-            switch tag.raw {
-            case 10:  // run_as_username = 1
-                self.runAsUsername = try reader.readString()
-            case 18:  // credential_spec = 2
-                self.credentialSpec = try reader.readString()
-            case 24:  // host_process = 3
-                self.hostProcess = try reader.readBool()
-            default:
-                try reader.skipField(tag, into: &self.unknownFields)
-            }
-        }
-    }
-
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
-        if !self.runAsUsername.isEmpty {
-            writer.writeString(field: 1, self.runAsUsername)
-        }
-        if !self.credentialSpec.isEmpty {
-            writer.writeString(field: 2, self.credentialSpec)
-        }
-        if self.hostProcess {
-            writer.writeBool(field: 3, self.hostProcess)
-        }
-        writer.writeUnknownFields(self.unknownFields)
-    }
-
-    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
-    public func encodeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        if !self.runAsUsername.isEmpty || writer.options.emitDefaultValues {
-            writer.key("runAsUsername")
-            writer.writeString(self.runAsUsername)
-        }
-        if !self.credentialSpec.isEmpty || writer.options.emitDefaultValues {
-            writer.key("credentialSpec")
-            writer.writeString(self.credentialSpec)
-        }
-        if self.hostProcess || writer.options.emitDefaultValues {
-            writer.key("hostProcess")
-            writer.writeBool(self.hostProcess)
-        }
-        writer.endObject()
-    }
-
-    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
-    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
-        for member in try context.expectObject(value) {
-            switch member.key {
-            case "runAsUsername", "run_as_username":
-                self.runAsUsername = try context.decodeString(member)
-            case "credentialSpec", "credential_spec":
-                self.credentialSpec = try context.decodeString(member)
-            case "hostProcess", "host_process":
-                self.hostProcess = try context.decodeBool(member)
-            default:
-                try context.unknownField(member.key)
-            }
-        }
-    }
-
-    /// Writes the fields that are set, by proto name.
-    public func describe(into writer: inout DescriptionWriter) {
-        if !self.runAsUsername.isEmpty {
-            writer.field("run_as_username", self.runAsUsername)
-        }
-        if !self.credentialSpec.isEmpty {
-            writer.field("credential_spec", self.credentialSpec)
-        }
-        if self.hostProcess {
-            writer.field("host_process", self.hostProcess)
-        }
-    }
-}
-
-/// Windows-specific container settings.
-///
-/// Proto message `runtime.v1.WindowsContainerConfig`.
-public struct WindowsContainerConfig: ProtoMessage {
-    /// The fully qualified proto name, `runtime.v1.WindowsContainerConfig`.
-    public static let protoMessageName = "runtime.v1.WindowsContainerConfig"
-
-    /// Proto field `resources = 1` (`runtime.v1.WindowsContainerResources`), JSON `resources`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var resources: WindowsContainerResources? = nil
-
-    /// Proto field `security_context = 2` (`runtime.v1.WindowsContainerSecurityContext`), JSON `securityContext`.
-    ///
-    /// `nil` when absent; an empty message that is set is still encoded.
-    public var securityContext: WindowsContainerSecurityContext? = nil
-
-    /// Fields read from the wire that this schema does not know; re-emitted on encode.
-    public var unknownFields = UnknownFields()
-
-    /// Creates a message with every field at its proto3 default.
-    public init() {}
-
-    /// Creates a message and lets `configure` set its fields: `WindowsContainerConfig { $0.field = value }`.
-    public init(_ configure: (inout Self) -> Void) {
-        self.init()
-        configure(&self)
-    }
-}
-
-extension WindowsContainerConfig {
-    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
-    /// unknown field rather than rejected, as protobuf's own runtimes do.
-    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
-        while let tag = try reader.nextTag() {
-            switch tag.raw {
-            case 10:  // resources = 1
-                try reader.readMessage(into: &self.resources)
-            case 18:  // security_context = 2
-                try reader.readMessage(into: &self.securityContext)
-            default:
-                try reader.skipField(tag, into: &self.unknownFields)
-            }
-        }
-    }
-
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
-        if let value = self.resources {
-            writer.writeMessage(field: 1, value)
-        }
-        if let value = self.securityContext {
-            writer.writeMessage(field: 2, value)
-        }
-        writer.writeUnknownFields(self.unknownFields)
-    }
-
-    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
-    public func encodeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        if let value = self.resources {
-            writer.key("resources")
-            writer.writeMessage(value)
-        }
-        if let value = self.securityContext {
-            writer.key("securityContext")
-            writer.writeMessage(value)
-        }
-        writer.endObject()
-    }
-
-    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
-    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
-        for member in try context.expectObject(value) {
-            switch member.key {
-            case "resources":
-                try context.decodeMessage(member, into: &self.resources)
-            case "securityContext", "security_context":
-                try context.decodeMessage(member, into: &self.securityContext)
-            default:
-                try context.unknownField(member.key)
-            }
-        }
-    }
-
-    /// Writes the fields that are set, by proto name.
-    public func describe(into writer: inout DescriptionWriter) {
-        if let value = self.resources {
-            writer.field("resources", value)
-        }
-        if let value = self.securityContext {
-            writer.field("security_context", value)
-        }
-    }
-}
-
-/// Windows resource limits of a container.
-///
-/// Proto message `runtime.v1.WindowsContainerResources`.
-public struct WindowsContainerResources: ProtoMessage {
-    /// The fully qualified proto name, `runtime.v1.WindowsContainerResources`.
-    public static let protoMessageName = "runtime.v1.WindowsContainerResources"
-
-    /// Proto field `cpu_shares = 1` (`int64`), JSON `cpuShares`.
-    public var cpuShares: Int64 = 0
-
-    /// Proto field `cpu_count = 2` (`int64`), JSON `cpuCount`.
-    public var cpuCount: Int64 = 0
-
-    /// Proto field `cpu_maximum = 3` (`int64`), JSON `cpuMaximum`.
-    public var cpuMaximum: Int64 = 0
-
-    /// Proto field `memory_limit_in_bytes = 4` (`int64`), JSON `memoryLimitInBytes`.
-    public var memoryLimitInBytes: Int64 = 0
-
-    /// Proto field `rootfs_size_in_bytes = 5` (`int64`), JSON `rootfsSizeInBytes`.
-    public var rootfsSizeInBytes: Int64 = 0
-
-    /// Proto field `affinity_cpus = 6` (`repeated runtime.v1.WindowsCpuGroupAffinity`), JSON `affinityCpus`.
-    public var affinityCpus: [WindowsCpuGroupAffinity] = []
-
-    /// Fields read from the wire that this schema does not know; re-emitted on encode.
-    public var unknownFields = UnknownFields()
-
-    /// Creates a message with every field at its proto3 default.
-    public init() {}
-
-    /// Creates a message and lets `configure` set its fields: `WindowsContainerResources { $0.field = value }`.
-    public init(_ configure: (inout Self) -> Void) {
-        self.init()
-        configure(&self)
-    }
-}
-
-extension WindowsContainerResources {
-    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
-    /// unknown field rather than rejected, as protobuf's own runtimes do.
-    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
-        while let tag = try reader.nextTag() {
-            switch tag.raw {
-            case 8:  // cpu_shares = 1
-                self.cpuShares = try reader.readInt64()
-            case 16:  // cpu_count = 2
-                self.cpuCount = try reader.readInt64()
-            case 24:  // cpu_maximum = 3
-                self.cpuMaximum = try reader.readInt64()
-            case 32:  // memory_limit_in_bytes = 4
-                self.memoryLimitInBytes = try reader.readInt64()
-            case 40:  // rootfs_size_in_bytes = 5
-                self.rootfsSizeInBytes = try reader.readInt64()
-            case 50:  // affinity_cpus = 6
-                self.affinityCpus.append(try reader.readMessage(WindowsCpuGroupAffinity.self))
-            default:
-                try reader.skipField(tag, into: &self.unknownFields)
-            }
-        }
-    }
-
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
-        if self.cpuShares != 0 {
-            writer.writeInt64(field: 1, self.cpuShares)
-        }
-        if self.cpuCount != 0 {
-            writer.writeInt64(field: 2, self.cpuCount)
-        }
-        if self.cpuMaximum != 0 {
-            writer.writeInt64(field: 3, self.cpuMaximum)
-        }
-        if self.memoryLimitInBytes != 0 {
-            writer.writeInt64(field: 4, self.memoryLimitInBytes)
-        }
-        if self.rootfsSizeInBytes != 0 {
-            writer.writeInt64(field: 5, self.rootfsSizeInBytes)
-        }
-        if !self.affinityCpus.isEmpty {
-            for item in self.affinityCpus { writer.writeMessage(field: 6, item) }
-        }
-        writer.writeUnknownFields(self.unknownFields)
-    }
-
-    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
-    public func encodeJSON(into writer: inout JSONWriter) {
-        writer.beginObject()
-        if self.cpuShares != 0 || writer.options.emitDefaultValues {
-            writer.key("cpuShares")
-            writer.writeInt64(self.cpuShares)
-        }
-        if self.cpuCount != 0 || writer.options.emitDefaultValues {
-            writer.key("cpuCount")
-            writer.writeInt64(self.cpuCount)
-        }
-        if self.cpuMaximum != 0 || writer.options.emitDefaultValues {
-            writer.key("cpuMaximum")
-            writer.writeInt64(self.cpuMaximum)
-        }
-        if self.memoryLimitInBytes != 0 || writer.options.emitDefaultValues {
-            writer.key("memoryLimitInBytes")
-            writer.writeInt64(self.memoryLimitInBytes)
-        }
-        if self.rootfsSizeInBytes != 0 || writer.options.emitDefaultValues {
-            writer.key("rootfsSizeInBytes")
-            writer.writeInt64(self.rootfsSizeInBytes)
-        }
-        if !self.affinityCpus.isEmpty || writer.options.emitDefaultValues {
-            writer.key("affinityCpus")
-            writer.beginArray()
-            for item in self.affinityCpus { writer.writeMessage(item) }
-            writer.endArray()
-        }
-        writer.endObject()
-    }
-
-    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
-    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
-        for member in try context.expectObject(value) {
-            switch member.key {
-            case "cpuShares", "cpu_shares":
-                self.cpuShares = try context.decodeInt64(member)
-            case "cpuCount", "cpu_count":
-                self.cpuCount = try context.decodeInt64(member)
-            case "cpuMaximum", "cpu_maximum":
-                self.cpuMaximum = try context.decodeInt64(member)
-            case "memoryLimitInBytes", "memory_limit_in_bytes":
-                self.memoryLimitInBytes = try context.decodeInt64(member)
-            case "rootfsSizeInBytes", "rootfs_size_in_bytes":
-                self.rootfsSizeInBytes = try context.decodeInt64(member)
-            case "affinityCpus", "affinity_cpus":
-                self.affinityCpus = try context.decodeRepeatedMessage(member)
-            default:
-                try context.unknownField(member.key)
-            }
-        }
-    }
-
-    /// Writes the fields that are set, by proto name.
-    public func describe(into writer: inout DescriptionWriter) {
-        if self.cpuShares != 0 {
-            writer.field("cpu_shares", self.cpuShares)
-        }
-        if self.cpuCount != 0 {
-            writer.field("cpu_count", self.cpuCount)
-        }
-        if self.cpuMaximum != 0 {
-            writer.field("cpu_maximum", self.cpuMaximum)
-        }
-        if self.memoryLimitInBytes != 0 {
-            writer.field("memory_limit_in_bytes", self.memoryLimitInBytes)
-        }
-        if self.rootfsSizeInBytes != 0 {
-            writer.field("rootfs_size_in_bytes", self.rootfsSizeInBytes)
-        }
-        if !self.affinityCpus.isEmpty {
-            writer.field("affinity_cpus", self.affinityCpus)
-        }
-    }
-}
-
 /// CPU group affinity on Windows.
 ///
 /// Proto message `runtime.v1.WindowsCpuGroupAffinity`.
@@ -1646,15 +532,28 @@ extension WindowsCpuGroupAffinity {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.cpuMask != 0 {
-            writer.writeUInt64(field: 1, self.cpuMask)
+            size += ProtoSize.varint(tagSize: 1, self.cpuMask)
         }
+        if self.cpuGroup != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(self.cpuGroup))
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.cpuGroup != 0 {
             writer.writeUInt32(field: 2, self.cpuGroup)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.cpuMask != 0 {
+            writer.writeUInt64(field: 1, self.cpuMask)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1738,15 +637,28 @@ extension ContainerMetadata {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
+            size += ProtoSize.string(tagSize: 1, self.name)
         }
+        if self.attempt != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(self.attempt))
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.attempt != 0 {
             writer.writeUInt32(field: 2, self.attempt)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1835,18 +747,34 @@ extension Device {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.containerPath.isEmpty {
-            writer.writeString(field: 1, self.containerPath)
+            size += ProtoSize.string(tagSize: 1, self.containerPath)
+        }
+        if !self.hostPath.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.hostPath)
+        }
+        if !self.permissions.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.permissions)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.permissions.isEmpty {
+            writer.writeString(field: 3, self.permissions)
         }
         if !self.hostPath.isEmpty {
             writer.writeString(field: 2, self.hostPath)
         }
-        if !self.permissions.isEmpty {
-            writer.writeString(field: 3, self.permissions)
+        if !self.containerPath.isEmpty {
+            writer.writeString(field: 1, self.containerPath)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1934,12 +862,22 @@ extension CDIDevice {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.name.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.name)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.name.isEmpty {
             writer.writeString(field: 1, self.name)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2071,15 +1009,15 @@ extension ContainerConfig {
             case 42:  // working_dir = 5
                 self.workingDir = try reader.readString()
             case 50:  // envs = 6
-                self.envs.append(try reader.readMessage(KeyValue.self))
+                try reader.readRepeatedMessage(tag, into: &self.envs)
             case 58:  // mounts = 7
-                self.mounts.append(try reader.readMessage(Mount.self))
+                try reader.readRepeatedMessage(tag, into: &self.mounts)
             case 66:  // devices = 8
-                self.devices.append(try reader.readMessage(Device.self))
+                try reader.readRepeatedMessage(tag, into: &self.devices)
             case 74:  // labels = 9
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 82:  // annotations = 10
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 90:  // log_path = 11
                 self.logPath = try reader.readString()
             case 96:  // stdin = 12
@@ -2093,7 +1031,7 @@ extension ContainerConfig {
             case 130:  // windows = 16
                 try reader.readMessage(into: &self.windows)
             case 138:  // CDI_devices = 17
-                self.cdiDevices.append(try reader.readMessage(CDIDevice.self))
+                try reader.readRepeatedMessage(tag, into: &self.cdiDevices)
             case 144:  // stop_signal = 18
                 self.stopSignal = try reader.readEnum()
             default:
@@ -2102,63 +1040,124 @@ extension ContainerConfig {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.metadata {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.image {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if !self.command.isEmpty {
-            for item in self.command { writer.writeString(field: 3, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.command)
         }
         if !self.args.isEmpty {
-            for item in self.args { writer.writeString(field: 4, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.args)
         }
         if !self.workingDir.isEmpty {
-            writer.writeString(field: 5, self.workingDir)
+            size += ProtoSize.string(tagSize: 1, self.workingDir)
         }
         if !self.envs.isEmpty {
-            for item in self.envs { writer.writeMessage(field: 6, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.envs)
         }
         if !self.mounts.isEmpty {
-            for item in self.mounts { writer.writeMessage(field: 7, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.mounts)
         }
         if !self.devices.isEmpty {
-            for item in self.devices { writer.writeMessage(field: 8, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.devices)
         }
         if !self.labels.isEmpty {
-            writer.writeStringMap(field: 9, self.labels)
+            size += ProtoSize.stringMap(tagSize: 1, self.labels)
         }
         if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 10, self.annotations)
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
         }
         if !self.logPath.isEmpty {
-            writer.writeString(field: 11, self.logPath)
+            size += ProtoSize.string(tagSize: 1, self.logPath)
         }
         if self.stdin {
-            writer.writeBool(field: 12, self.stdin)
+            size += 2
         }
         if self.stdinOnce {
-            writer.writeBool(field: 13, self.stdinOnce)
+            size += 2
         }
         if self.tty {
-            writer.writeBool(field: 14, self.tty)
+            size += 2
         }
         if let value = self.linux {
-            writer.writeMessage(field: 15, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.windows {
+            size += ProtoSize.message(tagSize: 2, value)
+        }
+        if !self.cdiDevices.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 2, self.cdiDevices)
+        }
+        if self.stopSignal.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 2, self.stopSignal.protoValue)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if self.stopSignal.protoValue != 0 {
+            writer.writeEnum(field: 18, self.stopSignal)
+        }
+        if !self.cdiDevices.isEmpty {
+            writer.writeRepeatedMessage(field: 17, self.cdiDevices)
         }
         if let value = self.windows {
             writer.writeMessage(field: 16, value)
         }
-        if !self.cdiDevices.isEmpty {
-            for item in self.cdiDevices { writer.writeMessage(field: 17, item) }
+        if let value = self.linux {
+            writer.writeMessage(field: 15, value)
         }
-        if self.stopSignal.protoValue != 0 {
-            writer.writeEnum(field: 18, self.stopSignal)
+        if self.tty {
+            writer.writeBool(field: 14, self.tty)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.stdinOnce {
+            writer.writeBool(field: 13, self.stdinOnce)
+        }
+        if self.stdin {
+            writer.writeBool(field: 12, self.stdin)
+        }
+        if !self.logPath.isEmpty {
+            writer.writeString(field: 11, self.logPath)
+        }
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 10, self.annotations)
+        }
+        if !self.labels.isEmpty {
+            writer.writeStringMap(field: 9, self.labels)
+        }
+        if !self.devices.isEmpty {
+            writer.writeRepeatedMessage(field: 8, self.devices)
+        }
+        if !self.mounts.isEmpty {
+            writer.writeRepeatedMessage(field: 7, self.mounts)
+        }
+        if !self.envs.isEmpty {
+            writer.writeRepeatedMessage(field: 6, self.envs)
+        }
+        if !self.workingDir.isEmpty {
+            writer.writeString(field: 5, self.workingDir)
+        }
+        if !self.args.isEmpty {
+            writer.writeRepeatedString(field: 4, self.args)
+        }
+        if !self.command.isEmpty {
+            writer.writeRepeatedString(field: 3, self.command)
+        }
+        if let value = self.image {
+            writer.writeMessage(field: 2, value)
+        }
+        if let value = self.metadata {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2840,15 +1839,28 @@ extension ContainerResources {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.linux {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
+        if let value = self.windows {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.windows {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.linux {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2929,12 +1941,22 @@ extension ContainerUser {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.linux {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.linux {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

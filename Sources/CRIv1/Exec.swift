@@ -51,18 +51,34 @@ extension ExecSyncRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
+            size += ProtoSize.string(tagSize: 1, self.containerID)
         }
         if !self.cmd.isEmpty {
-            for item in self.cmd { writer.writeString(field: 2, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.cmd)
         }
+        if self.timeout != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timeout))
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.timeout != 0 {
             writer.writeInt64(field: 3, self.timeout)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.cmd.isEmpty {
+            writer.writeRepeatedString(field: 2, self.cmd)
+        }
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -164,18 +180,34 @@ extension ExecSyncResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.stdout.isEmpty {
-            writer.writeBytes(field: 1, self.stdout)
+            size += ProtoSize.lengthDelimited(tagSize: 1, self.stdout.count)
+        }
+        if !self.stderr.isEmpty {
+            size += ProtoSize.lengthDelimited(tagSize: 1, self.stderr.count)
+        }
+        if self.exitCode != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.exitCode)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if self.exitCode != 0 {
+            writer.writeInt32(field: 3, self.exitCode)
         }
         if !self.stderr.isEmpty {
             writer.writeBytes(field: 2, self.stderr)
         }
-        if self.exitCode != 0 {
-            writer.writeInt32(field: 3, self.exitCode)
+        if !self.stdout.isEmpty {
+            writer.writeBytes(field: 1, self.stdout)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -288,27 +320,52 @@ extension ExecRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
+            size += ProtoSize.string(tagSize: 1, self.containerID)
         }
         if !self.cmd.isEmpty {
-            for item in self.cmd { writer.writeString(field: 2, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.cmd)
         }
         if self.tty {
-            writer.writeBool(field: 3, self.tty)
+            size += 2
         }
         if self.stdin {
-            writer.writeBool(field: 4, self.stdin)
+            size += 2
+        }
+        if self.stdout {
+            size += 2
+        }
+        if self.stderr {
+            size += 2
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if self.stderr {
+            writer.writeBool(field: 6, self.stderr)
         }
         if self.stdout {
             writer.writeBool(field: 5, self.stdout)
         }
-        if self.stderr {
-            writer.writeBool(field: 6, self.stderr)
+        if self.stdin {
+            writer.writeBool(field: 4, self.stdin)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.tty {
+            writer.writeBool(field: 3, self.tty)
+        }
+        if !self.cmd.isEmpty {
+            writer.writeRepeatedString(field: 2, self.cmd)
+        }
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -425,12 +482,22 @@ extension ExecResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.url.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.url)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.url.isEmpty {
             writer.writeString(field: 1, self.url)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -520,24 +587,46 @@ extension AttachRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.containerID.isEmpty {
-            writer.writeString(field: 1, self.containerID)
+            size += ProtoSize.string(tagSize: 1, self.containerID)
         }
         if self.stdin {
-            writer.writeBool(field: 2, self.stdin)
+            size += 2
         }
         if self.tty {
-            writer.writeBool(field: 3, self.tty)
+            size += 2
+        }
+        if self.stdout {
+            size += 2
+        }
+        if self.stderr {
+            size += 2
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if self.stderr {
+            writer.writeBool(field: 5, self.stderr)
         }
         if self.stdout {
             writer.writeBool(field: 4, self.stdout)
         }
-        if self.stderr {
-            writer.writeBool(field: 5, self.stderr)
+        if self.tty {
+            writer.writeBool(field: 3, self.tty)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.stdin {
+            writer.writeBool(field: 2, self.stdin)
+        }
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 1, self.containerID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -643,12 +732,22 @@ extension AttachResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.url.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.url)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.url.isEmpty {
             writer.writeString(field: 1, self.url)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -723,15 +822,28 @@ extension PortForwardRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.podSandboxID.isEmpty {
-            writer.writeString(field: 1, self.podSandboxID)
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
         }
+        if !self.port.isEmpty {
+            size += ProtoSize.packedInt32(tagSize: 1, self.port)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.port.isEmpty {
             writer.writePackedInt32(field: 2, self.port)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 1, self.podSandboxID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -812,12 +924,22 @@ extension PortForwardResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.url.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.url)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.url.isEmpty {
             writer.writeString(field: 1, self.url)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -887,12 +1009,22 @@ extension ReopenContainerLogRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerID)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containerID.isEmpty {
             writer.writeString(field: 1, self.containerID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -957,7 +1089,13 @@ extension ReopenContainerLogResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }

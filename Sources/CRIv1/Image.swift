@@ -48,7 +48,7 @@ extension ImageSpec {
             case 10:  // image = 1
                 self.image = try reader.readString()
             case 18:  // annotations = 2
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 146:  // user_specified_image = 18
                 self.userSpecifiedImage = try reader.readString()
             case 154:  // runtime_handler = 19
@@ -61,24 +61,46 @@ extension ImageSpec {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.image.isEmpty {
-            writer.writeString(field: 1, self.image)
+            size += ProtoSize.string(tagSize: 1, self.image)
         }
         if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 2, self.annotations)
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
         }
         if !self.userSpecifiedImage.isEmpty {
-            writer.writeString(field: 18, self.userSpecifiedImage)
+            size += ProtoSize.string(tagSize: 2, self.userSpecifiedImage)
+        }
+        if !self.runtimeHandler.isEmpty {
+            size += ProtoSize.string(tagSize: 2, self.runtimeHandler)
+        }
+        if !self.imageRef.isEmpty {
+            size += ProtoSize.string(tagSize: 2, self.imageRef)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.imageRef.isEmpty {
+            writer.writeString(field: 20, self.imageRef)
         }
         if !self.runtimeHandler.isEmpty {
             writer.writeString(field: 19, self.runtimeHandler)
         }
-        if !self.imageRef.isEmpty {
-            writer.writeString(field: 20, self.imageRef)
+        if !self.userSpecifiedImage.isEmpty {
+            writer.writeString(field: 18, self.userSpecifiedImage)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 2, self.annotations)
+        }
+        if !self.image.isEmpty {
+            writer.writeString(field: 1, self.image)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -186,12 +208,22 @@ extension ImageFilter {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.image {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.image {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -263,12 +295,22 @@ extension ListImagesRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -377,33 +419,64 @@ extension Image {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
+            size += ProtoSize.string(tagSize: 1, self.id)
         }
         if !self.repoTags.isEmpty {
-            for item in self.repoTags { writer.writeString(field: 2, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.repoTags)
         }
         if !self.repoDigests.isEmpty {
-            for item in self.repoDigests { writer.writeString(field: 3, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.repoDigests)
         }
         if self.size != 0 {
-            writer.writeUInt64(field: 4, self.size)
+            size += ProtoSize.varint(tagSize: 1, self.size)
         }
         if let value = self.uid {
-            writer.writeMessage(field: 5, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if !self.username.isEmpty {
-            writer.writeString(field: 6, self.username)
+            size += ProtoSize.string(tagSize: 1, self.username)
+        }
+        if let value = self.spec {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if self.pinned {
+            size += 2
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if self.pinned {
+            writer.writeBool(field: 8, self.pinned)
         }
         if let value = self.spec {
             writer.writeMessage(field: 7, value)
         }
-        if self.pinned {
-            writer.writeBool(field: 8, self.pinned)
+        if !self.username.isEmpty {
+            writer.writeString(field: 6, self.username)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.uid {
+            writer.writeMessage(field: 5, value)
+        }
+        if self.size != 0 {
+            writer.writeUInt64(field: 4, self.size)
+        }
+        if !self.repoDigests.isEmpty {
+            writer.writeRepeatedString(field: 3, self.repoDigests)
+        }
+        if !self.repoTags.isEmpty {
+            writer.writeRepeatedString(field: 2, self.repoTags)
+        }
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -533,19 +606,29 @@ extension ListImagesResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // images = 1
-                self.images.append(try reader.readMessage(Image.self))
+                try reader.readRepeatedMessage(tag, into: &self.images)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.images.isEmpty {
-            for item in self.images { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.images)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.images.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.images)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -619,12 +702,22 @@ extension StreamImagesRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -687,19 +780,29 @@ extension StreamImagesResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // images = 1
-                self.images.append(try reader.readMessage(Image.self))
+                try reader.readRepeatedMessage(tag, into: &self.images)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.images.isEmpty {
-            for item in self.images { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.images)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.images.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.images)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -778,15 +881,28 @@ extension ImageStatusRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.image {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
+        if self.verbose {
+            size += 2
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.verbose {
             writer.writeBool(field: 2, self.verbose)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.image {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -865,22 +981,35 @@ extension ImageStatusResponse {
             case 10:  // image = 1
                 try reader.readMessage(into: &self.image)
             case 18:  // info = 2
-                try reader.readStringMapEntry(into: &self.info)
+                try reader.readStringMapEntry(tag, into: &self.info)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.image {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
+        if !self.info.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.info)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.info.isEmpty {
             writer.writeStringMap(field: 2, self.info)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.image {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -992,27 +1121,52 @@ extension AuthConfig {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.username.isEmpty {
-            writer.writeString(field: 1, self.username)
+            size += ProtoSize.string(tagSize: 1, self.username)
         }
         if !self.password.isEmpty {
-            writer.writeString(field: 2, self.password)
+            size += ProtoSize.string(tagSize: 1, self.password)
         }
         if !self.auth.isEmpty {
-            writer.writeString(field: 3, self.auth)
+            size += ProtoSize.string(tagSize: 1, self.auth)
         }
         if !self.serverAddress.isEmpty {
-            writer.writeString(field: 4, self.serverAddress)
+            size += ProtoSize.string(tagSize: 1, self.serverAddress)
+        }
+        if !self.identityToken.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.identityToken)
+        }
+        if !self.registryToken.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.registryToken)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.registryToken.isEmpty {
+            writer.writeString(field: 6, self.registryToken)
         }
         if !self.identityToken.isEmpty {
             writer.writeString(field: 5, self.identityToken)
         }
-        if !self.registryToken.isEmpty {
-            writer.writeString(field: 6, self.registryToken)
+        if !self.serverAddress.isEmpty {
+            writer.writeString(field: 4, self.serverAddress)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.auth.isEmpty {
+            writer.writeString(field: 3, self.auth)
+        }
+        if !self.password.isEmpty {
+            writer.writeString(field: 2, self.password)
+        }
+        if !self.username.isEmpty {
+            writer.writeString(field: 1, self.username)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1144,18 +1298,34 @@ extension PullImageRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.image {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.auth {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.sandboxConfig {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.sandboxConfig {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.auth {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.sandboxConfig {
-            writer.writeMessage(field: 3, value)
+        if let value = self.image {
+            writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1243,12 +1413,22 @@ extension PullImageResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.imageRef.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.imageRef)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.imageRef.isEmpty {
             writer.writeString(field: 1, self.imageRef)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1320,12 +1500,22 @@ extension RemoveImageRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.image {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.image {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1390,7 +1580,13 @@ extension RemoveImageResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1445,7 +1641,13 @@ extension ImageFsInfoRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1501,24 +1703,37 @@ extension ImageFsInfoResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // image_filesystems = 1
-                self.imageFilesystems.append(try reader.readMessage(FilesystemUsage.self))
+                try reader.readRepeatedMessage(tag, into: &self.imageFilesystems)
             case 18:  // container_filesystems = 2
-                self.containerFilesystems.append(try reader.readMessage(FilesystemUsage.self))
+                try reader.readRepeatedMessage(tag, into: &self.containerFilesystems)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.imageFilesystems.isEmpty {
-            for item in self.imageFilesystems { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.imageFilesystems)
         }
         if !self.containerFilesystems.isEmpty {
-            for item in self.containerFilesystems { writer.writeMessage(field: 2, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containerFilesystems)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.containerFilesystems.isEmpty {
+            writer.writeRepeatedMessage(field: 2, self.containerFilesystems)
+        }
+        if !self.imageFilesystems.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.imageFilesystems)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

@@ -36,7 +36,13 @@ extension ListMetricDescriptorsRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -89,19 +95,29 @@ extension ListMetricDescriptorsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // descriptors = 1
-                self.descriptors.append(try reader.readMessage(MetricDescriptor.self))
+                try reader.readRepeatedMessage(tag, into: &self.descriptors)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.descriptors.isEmpty {
-            for item in self.descriptors { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.descriptors)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.descriptors.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.descriptors)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -183,18 +199,34 @@ extension MetricDescriptor {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
+            size += ProtoSize.string(tagSize: 1, self.name)
+        }
+        if !self.help.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.help)
+        }
+        if !self.labelKeys.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.labelKeys)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.labelKeys.isEmpty {
+            writer.writeRepeatedString(field: 3, self.labelKeys)
         }
         if !self.help.isEmpty {
             writer.writeString(field: 2, self.help)
         }
-        if !self.labelKeys.isEmpty {
-            for item in self.labelKeys { writer.writeString(field: 3, item) }
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -279,7 +311,13 @@ extension ListPodSandboxMetricsRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -332,19 +370,29 @@ extension ListPodSandboxMetricsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // pod_metrics = 1
-                self.podMetrics.append(try reader.readMessage(PodSandboxMetrics.self))
+                try reader.readRepeatedMessage(tag, into: &self.podMetrics)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.podMetrics.isEmpty {
-            for item in self.podMetrics { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.podMetrics)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.podMetrics.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.podMetrics)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -411,7 +459,13 @@ extension StreamPodSandboxMetricsRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -464,19 +518,29 @@ extension StreamPodSandboxMetricsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // pod_sandbox_metrics = 1
-                self.podSandboxMetrics.append(try reader.readMessage(PodSandboxMetrics.self))
+                try reader.readRepeatedMessage(tag, into: &self.podSandboxMetrics)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.podSandboxMetrics.isEmpty {
-            for item in self.podSandboxMetrics { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.podSandboxMetrics)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.podSandboxMetrics.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.podSandboxMetrics)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -549,27 +613,43 @@ extension PodSandboxMetrics {
             case 10:  // pod_sandbox_id = 1
                 self.podSandboxID = try reader.readString()
             case 18:  // metrics = 2
-                self.metrics.append(try reader.readMessage(Metric.self))
+                try reader.readRepeatedMessage(tag, into: &self.metrics)
             case 26:  // container_metrics = 3
-                self.containerMetrics.append(try reader.readMessage(ContainerMetrics.self))
+                try reader.readRepeatedMessage(tag, into: &self.containerMetrics)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        if !self.metrics.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.metrics)
+        }
+        if !self.containerMetrics.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containerMetrics)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.containerMetrics.isEmpty {
+            writer.writeRepeatedMessage(field: 3, self.containerMetrics)
+        }
+        if !self.metrics.isEmpty {
+            writer.writeRepeatedMessage(field: 2, self.metrics)
+        }
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 1, self.podSandboxID)
         }
-        if !self.metrics.isEmpty {
-            for item in self.metrics { writer.writeMessage(field: 2, item) }
-        }
-        if !self.containerMetrics.isEmpty {
-            for item in self.containerMetrics { writer.writeMessage(field: 3, item) }
-        }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -659,22 +739,35 @@ extension ContainerMetrics {
             case 10:  // container_id = 1
                 self.containerID = try reader.readString()
             case 18:  // metrics = 2
-                self.metrics.append(try reader.readMessage(Metric.self))
+                try reader.readRepeatedMessage(tag, into: &self.metrics)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerID)
+        }
+        if !self.metrics.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.metrics)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.metrics.isEmpty {
+            writer.writeRepeatedMessage(field: 2, self.metrics)
+        }
         if !self.containerID.isEmpty {
             writer.writeString(field: 1, self.containerID)
         }
-        if !self.metrics.isEmpty {
-            for item in self.metrics { writer.writeMessage(field: 2, item) }
-        }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -777,24 +870,46 @@ extension Metric {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
+            size += ProtoSize.string(tagSize: 1, self.name)
         }
         if self.timestamp != 0 {
-            writer.writeInt64(field: 2, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if self.metricType.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.metricType.protoValue)
+        }
+        if !self.labelValues.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.labelValues)
+        }
+        if let value = self.value {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.value {
+            writer.writeMessage(field: 5, value)
+        }
+        if !self.labelValues.isEmpty {
+            writer.writeRepeatedString(field: 4, self.labelValues)
         }
         if self.metricType.protoValue != 0 {
             writer.writeEnum(field: 3, self.metricType)
         }
-        if !self.labelValues.isEmpty {
-            for item in self.labelValues { writer.writeString(field: 4, item) }
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 2, self.timestamp)
         }
-        if let value = self.value {
-            writer.writeMessage(field: 5, value)
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

@@ -48,15 +48,28 @@ extension RunPodSandboxRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.config {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
+        if !self.runtimeHandler.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeHandler)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.runtimeHandler.isEmpty {
             writer.writeString(field: 2, self.runtimeHandler)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.config {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -135,12 +148,22 @@ extension RunPodSandboxResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -210,12 +233,22 @@ extension StopPodSandboxRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -280,7 +313,13 @@ extension StopPodSandboxResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -340,12 +379,22 @@ extension RemovePodSandboxRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -410,7 +459,13 @@ extension RemovePodSandboxResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -475,15 +530,28 @@ extension PodSandboxStatusRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.podSandboxID.isEmpty {
-            writer.writeString(field: 1, self.podSandboxID)
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
         }
+        if self.verbose {
+            size += 2
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.verbose {
             writer.writeBool(field: 2, self.verbose)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 1, self.podSandboxID)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -562,12 +630,22 @@ extension PodIP {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.ip.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.ip)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.ip.isEmpty {
             writer.writeString(field: 1, self.ip)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -635,22 +713,35 @@ extension PodSandboxNetworkStatus {
             case 10:  // ip = 1
                 self.ip = try reader.readString()
             case 18:  // additional_ips = 2
-                self.additionalIps.append(try reader.readMessage(PodIP.self))
+                try reader.readRepeatedMessage(tag, into: &self.additionalIps)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.ip.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.ip)
+        }
+        if !self.additionalIps.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.additionalIps)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.additionalIps.isEmpty {
+            writer.writeRepeatedMessage(field: 2, self.additionalIps)
+        }
         if !self.ip.isEmpty {
             writer.writeString(field: 1, self.ip)
         }
-        if !self.additionalIps.isEmpty {
-            for item in self.additionalIps { writer.writeMessage(field: 2, item) }
-        }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -733,12 +824,22 @@ extension LinuxPodSandboxStatus {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.namespaces {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.namespaces {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -899,9 +1000,9 @@ extension PodSandboxStatus {
             case 50:  // linux = 6
                 try reader.readMessage(into: &self.linux)
             case 58:  // labels = 7
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 66:  // annotations = 8
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 74:  // runtime_handler = 9
                 self.runtimeHandler = try reader.readString()
             default:
@@ -910,36 +1011,70 @@ extension PodSandboxStatus {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
+            size += ProtoSize.string(tagSize: 1, self.id)
         }
         if let value = self.metadata {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if self.state.protoValue != 0 {
-            writer.writeEnum(field: 3, self.state)
+            size += ProtoSize.int32(tagSize: 1, self.state.protoValue)
         }
         if self.createdAt != 0 {
-            writer.writeInt64(field: 4, self.createdAt)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.createdAt))
         }
         if let value = self.network {
-            writer.writeMessage(field: 5, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.linux {
-            writer.writeMessage(field: 6, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if !self.labels.isEmpty {
-            writer.writeStringMap(field: 7, self.labels)
+            size += ProtoSize.stringMap(tagSize: 1, self.labels)
+        }
+        if !self.annotations.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
+        }
+        if !self.runtimeHandler.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeHandler)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.runtimeHandler.isEmpty {
+            writer.writeString(field: 9, self.runtimeHandler)
         }
         if !self.annotations.isEmpty {
             writer.writeStringMap(field: 8, self.annotations)
         }
-        if !self.runtimeHandler.isEmpty {
-            writer.writeString(field: 9, self.runtimeHandler)
+        if !self.labels.isEmpty {
+            writer.writeStringMap(field: 7, self.labels)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.linux {
+            writer.writeMessage(field: 6, value)
+        }
+        if let value = self.network {
+            writer.writeMessage(field: 5, value)
+        }
+        if self.createdAt != 0 {
+            writer.writeInt64(field: 4, self.createdAt)
+        }
+        if self.state.protoValue != 0 {
+            writer.writeEnum(field: 3, self.state)
+        }
+        if let value = self.metadata {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1087,9 +1222,9 @@ extension PodSandboxStatusResponse {
             case 10:  // status = 1
                 try reader.readMessage(into: &self.status)
             case 18:  // info = 2
-                try reader.readStringMapEntry(into: &self.info)
+                try reader.readStringMapEntry(tag, into: &self.info)
             case 26:  // containers_statuses = 3
-                self.containersStatuses.append(try reader.readMessage(ContainerStatus.self))
+                try reader.readRepeatedMessage(tag, into: &self.containersStatuses)
             case 32:  // timestamp = 4
                 self.timestamp = try reader.readInt64()
             default:
@@ -1098,21 +1233,40 @@ extension PodSandboxStatusResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.status {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.info.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.info)
+        }
+        if !self.containersStatuses.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containersStatuses)
+        }
+        if self.timestamp != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 4, self.timestamp)
+        }
+        if !self.containersStatuses.isEmpty {
+            writer.writeRepeatedMessage(field: 3, self.containersStatuses)
         }
         if !self.info.isEmpty {
             writer.writeStringMap(field: 2, self.info)
         }
-        if !self.containersStatuses.isEmpty {
-            for item in self.containersStatuses { writer.writeMessage(field: 3, item) }
+        if let value = self.status {
+            writer.writeMessage(field: 1, value)
         }
-        if self.timestamp != 0 {
-            writer.writeInt64(field: 4, self.timestamp)
-        }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1211,12 +1365,22 @@ extension PodSandboxStateValue {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.state.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.state.protoValue)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.state.protoValue != 0 {
             writer.writeEnum(field: 1, self.state)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1291,25 +1455,41 @@ extension PodSandboxFilter {
             case 18:  // state = 2
                 try reader.readMessage(into: &self.state)
             case 26:  // label_selector = 3
-                try reader.readStringMapEntry(into: &self.labelSelector)
+                try reader.readStringMapEntry(tag, into: &self.labelSelector)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
+            size += ProtoSize.string(tagSize: 1, self.id)
+        }
+        if let value = self.state {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.labelSelector.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labelSelector)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.labelSelector.isEmpty {
+            writer.writeStringMap(field: 3, self.labelSelector)
         }
         if let value = self.state {
             writer.writeMessage(field: 2, value)
         }
-        if !self.labelSelector.isEmpty {
-            writer.writeStringMap(field: 3, self.labelSelector)
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1399,12 +1579,22 @@ extension ListPodSandboxRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1495,9 +1685,9 @@ extension PodSandbox {
             case 32:  // created_at = 4
                 self.createdAt = try reader.readInt64()
             case 42:  // labels = 5
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 50:  // annotations = 6
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 58:  // runtime_handler = 7
                 self.runtimeHandler = try reader.readString()
             default:
@@ -1506,30 +1696,58 @@ extension PodSandbox {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
+            size += ProtoSize.string(tagSize: 1, self.id)
         }
         if let value = self.metadata {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if self.state.protoValue != 0 {
-            writer.writeEnum(field: 3, self.state)
+            size += ProtoSize.int32(tagSize: 1, self.state.protoValue)
         }
         if self.createdAt != 0 {
-            writer.writeInt64(field: 4, self.createdAt)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.createdAt))
         }
         if !self.labels.isEmpty {
-            writer.writeStringMap(field: 5, self.labels)
+            size += ProtoSize.stringMap(tagSize: 1, self.labels)
+        }
+        if !self.annotations.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
+        }
+        if !self.runtimeHandler.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeHandler)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.runtimeHandler.isEmpty {
+            writer.writeString(field: 7, self.runtimeHandler)
         }
         if !self.annotations.isEmpty {
             writer.writeStringMap(field: 6, self.annotations)
         }
-        if !self.runtimeHandler.isEmpty {
-            writer.writeString(field: 7, self.runtimeHandler)
+        if !self.labels.isEmpty {
+            writer.writeStringMap(field: 5, self.labels)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.createdAt != 0 {
+            writer.writeInt64(field: 4, self.createdAt)
+        }
+        if self.state.protoValue != 0 {
+            writer.writeEnum(field: 3, self.state)
+        }
+        if let value = self.metadata {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1646,19 +1864,29 @@ extension ListPodSandboxResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // items = 1
-                self.items.append(try reader.readMessage(PodSandbox.self))
+                try reader.readRepeatedMessage(tag, into: &self.items)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.items.isEmpty {
-            for item in self.items { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.items)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.items.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.items)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1732,12 +1960,22 @@ extension StreamPodSandboxesRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1800,19 +2038,29 @@ extension StreamPodSandboxesResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // pod_sandboxes = 1
-                self.podSandboxes.append(try reader.readMessage(PodSandbox.self))
+                try reader.readRepeatedMessage(tag, into: &self.podSandboxes)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.podSandboxes.isEmpty {
-            for item in self.podSandboxes { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.podSandboxes)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.podSandboxes.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.podSandboxes)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1892,30 +2140,49 @@ extension PodSandboxAttributes {
             case 18:  // metadata = 2
                 try reader.readMessage(into: &self.metadata)
             case 26:  // labels = 3
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 34:  // annotations = 4
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
+            size += ProtoSize.string(tagSize: 1, self.id)
         }
         if let value = self.metadata {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.labels.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labels)
+        }
+        if !self.annotations.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 4, self.annotations)
         }
         if !self.labels.isEmpty {
             writer.writeStringMap(field: 3, self.labels)
         }
-        if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 4, self.annotations)
+        if let value = self.metadata {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2026,18 +2293,34 @@ extension UpdatePodSandboxResourcesRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.podSandboxID.isEmpty {
-            writer.writeString(field: 1, self.podSandboxID)
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        if let value = self.overhead {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.resources {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.resources {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.overhead {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.resources {
-            writer.writeMessage(field: 3, value)
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -2120,7 +2403,13 @@ extension UpdatePodSandboxResourcesResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }

@@ -51,18 +51,34 @@ extension DNSConfig {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.servers.isEmpty {
-            for item in self.servers { writer.writeString(field: 1, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.servers)
         }
         if !self.searches.isEmpty {
-            for item in self.searches { writer.writeString(field: 2, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.searches)
         }
         if !self.options.isEmpty {
-            for item in self.options { writer.writeString(field: 3, item) }
+            size += ProtoSize.repeatedString(tagSize: 1, self.options)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.options.isEmpty {
+            writer.writeRepeatedString(field: 3, self.options)
+        }
+        if !self.searches.isEmpty {
+            writer.writeRepeatedString(field: 2, self.searches)
+        }
+        if !self.servers.isEmpty {
+            writer.writeRepeatedString(field: 1, self.servers)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -231,21 +247,40 @@ extension PortMapping {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.`protocol`.protoValue != 0 {
-            writer.writeEnum(field: 1, self.`protocol`)
+            size += ProtoSize.int32(tagSize: 1, self.`protocol`.protoValue)
         }
         if self.containerPort != 0 {
-            writer.writeInt32(field: 2, self.containerPort)
+            size += ProtoSize.int32(tagSize: 1, self.containerPort)
+        }
+        if self.hostPort != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.hostPort)
+        }
+        if !self.hostIp.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.hostIp)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.hostIp.isEmpty {
+            writer.writeString(field: 4, self.hostIp)
         }
         if self.hostPort != 0 {
             writer.writeInt32(field: 3, self.hostPort)
         }
-        if !self.hostIp.isEmpty {
-            writer.writeString(field: 4, self.hostIp)
+        if self.containerPort != 0 {
+            writer.writeInt32(field: 2, self.containerPort)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.`protocol`.protoValue != 0 {
+            writer.writeEnum(field: 1, self.`protocol`)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -406,42 +441,82 @@ extension LinuxSandboxSecurityContext {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.namespaceOptions {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.selinuxOptions {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.runAsUser {
-            writer.writeMessage(field: 3, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if self.readonlyRootfs {
-            writer.writeBool(field: 4, self.readonlyRootfs)
+            size += 2
         }
         if !self.supplementalGroups.isEmpty {
-            writer.writePackedInt64(field: 5, self.supplementalGroups)
+            size += ProtoSize.packedInt64(tagSize: 1, self.supplementalGroups)
         }
         if self.privileged {
-            writer.writeBool(field: 6, self.privileged)
+            size += 2
         }
         if !self.seccompProfilePath.isEmpty {
-            writer.writeString(field: 7, self.seccompProfilePath)
+            size += ProtoSize.string(tagSize: 1, self.seccompProfilePath)
         }
         if let value = self.runAsGroup {
-            writer.writeMessage(field: 8, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.seccomp {
-            writer.writeMessage(field: 9, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.apparmor {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if self.supplementalGroupsPolicy.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.supplementalGroupsPolicy.protoValue)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if self.supplementalGroupsPolicy.protoValue != 0 {
+            writer.writeEnum(field: 11, self.supplementalGroupsPolicy)
         }
         if let value = self.apparmor {
             writer.writeMessage(field: 10, value)
         }
-        if self.supplementalGroupsPolicy.protoValue != 0 {
-            writer.writeEnum(field: 11, self.supplementalGroupsPolicy)
+        if let value = self.seccomp {
+            writer.writeMessage(field: 9, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.runAsGroup {
+            writer.writeMessage(field: 8, value)
+        }
+        if !self.seccompProfilePath.isEmpty {
+            writer.writeString(field: 7, self.seccompProfilePath)
+        }
+        if self.privileged {
+            writer.writeBool(field: 6, self.privileged)
+        }
+        if !self.supplementalGroups.isEmpty {
+            writer.writePackedInt64(field: 5, self.supplementalGroups)
+        }
+        if self.readonlyRootfs {
+            writer.writeBool(field: 4, self.readonlyRootfs)
+        }
+        if let value = self.runAsUser {
+            writer.writeMessage(field: 3, value)
+        }
+        if let value = self.selinuxOptions {
+            writer.writeMessage(field: 2, value)
+        }
+        if let value = self.namespaceOptions {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -618,7 +693,7 @@ extension LinuxPodSandboxConfig {
             case 18:  // security_context = 2
                 try reader.readMessage(into: &self.securityContext)
             case 26:  // sysctls = 3
-                try reader.readStringMapEntry(into: &self.sysctls)
+                try reader.readStringMapEntry(tag, into: &self.sysctls)
             case 34:  // overhead = 4
                 try reader.readMessage(into: &self.overhead)
             case 42:  // resources = 5
@@ -629,24 +704,46 @@ extension LinuxPodSandboxConfig {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.cgroupParent.isEmpty {
-            writer.writeString(field: 1, self.cgroupParent)
+            size += ProtoSize.string(tagSize: 1, self.cgroupParent)
         }
         if let value = self.securityContext {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if !self.sysctls.isEmpty {
-            writer.writeStringMap(field: 3, self.sysctls)
+            size += ProtoSize.stringMap(tagSize: 1, self.sysctls)
+        }
+        if let value = self.overhead {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.resources {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.resources {
+            writer.writeMessage(field: 5, value)
         }
         if let value = self.overhead {
             writer.writeMessage(field: 4, value)
         }
-        if let value = self.resources {
-            writer.writeMessage(field: 5, value)
+        if !self.sysctls.isEmpty {
+            writer.writeStringMap(field: 3, self.sysctls)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.securityContext {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.cgroupParent.isEmpty {
+            writer.writeString(field: 1, self.cgroupParent)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -767,21 +864,40 @@ extension PodSandboxMetadata {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
+            size += ProtoSize.string(tagSize: 1, self.name)
         }
         if !self.uid.isEmpty {
-            writer.writeString(field: 2, self.uid)
+            size += ProtoSize.string(tagSize: 1, self.uid)
+        }
+        if !self.namespace.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.namespace)
+        }
+        if self.attempt != 0 {
+            size += ProtoSize.varint(tagSize: 1, UInt64(self.attempt))
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if self.attempt != 0 {
+            writer.writeUInt32(field: 4, self.attempt)
         }
         if !self.namespace.isEmpty {
             writer.writeString(field: 3, self.namespace)
         }
-        if self.attempt != 0 {
-            writer.writeUInt32(field: 4, self.attempt)
+        if !self.uid.isEmpty {
+            writer.writeString(field: 2, self.uid)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -911,11 +1027,11 @@ extension PodSandboxConfig {
             case 34:  // dns_config = 4
                 try reader.readMessage(into: &self.dnsConfig)
             case 42:  // port_mappings = 5
-                self.portMappings.append(try reader.readMessage(PortMapping.self))
+                try reader.readRepeatedMessage(tag, into: &self.portMappings)
             case 50:  // labels = 6
-                try reader.readStringMapEntry(into: &self.labels)
+                try reader.readStringMapEntry(tag, into: &self.labels)
             case 58:  // annotations = 7
-                try reader.readStringMapEntry(into: &self.annotations)
+                try reader.readStringMapEntry(tag, into: &self.annotations)
             case 66:  // linux = 8
                 try reader.readMessage(into: &self.linux)
             case 74:  // windows = 9
@@ -926,36 +1042,70 @@ extension PodSandboxConfig {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.metadata {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if !self.hostname.isEmpty {
-            writer.writeString(field: 2, self.hostname)
+            size += ProtoSize.string(tagSize: 1, self.hostname)
         }
         if !self.logDirectory.isEmpty {
-            writer.writeString(field: 3, self.logDirectory)
+            size += ProtoSize.string(tagSize: 1, self.logDirectory)
         }
         if let value = self.dnsConfig {
-            writer.writeMessage(field: 4, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if !self.portMappings.isEmpty {
-            for item in self.portMappings { writer.writeMessage(field: 5, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.portMappings)
         }
         if !self.labels.isEmpty {
-            writer.writeStringMap(field: 6, self.labels)
+            size += ProtoSize.stringMap(tagSize: 1, self.labels)
         }
         if !self.annotations.isEmpty {
-            writer.writeStringMap(field: 7, self.annotations)
+            size += ProtoSize.stringMap(tagSize: 1, self.annotations)
+        }
+        if let value = self.linux {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.windows {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.windows {
+            writer.writeMessage(field: 9, value)
         }
         if let value = self.linux {
             writer.writeMessage(field: 8, value)
         }
-        if let value = self.windows {
-            writer.writeMessage(field: 9, value)
+        if !self.annotations.isEmpty {
+            writer.writeStringMap(field: 7, self.annotations)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.labels.isEmpty {
+            writer.writeStringMap(field: 6, self.labels)
+        }
+        if !self.portMappings.isEmpty {
+            writer.writeRepeatedMessage(field: 5, self.portMappings)
+        }
+        if let value = self.dnsConfig {
+            writer.writeMessage(field: 4, value)
+        }
+        if !self.logDirectory.isEmpty {
+            writer.writeString(field: 3, self.logDirectory)
+        }
+        if !self.hostname.isEmpty {
+            writer.writeString(field: 2, self.hostname)
+        }
+        if let value = self.metadata {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1116,21 +1266,40 @@ extension WindowsSandboxSecurityContext {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.runAsUsername.isEmpty {
-            writer.writeString(field: 1, self.runAsUsername)
+            size += ProtoSize.string(tagSize: 1, self.runAsUsername)
         }
         if !self.credentialSpec.isEmpty {
-            writer.writeString(field: 2, self.credentialSpec)
+            size += ProtoSize.string(tagSize: 1, self.credentialSpec)
+        }
+        if self.hostProcess {
+            size += 2
+        }
+        if let value = self.namespaceOptions {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.namespaceOptions {
+            writer.writeMessage(field: 4, value)
         }
         if self.hostProcess {
             writer.writeBool(field: 3, self.hostProcess)
         }
-        if let value = self.namespaceOptions {
-            writer.writeMessage(field: 4, value)
+        if !self.credentialSpec.isEmpty {
+            writer.writeString(field: 2, self.credentialSpec)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.runAsUsername.isEmpty {
+            writer.writeString(field: 1, self.runAsUsername)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1229,12 +1398,22 @@ extension WindowsPodSandboxConfig {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.securityContext {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.securityContext {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

@@ -41,12 +41,22 @@ extension VersionRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.version.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.version)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.version.isEmpty {
             writer.writeString(field: 1, self.version)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -131,21 +141,40 @@ extension VersionResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.version.isEmpty {
-            writer.writeString(field: 1, self.version)
+            size += ProtoSize.string(tagSize: 1, self.version)
         }
         if !self.runtimeName.isEmpty {
-            writer.writeString(field: 2, self.runtimeName)
+            size += ProtoSize.string(tagSize: 1, self.runtimeName)
+        }
+        if !self.runtimeVersion.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeVersion)
+        }
+        if !self.runtimeApiVersion.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeApiVersion)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.runtimeApiVersion.isEmpty {
+            writer.writeString(field: 4, self.runtimeApiVersion)
         }
         if !self.runtimeVersion.isEmpty {
             writer.writeString(field: 3, self.runtimeVersion)
         }
-        if !self.runtimeApiVersion.isEmpty {
-            writer.writeString(field: 4, self.runtimeApiVersion)
+        if !self.runtimeName.isEmpty {
+            writer.writeString(field: 2, self.runtimeName)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.version.isEmpty {
+            writer.writeString(field: 1, self.version)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -242,12 +271,22 @@ extension NetworkConfig {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podCidr.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podCidr)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podCidr.isEmpty {
             writer.writeString(field: 1, self.podCidr)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -319,12 +358,22 @@ extension RuntimeConfig {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.networkConfig {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.networkConfig {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -396,12 +445,22 @@ extension UpdateRuntimeConfigRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.runtimeConfig {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.runtimeConfig {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -466,7 +525,13 @@ extension UpdateRuntimeConfigResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -541,21 +606,40 @@ extension RuntimeCondition {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.type.isEmpty {
-            writer.writeString(field: 1, self.type)
+            size += ProtoSize.string(tagSize: 1, self.type)
         }
         if self.status {
-            writer.writeBool(field: 2, self.status)
+            size += 2
+        }
+        if !self.reason.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.reason)
+        }
+        if !self.message.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.message)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.message.isEmpty {
+            writer.writeString(field: 4, self.message)
         }
         if !self.reason.isEmpty {
             writer.writeString(field: 3, self.reason)
         }
-        if !self.message.isEmpty {
-            writer.writeString(field: 4, self.message)
+        if self.status {
+            writer.writeBool(field: 2, self.status)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.type.isEmpty {
+            writer.writeString(field: 1, self.type)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -645,19 +729,29 @@ extension RuntimeStatus {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // conditions = 1
-                self.conditions.append(try reader.readMessage(RuntimeCondition.self))
+                try reader.readRepeatedMessage(tag, into: &self.conditions)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.conditions.isEmpty {
-            for item in self.conditions { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.conditions)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.conditions.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.conditions)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -729,12 +823,22 @@ extension StatusRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.verbose {
+            size += 2
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.verbose {
             writer.writeBool(field: 1, self.verbose)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -809,15 +913,28 @@ extension RuntimeHandlerFeatures {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.recursiveReadOnlyMounts {
-            writer.writeBool(field: 1, self.recursiveReadOnlyMounts)
+            size += 2
         }
+        if self.userNamespaces {
+            size += 2
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.userNamespaces {
             writer.writeBool(field: 2, self.userNamespaces)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.recursiveReadOnlyMounts {
+            writer.writeBool(field: 1, self.recursiveReadOnlyMounts)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -903,15 +1020,28 @@ extension RuntimeHandler {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
+            size += ProtoSize.string(tagSize: 1, self.name)
         }
+        if let value = self.features {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.features {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -995,15 +1125,28 @@ extension RuntimeFeatures {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.supplementalGroupsPolicy {
-            writer.writeBool(field: 1, self.supplementalGroupsPolicy)
+            size += 2
         }
+        if self.userNamespacesHostNetwork {
+            size += 2
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.userNamespacesHostNetwork {
             writer.writeBool(field: 2, self.userNamespacesHostNetwork)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.supplementalGroupsPolicy {
+            writer.writeBool(field: 1, self.supplementalGroupsPolicy)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1090,9 +1233,9 @@ extension StatusResponse {
             case 10:  // status = 1
                 try reader.readMessage(into: &self.status)
             case 18:  // info = 2
-                try reader.readStringMapEntry(into: &self.info)
+                try reader.readStringMapEntry(tag, into: &self.info)
             case 26:  // runtime_handlers = 3
-                self.runtimeHandlers.append(try reader.readMessage(RuntimeHandler.self))
+                try reader.readRepeatedMessage(tag, into: &self.runtimeHandlers)
             case 34:  // features = 4
                 try reader.readMessage(into: &self.features)
             default:
@@ -1101,21 +1244,40 @@ extension StatusResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.status {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.info.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.info)
+        }
+        if !self.runtimeHandlers.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.runtimeHandlers)
+        }
+        if let value = self.features {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.features {
+            writer.writeMessage(field: 4, value)
+        }
+        if !self.runtimeHandlers.isEmpty {
+            writer.writeRepeatedMessage(field: 3, self.runtimeHandlers)
         }
         if !self.info.isEmpty {
             writer.writeStringMap(field: 2, self.info)
         }
-        if !self.runtimeHandlers.isEmpty {
-            for item in self.runtimeHandlers { writer.writeMessage(field: 3, item) }
+        if let value = self.status {
+            writer.writeMessage(field: 1, value)
         }
-        if let value = self.features {
-            writer.writeMessage(field: 4, value)
-        }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1209,7 +1371,13 @@ extension RuntimeConfigRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
     }
@@ -1271,12 +1439,22 @@ extension RuntimeConfigResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.linux {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.linux {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1346,12 +1524,22 @@ extension LinuxRuntimeConfiguration {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if self.cgroupDriver.protoValue != 0 {
+            size += ProtoSize.int32(tagSize: 1, self.cgroupDriver.protoValue)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if self.cgroupDriver.protoValue != 0 {
             writer.writeEnum(field: 1, self.cgroupDriver)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

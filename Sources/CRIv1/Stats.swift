@@ -41,12 +41,22 @@ extension PodSandboxStatsRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 1, self.podSandboxID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -118,12 +128,22 @@ extension PodSandboxStatsResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.stats {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.stats {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -191,22 +211,35 @@ extension PodSandboxStatsFilter {
             case 10:  // id = 1
                 self.id = try reader.readString()
             case 18:  // label_selector = 2
-                try reader.readStringMapEntry(into: &self.labelSelector)
+                try reader.readStringMapEntry(tag, into: &self.labelSelector)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
+            size += ProtoSize.string(tagSize: 1, self.id)
         }
+        if !self.labelSelector.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labelSelector)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.labelSelector.isEmpty {
             writer.writeStringMap(field: 2, self.labelSelector)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -287,12 +320,22 @@ extension ListPodSandboxStatsRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -355,19 +398,29 @@ extension ListPodSandboxStatsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // stats = 1
-                self.stats.append(try reader.readMessage(PodSandboxStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.stats)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.stats.isEmpty {
-            for item in self.stats { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.stats)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.stats.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.stats)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -441,12 +494,22 @@ extension StreamPodSandboxStatsRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -509,19 +572,29 @@ extension StreamPodSandboxStatsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // pod_sandbox_stats = 1
-                self.podSandboxStats.append(try reader.readMessage(PodSandboxStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.podSandboxStats)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.podSandboxStats.isEmpty {
-            for item in self.podSandboxStats { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.podSandboxStats)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.podSandboxStats.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.podSandboxStats)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -609,18 +682,34 @@ extension PodSandboxStats {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.attributes {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.linux {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.windows {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.windows {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.linux {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.windows {
-            writer.writeMessage(field: 3, value)
+        if let value = self.attributes {
+            writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -734,7 +823,7 @@ extension LinuxPodSandboxStats {
             case 34:  // process = 4
                 try reader.readMessage(into: &self.process)
             case 42:  // containers = 5
-                self.containers.append(try reader.readMessage(ContainerStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.containers)
             case 50:  // io = 6
                 try reader.readMessage(into: &self.io)
             default:
@@ -743,27 +832,52 @@ extension LinuxPodSandboxStats {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.cpu {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.memory {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.network {
-            writer.writeMessage(field: 3, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.process {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.containers.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containers)
+        }
+        if let value = self.io {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.io {
+            writer.writeMessage(field: 6, value)
+        }
+        if !self.containers.isEmpty {
+            writer.writeRepeatedMessage(field: 5, self.containers)
         }
         if let value = self.process {
             writer.writeMessage(field: 4, value)
         }
-        if !self.containers.isEmpty {
-            for item in self.containers { writer.writeMessage(field: 5, item) }
+        if let value = self.network {
+            writer.writeMessage(field: 3, value)
         }
-        if let value = self.io {
-            writer.writeMessage(field: 6, value)
+        if let value = self.memory {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.cpu {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -901,31 +1015,53 @@ extension WindowsPodSandboxStats {
             case 34:  // process = 4
                 try reader.readMessage(into: &self.process)
             case 42:  // containers = 5
-                self.containers.append(try reader.readMessage(WindowsContainerStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.containers)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.cpu {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.memory {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.network {
-            writer.writeMessage(field: 3, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.process {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.containers.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containers)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.containers.isEmpty {
+            writer.writeRepeatedMessage(field: 5, self.containers)
         }
         if let value = self.process {
             writer.writeMessage(field: 4, value)
         }
-        if !self.containers.isEmpty {
-            for item in self.containers { writer.writeMessage(field: 5, item) }
+        if let value = self.network {
+            writer.writeMessage(field: 3, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.memory {
+            writer.writeMessage(field: 2, value)
+        }
+        if let value = self.cpu {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1033,12 +1169,22 @@ extension ContainerStatsRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.containerID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerID)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.containerID.isEmpty {
             writer.writeString(field: 1, self.containerID)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1110,12 +1256,22 @@ extension ContainerStatsResponse {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.stats {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.stats {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1187,12 +1343,22 @@ extension ListContainerStatsRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1265,25 +1431,41 @@ extension ContainerStatsFilter {
             case 18:  // pod_sandbox_id = 2
                 self.podSandboxID = try reader.readString()
             case 26:  // label_selector = 3
-                try reader.readStringMapEntry(into: &self.labelSelector)
+                try reader.readStringMapEntry(tag, into: &self.labelSelector)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.id.isEmpty {
-            writer.writeString(field: 1, self.id)
+            size += ProtoSize.string(tagSize: 1, self.id)
+        }
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        if !self.labelSelector.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.labelSelector)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.labelSelector.isEmpty {
+            writer.writeStringMap(field: 3, self.labelSelector)
         }
         if !self.podSandboxID.isEmpty {
             writer.writeString(field: 2, self.podSandboxID)
         }
-        if !self.labelSelector.isEmpty {
-            writer.writeStringMap(field: 3, self.labelSelector)
+        if !self.id.isEmpty {
+            writer.writeString(field: 1, self.id)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1364,19 +1546,29 @@ extension ListContainerStatsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // stats = 1
-                self.stats.append(try reader.readMessage(ContainerStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.stats)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.stats.isEmpty {
-            for item in self.stats { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.stats)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.stats.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.stats)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1450,12 +1642,22 @@ extension StreamContainerStatsRequest {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if let value = self.filter {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.filter {
             writer.writeMessage(field: 1, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1518,19 +1720,29 @@ extension StreamContainerStatsResponse {
         while let tag = try reader.nextTag() {
             switch tag.raw {
             case 10:  // container_stats = 1
-                self.containerStats.append(try reader.readMessage(ContainerStats.self))
+                try reader.readRepeatedMessage(tag, into: &self.containerStats)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.containerStats.isEmpty {
-            for item in self.containerStats { writer.writeMessage(field: 1, item) }
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containerStats)
         }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.containerStats.isEmpty {
+            writer.writeRepeatedMessage(field: 1, self.containerStats)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1639,27 +1851,52 @@ extension ContainerStats {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.attributes {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.cpu {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.memory {
-            writer.writeMessage(field: 3, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.writableLayer {
-            writer.writeMessage(field: 4, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.swap {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.io {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.io {
+            writer.writeMessage(field: 6, value)
         }
         if let value = self.swap {
             writer.writeMessage(field: 5, value)
         }
-        if let value = self.io {
-            writer.writeMessage(field: 6, value)
+        if let value = self.writableLayer {
+            writer.writeMessage(field: 4, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.memory {
+            writer.writeMessage(field: 3, value)
+        }
+        if let value = self.cpu {
+            writer.writeMessage(field: 2, value)
+        }
+        if let value = self.attributes {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1797,21 +2034,40 @@ extension WindowsContainerStats {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.attributes {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.cpu {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.memory {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.writableLayer {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.writableLayer {
+            writer.writeMessage(field: 4, value)
         }
         if let value = self.memory {
             writer.writeMessage(field: 3, value)
         }
-        if let value = self.writableLayer {
-            writer.writeMessage(field: 4, value)
+        if let value = self.cpu {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.attributes {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

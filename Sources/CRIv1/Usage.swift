@@ -46,25 +46,41 @@ extension NetworkUsage {
             case 18:  // default_interface = 2
                 try reader.readMessage(into: &self.defaultInterface)
             case 26:  // interfaces = 3
-                self.interfaces.append(try reader.readMessage(NetworkInterfaceUsage.self))
+                try reader.readRepeatedMessage(tag, into: &self.interfaces)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.defaultInterface {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.interfaces.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.interfaces)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.interfaces.isEmpty {
+            writer.writeRepeatedMessage(field: 3, self.interfaces)
         }
         if let value = self.defaultInterface {
             writer.writeMessage(field: 2, value)
         }
-        if !self.interfaces.isEmpty {
-            for item in self.interfaces { writer.writeMessage(field: 3, item) }
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -159,25 +175,41 @@ extension WindowsNetworkUsage {
             case 18:  // default_interface = 2
                 try reader.readMessage(into: &self.defaultInterface)
             case 26:  // interfaces = 3
-                self.interfaces.append(try reader.readMessage(WindowsNetworkInterfaceUsage.self))
+                try reader.readRepeatedMessage(tag, into: &self.interfaces)
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.defaultInterface {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.interfaces.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.interfaces)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.interfaces.isEmpty {
+            writer.writeRepeatedMessage(field: 3, self.interfaces)
         }
         if let value = self.defaultInterface {
             writer.writeMessage(field: 2, value)
         }
-        if !self.interfaces.isEmpty {
-            for item in self.interfaces { writer.writeMessage(field: 3, item) }
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -295,24 +327,46 @@ extension NetworkInterfaceUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
+            size += ProtoSize.string(tagSize: 1, self.name)
         }
         if let value = self.rxBytes {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.rxErrors {
-            writer.writeMessage(field: 3, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.txBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.txErrors {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.txErrors {
+            writer.writeMessage(field: 5, value)
         }
         if let value = self.txBytes {
             writer.writeMessage(field: 4, value)
         }
-        if let value = self.txErrors {
-            writer.writeMessage(field: 5, value)
+        if let value = self.rxErrors {
+            writer.writeMessage(field: 3, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.rxBytes {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -446,24 +500,46 @@ extension WindowsNetworkInterfaceUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if !self.name.isEmpty {
-            writer.writeString(field: 1, self.name)
+            size += ProtoSize.string(tagSize: 1, self.name)
         }
         if let value = self.rxBytes {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.rxPacketsDropped {
-            writer.writeMessage(field: 3, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.txBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.txPacketsDropped {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.txPacketsDropped {
+            writer.writeMessage(field: 5, value)
         }
         if let value = self.txBytes {
             writer.writeMessage(field: 4, value)
         }
-        if let value = self.txPacketsDropped {
-            writer.writeMessage(field: 5, value)
+        if let value = self.rxPacketsDropped {
+            writer.writeMessage(field: 3, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.rxBytes {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -576,15 +652,28 @@ extension ProcessUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
         }
+        if let value = self.processCount {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.processCount {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -670,15 +759,28 @@ extension WindowsProcessUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
         }
+        if let value = self.processCount {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.processCount {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -757,12 +859,22 @@ extension FilesystemIdentifier {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.mountpoint.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.mountpoint)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if !self.mountpoint.isEmpty {
             writer.writeString(field: 1, self.mountpoint)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -853,21 +965,40 @@ extension FilesystemUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
         }
         if let value = self.fsID {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.usedBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.inodesUsed {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.inodesUsed {
+            writer.writeMessage(field: 4, value)
         }
         if let value = self.usedBytes {
             writer.writeMessage(field: 3, value)
         }
-        if let value = self.inodesUsed {
-            writer.writeMessage(field: 4, value)
+        if let value = self.fsID {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -978,18 +1109,34 @@ extension WindowsFilesystemUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.fsID {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.usedBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.usedBytes {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.fsID {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.usedBytes {
-            writer.writeMessage(field: 3, value)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1086,15 +1233,28 @@ extension PsiStats {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if let value = self.full {
-            writer.writeMessage(field: 1, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
+        if let value = self.`some` {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.`some` {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.full {
+            writer.writeMessage(field: 1, value)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1188,21 +1348,40 @@ extension PsiData {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.total != 0 {
-            writer.writeUInt64(field: 1, self.total)
+            size += ProtoSize.varint(tagSize: 1, self.total)
         }
         if self.avg10.bitPattern != 0 {
-            writer.writeDouble(field: 2, self.avg10)
+            size += 9
+        }
+        if self.avg60.bitPattern != 0 {
+            size += 9
+        }
+        if self.avg300.bitPattern != 0 {
+            size += 9
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if self.avg300.bitPattern != 0 {
+            writer.writeDouble(field: 4, self.avg300)
         }
         if self.avg60.bitPattern != 0 {
             writer.writeDouble(field: 3, self.avg60)
         }
-        if self.avg300.bitPattern != 0 {
-            writer.writeDouble(field: 4, self.avg300)
+        if self.avg10.bitPattern != 0 {
+            writer.writeDouble(field: 2, self.avg10)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.total != 0 {
+            writer.writeUInt64(field: 1, self.total)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1320,21 +1499,40 @@ extension CpuUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
         }
         if let value = self.usageCoreNanoSeconds {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.usageNanoCores {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.psi {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.psi {
+            writer.writeMessage(field: 4, value)
         }
         if let value = self.usageNanoCores {
             writer.writeMessage(field: 3, value)
         }
-        if let value = self.psi {
-            writer.writeMessage(field: 4, value)
+        if let value = self.usageCoreNanoSeconds {
+            writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1445,18 +1643,34 @@ extension WindowsCpuUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.usageCoreNanoSeconds {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.usageNanoCores {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.usageNanoCores {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.usageCoreNanoSeconds {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.usageNanoCores {
-            writer.writeMessage(field: 3, value)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1593,33 +1807,64 @@ extension MemoryUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
         }
         if let value = self.workingSetBytes {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.availableBytes {
-            writer.writeMessage(field: 3, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.usageBytes {
-            writer.writeMessage(field: 4, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.rssBytes {
-            writer.writeMessage(field: 5, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.pageFaults {
-            writer.writeMessage(field: 6, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.majorPageFaults {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.psi {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.psi {
+            writer.writeMessage(field: 8, value)
         }
         if let value = self.majorPageFaults {
             writer.writeMessage(field: 7, value)
         }
-        if let value = self.psi {
-            writer.writeMessage(field: 8, value)
+        if let value = self.pageFaults {
+            writer.writeMessage(field: 6, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.rssBytes {
+            writer.writeMessage(field: 5, value)
+        }
+        if let value = self.usageBytes {
+            writer.writeMessage(field: 4, value)
+        }
+        if let value = self.availableBytes {
+            writer.writeMessage(field: 3, value)
+        }
+        if let value = self.workingSetBytes {
+            writer.writeMessage(field: 2, value)
+        }
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1759,15 +2004,28 @@ extension IoUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
         }
+        if let value = self.psi {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
         if let value = self.psi {
             writer.writeMessage(field: 2, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1860,18 +2118,34 @@ extension SwapUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
+        }
+        if let value = self.swapAvailableBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.swapUsageBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.swapUsageBytes {
+            writer.writeMessage(field: 3, value)
         }
         if let value = self.swapAvailableBytes {
             writer.writeMessage(field: 2, value)
         }
-        if let value = self.swapUsageBytes {
-            writer.writeMessage(field: 3, value)
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
         }
-        writer.writeUnknownFields(self.unknownFields)
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
@@ -1987,24 +2261,46 @@ extension WindowsMemoryUsage {
         }
     }
 
-    /// Writes the fields in field-number order, skipping proto3 defaults, then the unknown fields.
-    public func encodeMessage(into writer: inout ProtoWriter) {
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
         if self.timestamp != 0 {
-            writer.writeInt64(field: 1, self.timestamp)
+            size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: self.timestamp))
         }
         if let value = self.workingSetBytes {
-            writer.writeMessage(field: 2, value)
+            size += ProtoSize.message(tagSize: 1, value)
         }
         if let value = self.availableBytes {
-            writer.writeMessage(field: 3, value)
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.pageFaults {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if let value = self.commitMemoryBytes {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.commitMemoryBytes {
+            writer.writeMessage(field: 5, value)
         }
         if let value = self.pageFaults {
             writer.writeMessage(field: 4, value)
         }
-        if let value = self.commitMemoryBytes {
-            writer.writeMessage(field: 5, value)
+        if let value = self.availableBytes {
+            writer.writeMessage(field: 3, value)
         }
-        writer.writeUnknownFields(self.unknownFields)
+        if let value = self.workingSetBytes {
+            writer.writeMessage(field: 2, value)
+        }
+        if self.timestamp != 0 {
+            writer.writeInt64(field: 1, self.timestamp)
+        }
     }
 
     /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).

@@ -69,10 +69,12 @@ struct MalformedInputTests {
         func nested(_ depth: Int) -> [UInt8] {
             var bytes: [UInt8] = []
             for _ in 0..<depth {
-                var writer = ProtoWriter()
-                writer.writeTag(field: 1, wireType: .lengthDelimited)
-                writer.writeVarint(UInt64(bytes.count))
-                bytes = writer.bytes + bytes
+                // Back to front: the length, then the tag in front of it.
+                let prefix = ProtoWriter.withBytes(capacity: 16) { writer in
+                    writer.writeVarint(UInt64(bytes.count))
+                    writer.writeTag(field: 1, wireType: .lengthDelimited)
+                }
+                bytes = prefix + bytes
             }
             return bytes
         }
@@ -163,12 +165,13 @@ struct UTF8ValidationTests {
             })
         }
         for sample in samples {
-            var writer = ProtoWriter()
-            writer.writeTag(field: 8, wireType: .lengthDelimited)
-            writer.writeVarint(UInt64(sample.count))
-            writer.bytes += sample
+            let bytes = ProtoWriter.withBytes(capacity: 16 + sample.count) { writer in
+                sample.withUnsafeBytes { writer.writeRawBytes($0) }
+                writer.writeVarint(UInt64(sample.count))
+                writer.writeTag(field: 8, wireType: .lengthDelimited)
+            }
             let expected = String(validating: sample, as: UTF8.self)
-            let decoded = try? Everything(serializedBytes: writer.bytes)
+            let decoded = try? Everything(serializedBytes: bytes)
             #expect(decoded?.text == expected, "\(sample)")
         }
     }

@@ -55,10 +55,18 @@ struct Inner: ProtoMessage {
         }
     }
 
+    func encodedSize() -> Int {
+        var size = unknownFields.bytes.count
+        if !name.isEmpty { size += ProtoSize.string(tagSize: 1, name) }
+        if value != 0 { size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: value)) }
+        return size
+    }
+
+    // Back to front, as ProtoWriter requires.
     func encodeMessage(into writer: inout ProtoWriter) {
-        if !name.isEmpty { writer.writeString(field: 1, name) }
-        if value != 0 { writer.writeInt64(field: 2, value) }
         writer.writeUnknownFields(unknownFields)
+        if value != 0 { writer.writeInt64(field: 2, value) }
+        if !name.isEmpty { writer.writeString(field: 1, name) }
     }
 
     func encodeJSON(into writer: inout JSONWriter) {
@@ -132,24 +140,45 @@ struct Everything: ProtoMessage {
         }
     }
 
+    func encodedSize() -> Int {
+        var size = unknownFields.bytes.count
+        if i32 != 0 { size += ProtoSize.int32(tagSize: 1, i32) }
+        if i64 != 0 { size += ProtoSize.varint(tagSize: 1, UInt64(bitPattern: i64)) }
+        if u32 != 0 { size += ProtoSize.varint(tagSize: 1, UInt64(u32)) }
+        if u64 != 0 { size += ProtoSize.varint(tagSize: 1, u64) }
+        if flag { size += 2 }
+        if colour != .red { size += ProtoSize.int32(tagSize: 1, colour.protoValue) }
+        if ratio.bitPattern != 0 { size += 9 }
+        if !text.isEmpty { size += ProtoSize.string(tagSize: 1, text) }
+        if !blob.isEmpty { size += ProtoSize.lengthDelimited(tagSize: 1, blob.count) }
+        if let inner { size += ProtoSize.message(tagSize: 1, inner) }
+        size += ProtoSize.repeatedMessage(tagSize: 1, items)
+        size += ProtoSize.packedInt64(tagSize: 1, groups)
+        size += ProtoSize.packedInt32(tagSize: 1, ports)
+        size += ProtoSize.stringMap(tagSize: 1, labels)
+        size += ProtoSize.repeatedString(tagSize: 1, words)
+        if !secret.isEmpty { size += ProtoSize.string(tagSize: 2, secret) }
+        return size
+    }
+
     func encodeMessage(into writer: inout ProtoWriter) {
-        if i32 != 0 { writer.writeInt32(field: 1, i32) }
-        if i64 != 0 { writer.writeInt64(field: 2, i64) }
-        if u32 != 0 { writer.writeUInt32(field: 3, u32) }
-        if u64 != 0 { writer.writeUInt64(field: 4, u64) }
-        if flag { writer.writeBool(field: 5, flag) }
-        if colour != .red { writer.writeEnum(field: 6, colour) }
-        if ratio.bitPattern != 0 { writer.writeDouble(field: 7, ratio) }
-        if !text.isEmpty { writer.writeString(field: 8, text) }
-        if !blob.isEmpty { writer.writeBytes(field: 9, blob) }
-        if let inner { writer.writeMessage(field: 10, inner) }
-        for item in items { writer.writeMessage(field: 11, item) }
-        writer.writePackedInt64(field: 12, groups)
-        writer.writePackedInt32(field: 13, ports)
-        writer.writeStringMap(field: 14, labels)
-        for word in words { writer.writeString(field: 15, word) }
-        if !secret.isEmpty { writer.writeString(field: 16, secret) }
         writer.writeUnknownFields(unknownFields)
+        if !secret.isEmpty { writer.writeString(field: 16, secret) }
+        writer.writeRepeatedString(field: 15, words)
+        writer.writeStringMap(field: 14, labels)
+        writer.writePackedInt32(field: 13, ports)
+        writer.writePackedInt64(field: 12, groups)
+        writer.writeRepeatedMessage(field: 11, items)
+        if let inner { writer.writeMessage(field: 10, inner) }
+        if !blob.isEmpty { writer.writeBytes(field: 9, blob) }
+        if !text.isEmpty { writer.writeString(field: 8, text) }
+        if ratio.bitPattern != 0 { writer.writeDouble(field: 7, ratio) }
+        if colour != .red { writer.writeEnum(field: 6, colour) }
+        if flag { writer.writeBool(field: 5, flag) }
+        if u64 != 0 { writer.writeUInt64(field: 4, u64) }
+        if u32 != 0 { writer.writeUInt32(field: 3, u32) }
+        if i64 != 0 { writer.writeInt64(field: 2, i64) }
+        if i32 != 0 { writer.writeInt32(field: 1, i32) }
     }
 
     func encodeJSON(into writer: inout JSONWriter) {
@@ -249,9 +278,13 @@ struct Tree: ProtoMessage {
         }
     }
 
+    func encodedSize() -> Int {
+        unknownFields.bytes.count + ProtoSize.repeatedMessage(tagSize: 1, children)
+    }
+
     func encodeMessage(into writer: inout ProtoWriter) {
-        for child in children { writer.writeMessage(field: 1, child) }
         writer.writeUnknownFields(unknownFields)
+        writer.writeRepeatedMessage(field: 1, children)
     }
 
     func encodeJSON(into writer: inout JSONWriter) {

@@ -16,11 +16,15 @@ extension Syscalls {
     ///
     /// - Returns: the byte count, 0 at end of stream.
     /// - Throws: ``TransportError`` naming `label` (e.g. `read from unix socket "/run/x.sock"`).
+    /// - Parameter pollFirst: wait for data before the first attempt; saves a receive that would only
+    ///   report EAGAIN when the caller knows the socket was just drained.
     package func receiveBlocking(
         _ fd: Int32,
         into buffer: UnsafeMutableRawBufferPointer,
+        pollFirst: Bool = false,
         label: @autoclosure () -> String
     ) throws(TransportError) -> Int {
+        if pollFirst { _ = try wait(fd, for: PollDescriptor.readable, deadline: nil, label: label()) }
         while true {
             switch receive(fd, buffer) {
             case .success(let count):
@@ -72,14 +76,15 @@ extension Syscalls {
         deadline: ContinuousClock.Instant?,
         label: @autoclosure () -> String
     ) throws(TransportError) -> WaitOutcome {
-        var set = [PollDescriptor(fd: fd, events: events)]
+        // One descriptor on the stack: an array here was an allocation on every wait for data.
+        var descriptor = PollDescriptor(fd: fd, events: events)
         while true {
             var timeout: Int32 = -1
             if let deadline {
                 guard let milliseconds = Self.millisecondsUntil(deadline, now: now()) else { return .timedOut }
                 timeout = milliseconds
             }
-            let result = set.withUnsafeMutableBufferPointer { poll($0, timeout) }
+            let result = withUnsafeMutablePointer(to: &descriptor) { poll(UnsafeMutableBufferPointer(start: $0, count: 1), timeout) }
             switch result {
             case .success(0):
                 // Timed out, possibly early by rounding or a clock adjustment: the loop re-checks the deadline.
