@@ -154,7 +154,7 @@ extension CRIHostile {
                 peer.write(clientPreface(peer) + [0, 0, 8, 0x6])
                 try await expectServerAnswers(server.endpoint)
                 try await expectServerAnswers(server.endpoint)
-                report("preface + 4 of 9 frame-header octets, then silence", "two other clients answered", start)
+                report("preface + 4 of 9 frame-header octets, then silence", "the partial frame waits", start)
                 peer.close()
             }
         }
