@@ -251,32 +251,21 @@ public struct ProtoReader {
         array.append(try readMessage(M.self))
     }
 
-    /// How many fields from here to the end carry `tag`, counting the one whose value starts here.
-    /// Stops at the first malformed byte: the decode proper reports it.
+    /// How many fields carry `tag` from here, counting the one whose value starts here: to the end of
+    /// the message, or only the unbroken run of them when `runOnly`. Stops at the first malformed byte:
+    /// the decode proper reports it.
     @usableFromInline
-    func countOccurrences(of tag: FieldTag) -> Int {
+    func countOccurrences(of tag: FieldTag, runOnly: Bool = false) -> Int {
         var scanner = self
         var count = 1
         do throws(ProtoDecodingError) {
             try scanner.skipValue(tag)
             while let next = try scanner.nextTag() {
-                if next == tag { count += 1 }
-                try scanner.skipValue(next)
-            }
-        } catch {}
-        return count
-    }
-
-    /// How many fields carry `tag` in an unbroken run from here, counting the one whose value starts
-    /// here. Stops at the first other tag or malformed byte.
-    @usableFromInline
-    func countRun(of tag: FieldTag) -> Int {
-        var scanner = self
-        var count = 1
-        do throws(ProtoDecodingError) {
-            try scanner.skipValue(tag)
-            while let next = try scanner.nextTag(), next == tag {
-                count += 1
+                if next == tag {
+                    count += 1
+                } else if runOnly {
+                    break
+                }
                 try scanner.skipValue(next)
             }
         } catch {}
@@ -325,7 +314,7 @@ public struct ProtoReader {
     public mutating func readStringMapEntry(_ tag: FieldTag, into map: inout [String: String])
         throws(ProtoDecodingError)
     {
-        if map.isEmpty { map.reserveCapacity(countRun(of: tag)) }
+        if map.isEmpty { map.reserveCapacity(countOccurrences(of: tag, runOnly: true)) }
         try readStringMapEntryBody(into: &map)
     }
 
