@@ -64,7 +64,7 @@ struct FieldPlan {
         case .message(let type): type + "?"
         case .repeatedScalar(let scalar): "[\(Self.swiftType(scalar))]"
         case .repeatedMessage(let type): "[\(type)]"
-        case .stringMap: "[String: String]"
+        case .stringMap: "StringMap"
         }
     }
 

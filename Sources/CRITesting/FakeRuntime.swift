@@ -81,7 +81,7 @@ public actor FakeRuntime {
     }
 
     /// True when every selector entry is among `labels`.
-    func matches(_ selector: [String: String], _ labels: [String: String]) -> Bool {
+    func matches(_ selector: StringMap, _ labels: StringMap) -> Bool {
         selector.allSatisfy { labels[$0.key] == $0.value }
     }
 }

@@ -132,7 +132,7 @@ public struct DescriptionWriter {
     }
 
     /// Writes a `map<string, string>` field with keys sorted.
-    public mutating func field(_ name: String, _ map: [String: String]) {
+    public mutating func field(_ name: String, _ map: StringMap) {
         label(name)
         text += "["
         for (index, key) in map.keys.sorted().enumerated() {

@@ -301,17 +301,17 @@ public struct ProtoReader {
     /// Reads one `map<string, string>` entry and stores it; a missing key or value is the empty string,
     /// and a repeated key keeps the last value, as the protobuf spec says.
     @inlinable
-    public mutating func readStringMapEntry(into map: inout [String: String]) throws(ProtoDecodingError) {
+    public mutating func readStringMapEntry(into map: inout StringMap) throws(ProtoDecodingError) {
         // CRI maps (labels, annotations) hold a handful of entries: skip the 1→2→4 regrowth.
         if map.isEmpty { map.reserveCapacity(8) }
         try readStringMapEntryBody(into: &map)
     }
 
     /// Reads one entry of the `map<string, string>` field `tag`; on the first entry the entries that
-    /// follow it directly are counted (encoders write a map's entries together), so the dictionary is
-    /// allocated once at its final size: no regrowth and rehashing, and no more room than it needs.
+    /// follow it directly are counted (encoders write a map's entries together), so the map is
+    /// allocated once at its final size: no regrowth, and no more room than it needs.
     @inlinable
-    public mutating func readStringMapEntry(_ tag: FieldTag, into map: inout [String: String])
+    public mutating func readStringMapEntry(_ tag: FieldTag, into map: inout StringMap)
         throws(ProtoDecodingError)
     {
         if map.isEmpty { map.reserveCapacity(countOccurrences(of: tag, runOnly: true)) }
@@ -319,7 +319,7 @@ public struct ProtoReader {
     }
 
     @inlinable
-    mutating func readStringMapEntryBody(into map: inout [String: String]) throws(ProtoDecodingError) {
+    mutating func readStringMapEntryBody(into map: inout StringMap) throws(ProtoDecodingError) {
         var entry = try nestedReader()
         var key = ""
         var value = ""
@@ -330,7 +330,7 @@ public struct ProtoReader {
             default: try entry.skipValue(tag)
             }
         }
-        map[key] = value
+        map.updateValue(value, forKey: key)
     }
 
     // MARK: Unknown fields

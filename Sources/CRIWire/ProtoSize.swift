@@ -68,9 +68,11 @@ public enum ProtoSize {
 
     /// A `map<string, string>` field: one entry message per key.
     @inlinable
-    public static func stringMap(tagSize: Int, _ map: [String: String]) -> Int {
+    public static func stringMap(tagSize: Int, _ map: StringMap) -> Int {
         var total = 0
-        for (key, value) in map { total += lengthDelimited(tagSize: tagSize, stringMapEntryBody(key: key, value: value)) }
+        for entry in map.entries {
+            total += lengthDelimited(tagSize: tagSize, stringMapEntryBody(key: entry.key, value: entry.value))
+        }
         return total
     }
 

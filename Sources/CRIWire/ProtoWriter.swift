@@ -239,14 +239,17 @@ public struct ProtoWriter {
     }
 
     /// Writes a `map<string, string>` field: one entry message per key, key and value always present
-    /// (as the C++ and Go runtimes write them).
+    /// (as the C++ and Go runtimes write them), in map order: the buffer fills from the end, so the
+    /// last entry is written first.
     @inlinable
-    public mutating func writeStringMap(field: Int, _ map: [String: String]) {
-        for (key, value) in map {
+    public mutating func writeStringMap(field: Int, _ map: StringMap) {
+        var position = map.entries.count
+        while position > 0 {
+            position -= 1
             let end = cursor
-            writeStringBody(value)
+            writeStringBody(map.entries[position].value)
             writeVarint(0x12)
-            writeStringBody(key)
+            writeStringBody(map.entries[position].key)
             writeVarint(0x0A)
             writeVarint(UInt64(end - cursor))
             writeTag(field: field, wireType: .lengthDelimited)

@@ -111,7 +111,7 @@ struct Everything: ProtoMessage {
     var items: [Inner] = []
     var groups: [Int64] = []
     var ports: [Int32] = []
-    var labels: [String: String] = [:]
+    var labels: StringMap = [:]
     var words: [String] = []
     var secret = ""
     var unknownFields = UnknownFields()

@@ -1,3 +1,4 @@
+import CRIWire
 import CRIv1
 
 /// The Swift values that the protoc goldens in Fixtures/ encode, written by hand from the .txtpb files.

@@ -263,10 +263,10 @@ public struct JSONDecodingContext {
     }
 
     /// Reads a `map<string, string>` object.
-    public func decodeStringMap(_ member: JSONMember) throws(ProtoDecodingError) -> [String: String] {
+    public func decodeStringMap(_ member: JSONMember) throws(ProtoDecodingError) -> StringMap {
         switch member.value {
         case .object(let members):
-            var map: [String: String] = [:]
+            var map = StringMap()
             map.reserveCapacity(members.count)
             for entry in members {
                 map[entry.key] = try decodeString(JSONMember(key: "\(member.key).\(entry.key)", value: entry.value))

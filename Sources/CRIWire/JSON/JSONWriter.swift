@@ -217,7 +217,7 @@ public struct JSONWriter {
     }
 
     /// Writes a `map<string, string>` as an object with keys sorted, so output is stable.
-    public mutating func writeStringMap(_ map: [String: String]) {
+    public mutating func writeStringMap(_ map: StringMap) {
         beginObject()
         for key in map.keys.sorted() {
             self.key(key)

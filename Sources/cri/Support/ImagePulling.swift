@@ -8,7 +8,7 @@ enum ImagePulling {
     /// Pulls `image` and returns the runtime's image reference.
     static func pull(
         _ image: String, client: CRIClient, auth: AuthConfig?, sandboxConfig: PodSandboxConfig?,
-        annotations: [String: String] = [:]
+        annotations: StringMap = [:]
     ) async throws -> String {
         var spec = ImageSpec()
         spec.image = image

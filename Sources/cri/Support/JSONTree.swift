@@ -20,7 +20,7 @@ enum JSONTree {
     }
 
     /// `{"status": status, <info keys>...}` — the object `crictl inspect*` prints.
-    static func merged(status: JSONValue, info: [String: String]) -> JSONValue {
+    static func merged(status: JSONValue, info: StringMap) -> JSONValue {
         var members = [JSONMember(key: "status", value: status)]
         for (key, value) in info { members.append(JSONMember(key: key, value: infoValue(value))) }
         return .object(members)

@@ -3,8 +3,8 @@ import CRI
 /// Helpers shared by the list commands' filters.
 enum ListFilters {
     /// `k=v` labels as a selector.
-    static func labels(_ pairs: [String]) throws -> [String: String] {
-        var selector: [String: String] = [:]
+    static func labels(_ pairs: [String]) throws -> StringMap {
+        var selector = StringMap()
         for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty else { throw CLIFailure("invalid --label \(quoted(pair)): use key=value") }

@@ -1,0 +1,237 @@
+/// A proto3 `map<string, string>` (labels, annotations, selectors): unique keys, kept in the order
+/// they were added — the wire order for a decoded map.
+///
+/// CRI maps hold a handful of entries and a list response carries tens of thousands of them, so
+/// entries live in one array and a key is found by a linear scan: no hashing and one allocation per
+/// map, where a `Dictionary` hashes every key twice (find, insert) and allocates room for twice the
+/// entries. Past ``indexThreshold`` entries a key → position index is kept as well, so large maps
+/// (and hostile inputs) stay linear-time. The stable order also makes encoding deterministic.
+///
+/// It reads like a dictionary: `map["key"]`, `map["key"] = nil`, `for (key, value) in map`, and
+/// dictionary literals. Equality and hashing ignore order, as proto map semantics require.
+public struct StringMap: Sendable {
+    /// One entry, shaped like a `Dictionary` element so that `for (key, value) in map` works.
+    public typealias Element = (key: String, value: String)
+
+    @usableFromInline
+    struct Entry: Sendable {
+        @usableFromInline var key: String
+        @usableFromInline var value: String
+
+        @inlinable
+        init(key: String, value: String) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    @usableFromInline
+    var entries: ContiguousArray<Entry>
+
+    /// Key → position in `entries`; filled only while `entries.count > indexThreshold`.
+    @usableFromInline
+    var positions: [String: Int]
+
+    /// Maps with more entries than this keep a hashed index beside the entries.
+    public static let indexThreshold = 16
+
+    /// An empty map.
+    @inlinable
+    public init() {
+        entries = []
+        positions = [:]
+    }
+
+    /// The entries of `dictionary`, ordered by key so that the result does not depend on
+    /// the dictionary's hash seed.
+    public init(_ dictionary: [String: String]) {
+        self.init()
+        entries.reserveCapacity(dictionary.count)
+        for key in dictionary.keys.sorted() {
+            updateValue(dictionary[key] ?? "", forKey: key)
+        }
+    }
+
+    /// The number of entries.
+    @inlinable
+    public var count: Int { entries.count }
+
+    /// True when the map has no entries.
+    @inlinable
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The keys, in map order.
+    public var keys: [String] { entries.map(\.key) }
+
+    /// The values, in map order.
+    public var values: [String] { entries.map(\.value) }
+
+    /// The same entries as a `Dictionary`.
+    public var dictionary: [String: String] {
+        var result: [String: String] = [:]
+        result.reserveCapacity(entries.count)
+        for entry in entries { result[entry.key] = entry.value }
+        return result
+    }
+
+    /// The value for `key`; setting nil removes the entry, setting a value adds or replaces it
+    /// (a replaced entry keeps its place).
+    @inlinable
+    public subscript(key: String) -> String? {
+        get {
+            guard let position = position(of: key) else { return nil }
+            return entries[position].value
+        }
+        set {
+            if let newValue {
+                updateValue(newValue, forKey: key)
+            } else {
+                removeValue(forKey: key)
+            }
+        }
+    }
+
+    /// The value for `key`, or `defaultValue` when the map has none.
+    @inlinable
+    public subscript(key: String, default defaultValue: @autoclosure () -> String) -> String {
+        self[key] ?? defaultValue()
+    }
+
+    /// Sets `value` for `key` and returns the value it replaced, if any. A new key goes last.
+    @inlinable
+    @discardableResult
+    public mutating func updateValue(_ value: String, forKey key: String) -> String? {
+        if let position = position(of: key) {
+            let old = entries[position].value
+            entries[position].value = value
+            return old
+        }
+        entries.append(Entry(key: key, value: value))
+        if entries.count > Self.indexThreshold { indexLastEntry() }
+        return nil
+    }
+
+    /// Removes the entry for `key` and returns its value, if there was one. The other entries keep
+    /// their order; this costs time linear in the size of the map.
+    @discardableResult
+    public mutating func removeValue(forKey key: String) -> String? {
+        guard let position = position(of: key) else { return nil }
+        let old = entries.remove(at: position).value
+        rebuildIndex()
+        return old
+    }
+
+    /// Removes every entry.
+    public mutating func removeAll() {
+        entries.removeAll()
+        positions = [:]
+    }
+
+    /// Makes room for `capacity` entries in one allocation.
+    @inlinable
+    public mutating func reserveCapacity(_ capacity: Int) {
+        entries.reserveCapacity(capacity)
+    }
+
+    /// Adds every entry of `other`, replacing the values of keys both have.
+    public mutating func merge(_ other: StringMap) {
+        for entry in other.entries { updateValue(entry.value, forKey: entry.key) }
+    }
+
+    @inlinable
+    func position(of key: String) -> Int? {
+        if entries.count > Self.indexThreshold { return positions[key] }
+        // Comparing lengths first skips most unequal keys without a call into String comparison.
+        let length = key.utf8.count
+        var position = 0
+        while position < entries.count {
+            let candidate = entries[position].key
+            if candidate.utf8.count == length && candidate == key { return position }
+            position += 1
+        }
+        return nil
+    }
+
+    @usableFromInline
+    mutating func indexLastEntry() {
+        if positions.isEmpty {
+            rebuildIndex()
+        } else {
+            positions[entries[entries.count - 1].key] = entries.count - 1
+        }
+    }
+
+    @usableFromInline
+    mutating func rebuildIndex() {
+        positions = [:]
+        guard entries.count > Self.indexThreshold else { return }
+        positions.reserveCapacity(entries.count)
+        for (position, entry) in entries.enumerated() { positions[entry.key] = position }
+    }
+}
+
+extension StringMap: RandomAccessCollection {
+    /// The first entry's position, 0.
+    @inlinable
+    public var startIndex: Int { 0 }
+
+    /// One past the last entry's position.
+    @inlinable
+    public var endIndex: Int { entries.count }
+
+    /// The entry at `position`, in map order.
+    @inlinable
+    public subscript(position: Int) -> Element {
+        let entry = entries[position]
+        return (entry.key, entry.value)
+    }
+}
+
+extension StringMap: ExpressibleByDictionaryLiteral {
+    /// A map of the literal's entries in their written order; a repeated key keeps its last value.
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init()
+        entries.reserveCapacity(elements.count)
+        for (key, value) in elements { updateValue(value, forKey: key) }
+    }
+}
+
+extension StringMap: Hashable {
+    /// Equal when both hold the same keys with the same values, in any order.
+    public static func == (lhs: StringMap, rhs: StringMap) -> Bool {
+        guard lhs.entries.count == rhs.entries.count else { return false }
+        for (position, entry) in lhs.entries.enumerated() {
+            // Maps built the same way share their order: try the same position before searching.
+            if rhs.entries[position].key == entry.key {
+                guard rhs.entries[position].value == entry.value else { return false }
+            } else if rhs[entry.key] != entry.value {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Hashes the entries independently of their order, consistent with `==`.
+    public func hash(into hasher: inout Hasher) {
+        var combined = 0
+        for entry in entries {
+            var entryHasher = Hasher()
+            entryHasher.combine(entry.key)
+            entryHasher.combine(entry.value)
+            combined ^= entryHasher.finalize()
+        }
+        hasher.combine(entries.count)
+        hasher.combine(combined)
+    }
+}
+
+extension StringMap: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Dictionary-style text in map order: `["key": "value"]`, or `[:]` when empty.
+    public var description: String {
+        if entries.isEmpty { return "[:]" }
+        return "[" + entries.map { "\($0.key.debugDescription): \($0.value.debugDescription)" }.joined(separator: ", ") + "]"
+    }
+
+    /// The same as ``description``.
+    public var debugDescription: String { description }
+}
