@@ -81,7 +81,7 @@ struct FieldPlan {
         case .enumeration(let type): "\(type)()"
         case .message: "nil"
         case .repeatedScalar, .repeatedMessage: "[]"
-        case .stringMap: "[:]"
+        case .stringMap: "StringMap()"
         }
     }
 

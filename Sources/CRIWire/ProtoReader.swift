@@ -182,13 +182,21 @@ public struct ProtoReader {
     /// Reads a `string`; invalid UTF-8 is an error, as in protoc-gen-go.
     @inlinable
     public mutating func readString() throws(ProtoDecodingError) -> String {
-        let bytes = try readLengthDelimited()
+        try string(readLengthDelimited())
+    }
+
+    /// The string for `bytes` of this reader's input: shared through the interner when there is one.
+    @inlinable
+    func string(_ bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) -> String {
         if bytes.isEmpty { return "" }
         let utf8 = bytes.assumingMemoryBound(to: UInt8.self)
-        guard UTF8Validation.isValid(utf8) else { throw ProtoDecodingError.invalidUTF8() }
         if let interner, StringInterner.lengths.contains(utf8.count) {
-            return interner._withUnsafeGuaranteedRef { $0.string(utf8) }
+            guard let string = interner._withUnsafeGuaranteedRef({ $0.string(utf8) }) else {
+                throw ProtoDecodingError.invalidUTF8()
+            }
+            return string
         }
+        guard UTF8Validation.isValid(utf8) else { throw ProtoDecodingError.invalidUTF8() }
         // Already validated: `String(decoding:)` then takes its fast, non-repairing path.
         return String(decoding: utf8, as: UTF8.self)
     }
@@ -314,13 +322,54 @@ public struct ProtoReader {
     public mutating func readStringMapEntry(_ tag: FieldTag, into map: inout StringMap)
         throws(ProtoDecodingError)
     {
-        if map.isEmpty { map.reserveCapacity(countOccurrences(of: tag, runOnly: true)) }
+        if map.isEmpty { map.reserveCapacity(countRun(of: tag)) }
         try readStringMapEntryBody(into: &map)
+    }
+
+    /// How many length-delimited `tag` fields run back to back from here, this one included (the
+    /// reader is past its tag). Small map entries have a one-byte tag and a one-byte length, so the
+    /// scan is two loads an entry; anything else takes ``countOccurrences(of:runOnly:)``. A capacity
+    /// hint only: malformed bytes end the count, and the decode proper reports them.
+    @inlinable
+    func countRun(of tag: FieldTag) -> Int {
+        guard tag.raw < 0x80 else { return countOccurrences(of: tag, runOnly: true) }
+        let tagByte = UInt8(truncatingIfNeeded: tag.raw)
+        let available = self.available
+        var offset = 0
+        var count = 0
+        while offset < available {
+            let length = cursor.load(fromByteOffset: offset, as: UInt8.self)
+            guard length < 0x80 else { return countOccurrences(of: tag, runOnly: true) }
+            offset += 1 + Int(length)
+            count += 1
+            guard offset < available, cursor.load(fromByteOffset: offset, as: UInt8.self) == tagByte else { break }
+            offset += 1
+        }
+        return max(count, 1)
     }
 
     @inlinable
     mutating func readStringMapEntryBody(into map: inout StringMap) throws(ProtoDecodingError) {
-        var entry = try nestedReader()
+        let body = try readLengthDelimited()
+        guard remainingDepth > 0 else { throw ProtoDecodingError.nestingTooDeep(ProtoReader.defaultDepthLimit) }
+        // The shape encoders write for entries under 128 bytes: key tag, one-byte length, key, value
+        // tag, one-byte length, value. Read straight off the bytes; any other shape (a missing or
+        // repeated field, an unknown one, longer lengths) takes the general loop below.
+        if body.count >= 4, let base = body.baseAddress, base.load(as: UInt8.self) == 0x0A {
+            let keyCount = Int(base.load(fromByteOffset: 1, as: UInt8.self))
+            if keyCount < 0x80, keyCount + 4 <= body.count, base.load(fromByteOffset: keyCount + 2, as: UInt8.self) == 0x12 {
+                let valueCount = Int(base.load(fromByteOffset: keyCount + 3, as: UInt8.self))
+                if valueCount < 0x80, keyCount + 4 + valueCount == body.count {
+                    let key = try string(UnsafeRawBufferPointer(start: base + 2, count: keyCount))
+                    let value = try string(UnsafeRawBufferPointer(start: base + keyCount + 4, count: valueCount))
+                    map.setDecoded(value, valueCount: valueCount, forKey: key, keyCount: keyCount)
+                    return
+                }
+            }
+        }
+        let start = body.baseAddress ?? cursor
+        var entry = ProtoReader(
+            cursor: start, end: start + body.count, remainingDepth: remainingDepth - 1, interner: interner)
         var key = ""
         var value = ""
         while let tag = try entry.nextTag() {

@@ -69,11 +69,8 @@ public enum ProtoSize {
     /// A `map<string, string>` field: one entry message per key.
     @inlinable
     public static func stringMap(tagSize: Int, _ map: StringMap) -> Int {
-        var total = 0
-        for entry in map.entries {
-            total += lengthDelimited(tagSize: tagSize, stringMapEntryBody(key: entry.key, value: entry.value))
-        }
-        return total
+        // The map keeps its size for one-byte tags; wider tags add their extra bytes per entry.
+        tagSize == 1 ? map.wireSize : map.wireSize + (tagSize - 1) * map.count
     }
 
     @inlinable
@@ -88,11 +85,5 @@ public enum ProtoSize {
         var length = 0
         for value in values { length += Varint.encodedSize(of: UInt64(bitPattern: Int64(value))) }
         return length
-    }
-
-    /// Key (field 1) and value (field 2), both always written.
-    @inlinable
-    static func stringMapEntryBody(key: String, value: String) -> Int {
-        lengthDelimited(tagSize: 1, key.utf8.count) + lengthDelimited(tagSize: 1, value.utf8.count)
     }
 }

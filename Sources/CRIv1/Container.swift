@@ -695,7 +695,7 @@ public struct ContainerFilter: ProtoMessage {
     public var podSandboxID: String = ""
 
     /// Proto field `label_selector = 4` (`map<string, string>`), JSON `labelSelector`.
-    public var labelSelector: StringMap = [:]
+    public var labelSelector: StringMap = StringMap()
 
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()
@@ -945,10 +945,10 @@ public struct Container: ProtoMessage {
     public var createdAt: Int64 = 0
 
     /// Proto field `labels = 8` (`map<string, string>`), JSON `labels`.
-    public var labels: StringMap = [:]
+    public var labels: StringMap = StringMap()
 
     /// Proto field `annotations = 9` (`map<string, string>`), JSON `annotations`.
-    public var annotations: StringMap = [:]
+    public var annotations: StringMap = StringMap()
 
     /// Proto field `image_id = 10` (`string`), JSON `imageId`.
     public var imageID: String = ""
@@ -1463,7 +1463,7 @@ public struct UpdateContainerResourcesRequest: ProtoMessage {
     public var windows: WindowsContainerResources? = nil
 
     /// Proto field `annotations = 4` (`map<string, string>`), JSON `annotations`.
-    public var annotations: StringMap = [:]
+    public var annotations: StringMap = StringMap()
 
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()
@@ -1668,10 +1668,10 @@ public struct ContainerAttributes: ProtoMessage {
     public var metadata: ContainerMetadata? = nil
 
     /// Proto field `labels = 3` (`map<string, string>`), JSON `labels`.
-    public var labels: StringMap = [:]
+    public var labels: StringMap = StringMap()
 
     /// Proto field `annotations = 4` (`map<string, string>`), JSON `annotations`.
-    public var annotations: StringMap = [:]
+    public var annotations: StringMap = StringMap()
 
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()

@@ -946,10 +946,10 @@ public struct ContainerConfig: ProtoMessage {
     public var devices: [Device] = []
 
     /// Proto field `labels = 9` (`map<string, string>`), JSON `labels`.
-    public var labels: StringMap = [:]
+    public var labels: StringMap = StringMap()
 
     /// Proto field `annotations = 10` (`map<string, string>`), JSON `annotations`.
-    public var annotations: StringMap = [:]
+    public var annotations: StringMap = StringMap()
 
     /// Proto field `log_path = 11` (`string`), JSON `logPath`.
     public var logPath: String = ""

@@ -36,7 +36,7 @@ public struct LinuxContainerResources: ProtoMessage {
     public var hugepageLimits: [HugepageLimit] = []
 
     /// Proto field `unified = 9` (`map<string, string>`), JSON `unified`.
-    public var unified: StringMap = [:]
+    public var unified: StringMap = StringMap()
 
     /// Proto field `memory_swap_limit_in_bytes = 10` (`int64`), JSON `memorySwapLimitInBytes`.
     public var memorySwapLimitInBytes: Int64 = 0

@@ -307,10 +307,10 @@ public struct ContainerStatus: ProtoMessage {
     public var message: String = ""
 
     /// Proto field `labels = 12` (`map<string, string>`), JSON `labels`.
-    public var labels: StringMap = [:]
+    public var labels: StringMap = StringMap()
 
     /// Proto field `annotations = 13` (`map<string, string>`), JSON `annotations`.
-    public var annotations: StringMap = [:]
+    public var annotations: StringMap = StringMap()
 
     /// Proto field `mounts = 14` (`repeated runtime.v1.Mount`), JSON `mounts`.
     public var mounts: [Mount] = []
@@ -730,7 +730,7 @@ public struct ContainerStatusResponse: ProtoMessage {
     public var status: ContainerStatus? = nil
 
     /// Proto field `info = 2` (`map<string, string>`), JSON `info`.
-    public var info: StringMap = [:]
+    public var info: StringMap = StringMap()
 
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()

@@ -15,7 +15,7 @@ public struct ImageSpec: ProtoMessage {
     public var image: String = ""
 
     /// Proto field `annotations = 2` (`map<string, string>`), JSON `annotations`.
-    public var annotations: StringMap = [:]
+    public var annotations: StringMap = StringMap()
 
     /// Proto field `user_specified_image = 18` (`string`), JSON `userSpecifiedImage`.
     public var userSpecifiedImage: String = ""
@@ -957,7 +957,7 @@ public struct ImageStatusResponse: ProtoMessage {
     public var image: Image? = nil
 
     /// Proto field `info = 2` (`map<string, string>`), JSON `info`.
-    public var info: StringMap = [:]
+    public var info: StringMap = StringMap()
 
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()

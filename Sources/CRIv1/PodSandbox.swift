@@ -960,10 +960,10 @@ public struct PodSandboxStatus: ProtoMessage {
     public var linux: LinuxPodSandboxStatus? = nil
 
     /// Proto field `labels = 7` (`map<string, string>`), JSON `labels`.
-    public var labels: StringMap = [:]
+    public var labels: StringMap = StringMap()
 
     /// Proto field `annotations = 8` (`map<string, string>`), JSON `annotations`.
-    public var annotations: StringMap = [:]
+    public var annotations: StringMap = StringMap()
 
     /// Proto field `runtime_handler = 9` (`string`), JSON `runtimeHandler`.
     public var runtimeHandler: String = ""
@@ -1192,7 +1192,7 @@ public struct PodSandboxStatusResponse: ProtoMessage {
     public var status: PodSandboxStatus? = nil
 
     /// Proto field `info = 2` (`map<string, string>`), JSON `info`.
-    public var info: StringMap = [:]
+    public var info: StringMap = StringMap()
 
     /// Proto field `containers_statuses = 3` (`repeated runtime.v1.ContainerStatus`), JSON `containersStatuses`.
     public var containersStatuses: [ContainerStatus] = []
@@ -1429,7 +1429,7 @@ public struct PodSandboxFilter: ProtoMessage {
     public var state: PodSandboxStateValue? = nil
 
     /// Proto field `label_selector = 3` (`map<string, string>`), JSON `labelSelector`.
-    public var labelSelector: StringMap = [:]
+    public var labelSelector: StringMap = StringMap()
 
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()
@@ -1649,10 +1649,10 @@ public struct PodSandbox: ProtoMessage {
     public var createdAt: Int64 = 0
 
     /// Proto field `labels = 5` (`map<string, string>`), JSON `labels`.
-    public var labels: StringMap = [:]
+    public var labels: StringMap = StringMap()
 
     /// Proto field `annotations = 6` (`map<string, string>`), JSON `annotations`.
-    public var annotations: StringMap = [:]
+    public var annotations: StringMap = StringMap()
 
     /// Proto field `runtime_handler = 7` (`string`), JSON `runtimeHandler`.
     public var runtimeHandler: String = ""
@@ -2111,10 +2111,10 @@ public struct PodSandboxAttributes: ProtoMessage {
     public var metadata: PodSandboxMetadata? = nil
 
     /// Proto field `labels = 3` (`map<string, string>`), JSON `labels`.
-    public var labels: StringMap = [:]
+    public var labels: StringMap = StringMap()
 
     /// Proto field `annotations = 4` (`map<string, string>`), JSON `annotations`.
-    public var annotations: StringMap = [:]
+    public var annotations: StringMap = StringMap()
 
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()

@@ -657,7 +657,7 @@ public struct LinuxPodSandboxConfig: ProtoMessage {
     public var securityContext: LinuxSandboxSecurityContext? = nil
 
     /// Proto field `sysctls = 3` (`map<string, string>`), JSON `sysctls`.
-    public var sysctls: StringMap = [:]
+    public var sysctls: StringMap = StringMap()
 
     /// Proto field `overhead = 4` (`runtime.v1.LinuxContainerResources`), JSON `overhead`.
     ///
@@ -984,10 +984,10 @@ public struct PodSandboxConfig: ProtoMessage {
     public var portMappings: [PortMapping] = []
 
     /// Proto field `labels = 6` (`map<string, string>`), JSON `labels`.
-    public var labels: StringMap = [:]
+    public var labels: StringMap = StringMap()
 
     /// Proto field `annotations = 7` (`map<string, string>`), JSON `annotations`.
-    public var annotations: StringMap = [:]
+    public var annotations: StringMap = StringMap()
 
     /// Proto field `linux = 8` (`runtime.v1.LinuxPodSandboxConfig`), JSON `linux`.
     ///

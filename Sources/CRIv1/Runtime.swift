@@ -1201,7 +1201,7 @@ public struct StatusResponse: ProtoMessage {
     public var status: RuntimeStatus? = nil
 
     /// Proto field `info = 2` (`map<string, string>`), JSON `info`.
-    public var info: StringMap = [:]
+    public var info: StringMap = StringMap()
 
     /// Proto field `runtime_handlers = 3` (`repeated runtime.v1.RuntimeHandler`), JSON `runtimeHandlers`.
     public var runtimeHandlers: [RuntimeHandler] = []

@@ -187,7 +187,7 @@ public struct PodSandboxStatsFilter: ProtoMessage {
     public var id: String = ""
 
     /// Proto field `label_selector = 2` (`map<string, string>`), JSON `labelSelector`.
-    public var labelSelector: StringMap = [:]
+    public var labelSelector: StringMap = StringMap()
 
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()
@@ -1405,7 +1405,7 @@ public struct ContainerStatsFilter: ProtoMessage {
     public var podSandboxID: String = ""
 
     /// Proto field `label_selector = 3` (`map<string, string>`), JSON `labelSelector`.
-    public var labelSelector: StringMap = [:]
+    public var labelSelector: StringMap = StringMap()
 
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()

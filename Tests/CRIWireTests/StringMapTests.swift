@@ -7,6 +7,17 @@ private func entry(_ key: String, _ value: String) -> [UInt8] {
     return [0x72, UInt8(body.count)] + body
 }
 
+/// The binary size of `map` as a map field, counted from its entries.
+private func countedSize(_ map: StringMap, tagSize: Int) -> Int {
+    func varintSize(_ value: Int) -> Int { value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x20_0000 ? 3 : 4 }
+    var total = 0
+    for (key, value) in map {
+        let body = 2 + varintSize(key.utf8.count) + key.utf8.count + varintSize(value.utf8.count) + value.utf8.count
+        total += tagSize + varintSize(body) + body
+    }
+    return total
+}
+
 @Suite("StringMap: proto map<string, string>")
 struct StringMapTests {
     @Test func keepsInsertionOrderAndReplacesInPlace() {
@@ -85,6 +96,11 @@ struct StringMapTests {
                 #expect(map.removeValue(forKey: stale) == model.removeValue(forKey: stale))
             }
             #expect(map.count == model.count)
+            if step % 97 == 0 {
+                // The size kept by every mutation matches the entries, for one- and two-byte tags.
+                #expect(ProtoSize.stringMap(tagSize: 1, map) == countedSize(map, tagSize: 1))
+                #expect(ProtoSize.stringMap(tagSize: 2, map) == countedSize(map, tagSize: 2))
+            }
         }
         #expect(map.dictionary == model)
         #expect(map == StringMap(model))
@@ -96,6 +112,63 @@ struct StringMapTests {
         let message = try Everything(serializedBytes: bytes)
         #expect(message.labels.keys == ["zz", "aa", "mm"])
         #expect(message.serializedBytes() == bytes)
+    }
+
+    @Test func keptSizeFollowsLongEntriesAndReplacements() {
+        var map: StringMap = ["k": "v"]
+        map["long"] = String(repeating: "x", count: 200)  // two-byte lengths
+        map["k"] = String(repeating: "y", count: 20_000)  // a replacement that grows the entry
+        map["é"] = ""
+        #expect(ProtoSize.stringMap(tagSize: 1, map) == countedSize(map, tagSize: 1))
+        map["k"] = "short"
+        map.removeValue(forKey: "long")
+        #expect(ProtoSize.stringMap(tagSize: 1, map) == countedSize(map, tagSize: 1))
+        map.removeAll()
+        #expect(ProtoSize.stringMap(tagSize: 1, map) == 0)
+    }
+
+    /// Entries in shapes other than key-then-value with one-byte lengths take the decoder's general path.
+    @Test func decodingEntriesOfEveryShape() throws {
+        func field(_ number: UInt8, _ text: String) -> [UInt8] {
+            let bytes = Array(text.utf8)
+            var length: [UInt8] = []
+            var value = bytes.count
+            while value >= 0x80 {
+                length.append(UInt8(value & 0x7F) | 0x80)
+                value >>= 7
+            }
+            length.append(UInt8(value))
+            return [number << 3 | 2] + length + bytes
+        }
+        func wrap(_ body: [UInt8]) -> [UInt8] {
+            precondition(body.count < 0x4000)
+            return body.count < 0x80 ? [0x72, UInt8(body.count)] + body : [0x72, UInt8(body.count & 0x7F) | 0x80, UInt8(body.count >> 7)] + body
+        }
+        let long = String(repeating: "L", count: 130)
+        let bytes =
+            wrap(field(2, "value-first") + field(1, "a"))  // value before key
+            + wrap(field(2, "no key"))  // key missing: the empty key
+            + wrap(field(1, "no value"))  // value missing: the empty value
+            + wrap(field(1, "b") + [0x18, 0x05] + field(2, "unknown field inside"))  // field 3 varint
+            + wrap(field(1, long) + field(2, "long key"))  // two-byte key length
+            + wrap(field(1, "c") + field(2, long))  // two-byte value length
+            + wrap(field(1, "d") + field(2, "first") + field(2, "second"))  // repeated value: the last counts
+            + entry("a", "replaced")  // the fast path replacing a general-path entry
+        let message = try Everything(serializedBytes: bytes)
+        let expected: StringMap = [
+            "a": "replaced", "": "no key", "no value": "", "b": "unknown field inside", long: "long key", "c": long,
+            "d": "second",
+        ]
+        #expect(message.labels == expected)
+        #expect(message.labels.keys == ["a", "", "no value", "b", long, "c", "d"])
+        #expect(message.serializedBytes().count == message.encodedSize())
+        #expect(try Everything(serializedBytes: message.serializedBytes()) == message)
+    }
+
+    @Test func decodingInvalidUTF8InAnEntryFails() {
+        for bytes in [[0x72, 0x06, 0x0A, 0x01, 0xFF, 0x12, 0x01, 0x61], [0x72, 0x06, 0x0A, 0x01, 0x61, 0x12, 0x01, 0xC3]] as [[UInt8]] {
+            #expect(throws: ProtoDecodingError(code: .invalidUTF8)) { _ = try Everything(serializedBytes: bytes) }
+        }
     }
 
     @Test func decodingARepeatedKeyKeepsTheLastValueInTheFirstPlace() throws {

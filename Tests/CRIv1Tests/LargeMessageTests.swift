@@ -51,6 +51,55 @@ struct LargeMessageTests {
         }
     }
 
+    /// Short strings are cached by their bytes folded into two words: strings of every length from 1
+    /// to 17 that share prefixes, suffixes and repeated patterns must each come back as themselves.
+    @Test("short strings that look alike are never mixed up")
+    func shortStringsThatLookAlike() throws {
+        var rng = SeededGenerator(seed: 3)
+        var samples: [String] = []
+        for length in 1...17 {
+            samples.append(String(repeating: "a", count: length))
+            samples.append(String(repeating: "a", count: length - 1) + "b")
+            samples.append("b" + String(repeating: "a", count: length - 1))
+            samples.append(String(repeating: "ab", count: length).prefix(length).description)
+            samples.append(String((0..<length).map { _ in Array("xyz")[Int(rng.next() % 3)] }))
+        }
+        samples.append("é")
+        samples.append("aé")
+        samples.append("éa")
+        let original = ListContainersResponse { response in
+            for index in 0..<2000 {
+                response.containers.append(
+                    Container { container in
+                        container.id = samples[index % samples.count]
+                        container.metadata = ContainerMetadata { $0.name = samples[(index * 7 + 3) % samples.count] }
+                        container.labels = [
+                            samples[(index * 3) % samples.count]: samples[(index * 5 + 1) % samples.count],
+                            "fixed": samples[(index * 11 + 2) % samples.count],
+                        ]
+                    })
+            }
+        }
+        let bytes = original.serializedBytes()
+        #expect(bytes.count > 16 * 1024)
+        let decoded = try ListContainersResponse(serializedBytes: bytes)
+        #expect(decoded == original)
+        #expect(decoded.containers.map(\.id) == original.containers.map(\.id))
+        #expect(decoded.containers.map(\.labels.keys) == original.containers.map(\.labels.keys))
+    }
+
+    @Test("invalid UTF-8 in a short string is rejected even after valid look-alikes were cached")
+    func invalidShortString() throws {
+        var message = Self.containers(300, seed: 5)
+        message.containers[299].metadata?.name = "abcdX"
+        for index in 0..<299 { message.containers[index].metadata?.name = "abcdY" }
+        var bytes = message.serializedBytes()
+        let needle = Array("abcdX".utf8)
+        let last = try #require(lastIndex(of: needle, in: bytes))
+        bytes[last + 4] = 0xC3  // a lead byte with no continuation: same length, same first four bytes
+        #expect(throws: ProtoDecodingError(code: .invalidUTF8)) { _ = try ListContainersResponse(serializedBytes: bytes) }
+    }
+
     @Test("invalid UTF-8 deep inside a large message is still rejected")
     func invalidUTF8() throws {
         var bytes = Self.containers(300, seed: 9).serializedBytes()
