@@ -256,7 +256,11 @@ public struct ProtoReader {
         if array.isEmpty, available >= 4096 {
             array.reserveCapacity(countOccurrences(of: tag))
         }
-        array.append(try readMessage(M.self))
+        // Decoded in place: building the element aside and appending it would move a large message
+        // (a Container is a few hundred bytes) once more. A failure abandons the whole decode anyway.
+        var nested = try nestedReader()
+        array.append(M())
+        try array[array.count - 1].decodeMessage(from: &nested)
     }
 
     /// How many fields carry `tag` from here, counting the one whose value starts here: to the end of

@@ -18,6 +18,8 @@ final class StringInterner {
         @usableFromInline var first: UInt64
         @usableFromInline var last: UInt64
         @usableFromInline var string: String
+        /// The hash of the last string that missed here without replacing `string` (see ``store``).
+        @usableFromInline var candidate: UInt64
 
         @usableFromInline
         init(hash: UInt64, first: UInt64, last: UInt64, string: String) {
@@ -25,6 +27,7 @@ final class StringInterner {
             self.first = first
             self.last = last
             self.string = string
+            self.candidate = 0
         }
     }
 
@@ -75,6 +78,9 @@ final class StringInterner {
         return store(bytes, in: slot, hash: hash, first: 0, last: 0)
     }
 
+    /// Builds the string for a miss. It replaces the slot's string only when the slot is empty or the
+    /// same hash missed here before: IDs and digests, which never repeat, then cost no reference
+    /// counting for the cache, and a repeated string is cached from its second sighting on.
     @inlinable
     func store(
         _ bytes: UnsafeBufferPointer<UInt8>, in slot: UnsafeMutablePointer<Slot>, hash: UInt64, first: UInt64,
@@ -82,7 +88,11 @@ final class StringInterner {
     ) -> String? {
         guard UTF8Validation.isValid(bytes) else { return nil }
         let string = String(decoding: bytes, as: UTF8.self)
-        slot.pointee = Slot(hash: hash, first: first, last: last, string: string)
+        if slot.pointee.hash == 0 || slot.pointee.candidate == hash {
+            slot.pointee = Slot(hash: hash, first: first, last: last, string: string)
+        } else {
+            slot.pointee.candidate = hash
+        }
         return string
     }
 

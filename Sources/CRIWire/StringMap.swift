@@ -19,7 +19,7 @@ public struct StringMap: Sendable {
         @usableFromInline var value: String
 
         @inlinable
-        init(key: String, value: String) {
+        init(key: consuming String, value: consuming String) {
             self.key = key
             self.value = value
         }
@@ -124,7 +124,7 @@ public struct StringMap: Sendable {
 
     /// ``updateValue(_:forKey:)`` for the decoder, which knows the UTF-8 counts already.
     @inlinable
-    mutating func setDecoded(_ value: String, valueCount: Int, forKey key: String, keyCount: Int) {
+    mutating func setDecoded(_ value: consuming String, valueCount: Int, forKey key: consuming String, keyCount: Int) {
         let body =
             2 + Varint.encodedSize(of: UInt64(keyCount)) + keyCount + Varint.encodedSize(of: UInt64(valueCount))
             + valueCount
@@ -135,6 +135,7 @@ public struct StringMap: Sendable {
             return
         }
         wireSize += size
+        // Consumed: the strings move into the entry without a retain here and a release in the caller.
         entries.append(Entry(key: key, value: value))
         if entries.count > Self.indexThreshold { indexLastEntry() }
     }
