@@ -366,7 +366,10 @@ public struct ProtoReader {
                 if valueCount < 0x80, keyCount + 4 + valueCount == body.count {
                     let key = try string(UnsafeRawBufferPointer(start: base + 2, count: keyCount))
                     let value = try string(UnsafeRawBufferPointer(start: base + keyCount + 4, count: valueCount))
-                    map.setDecoded(value, valueCount: valueCount, forKey: key, keyCount: keyCount)
+                    // Our encoding of this entry is these same bytes: the key and value fields, one-byte
+                    // lengths, behind the entry's own length and a one-byte tag.
+                    let entrySize = 1 + (body.count < 0x80 ? 1 : 2) + body.count
+                    map.setDecoded(value, forKey: key, keyCount: keyCount, entrySize: entrySize)
                     return
                 }
             }

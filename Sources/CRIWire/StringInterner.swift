@@ -145,23 +145,19 @@ final class StringInterner {
         return (first | middle << 8 | last << 16, 0)
     }
 
-    /// A fast multiply-mix hash over 8-byte words (the last word may overlap the one before it).
-    /// Not collision resistant; equality is checked anyway.
+    /// A fast multiply-mix hash of a string longer than 16 bytes: its length and its first, middle and
+    /// last eight bytes, so the cost does not grow with the length. Strings that agree on all four
+    /// share a slot and take turns in it; equality is always checked, so that only costs sharing.
     @inlinable
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let base = UnsafeRawPointer(bytes.baseAddress!)
         let count = bytes.count
-        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
-        var index = 0
-        while index + 8 < count {
-            hash = (hash ^ base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 32
-            index += 8
-        }
+        var hash = mix(UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15, base.loadUnaligned(as: UInt64.self))
+        hash = mix(hash, base.loadUnaligned(fromByteOffset: count / 2 - 4, as: UInt64.self))
         return mix(hash, base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
     }
 
-    /// Folds the last word into `hash`; never 0, the empty slot's mark.
+    /// Folds `word` into `hash`; never 0, the empty slot's mark.
     @inlinable
     static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
         var hash = (hash ^ word) &* 0xC4CE_B9FE_1A85_EC53

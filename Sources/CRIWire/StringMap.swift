@@ -38,6 +38,11 @@ public struct StringMap: Sendable {
     @usableFromInline
     var wireSize: Int
 
+    /// Bit `n % 64` is set when some key is `n` UTF-8 bytes long: most lookups of a key that is not
+    /// there (every insert while decoding) end at this check instead of a scan.
+    @usableFromInline
+    var keyLengths: UInt64
+
     /// Maps with more entries than this keep a hashed index beside the entries.
     public static let indexThreshold = 16
 
@@ -49,6 +54,7 @@ public struct StringMap: Sendable {
         entries = ContiguousArray()
         positions = Dictionary()
         wireSize = 0
+        keyLengths = 0
     }
 
     /// The entries of `dictionary`, ordered by key so that the result does not depend on
@@ -117,24 +123,25 @@ public struct StringMap: Sendable {
             return old
         }
         wireSize += Self.wireSize(key: key, value: value)
+        keyLengths |= Self.lengthBit(key.utf8.count)
         entries.append(Entry(key: key, value: value))
         if entries.count > Self.indexThreshold { indexLastEntry() }
         return nil
     }
 
-    /// ``updateValue(_:forKey:)`` for the decoder, which knows the UTF-8 counts already.
+    /// ``updateValue(_:forKey:)`` for the decoder, which knows the key's UTF-8 count and the entry's
+    /// size on the wire (as ``wireSize(key:value:)`` counts it) already.
     @inlinable
-    mutating func setDecoded(_ value: consuming String, valueCount: Int, forKey key: consuming String, keyCount: Int) {
-        let body =
-            2 + Varint.encodedSize(of: UInt64(keyCount)) + keyCount + Varint.encodedSize(of: UInt64(valueCount))
-            + valueCount
-        let size = 1 + Varint.encodedSize(of: UInt64(body)) + body
+    mutating func setDecoded(
+        _ value: consuming String, forKey key: consuming String, keyCount: Int, entrySize: Int
+    ) {
         if let position = position(of: key, keyCount: keyCount) {
-            wireSize += size - Self.wireSize(key: key, value: entries[position].value)
+            wireSize += entrySize - Self.wireSize(key: key, value: entries[position].value)
             entries[position].value = value
             return
         }
-        wireSize += size
+        wireSize += entrySize
+        keyLengths |= Self.lengthBit(keyCount)
         // Consumed: the strings move into the entry without a retain here and a release in the caller.
         entries.append(Entry(key: key, value: value))
         if entries.count > Self.indexThreshold { indexLastEntry() }
@@ -147,6 +154,8 @@ public struct StringMap: Sendable {
         guard let position = position(of: key) else { return nil }
         let old = entries.remove(at: position).value
         wireSize -= Self.wireSize(key: key, value: old)
+        keyLengths = 0
+        for entry in entries { keyLengths |= Self.lengthBit(entry.key.utf8.count) }
         rebuildIndex()
         return old
     }
@@ -156,6 +165,7 @@ public struct StringMap: Sendable {
         entries.removeAll()
         positions = [:]
         wireSize = 0
+        keyLengths = 0
     }
 
     /// Makes room for `capacity` entries in one allocation.
@@ -182,10 +192,14 @@ public struct StringMap: Sendable {
     }
 
     @inlinable
+    static func lengthBit(_ count: Int) -> UInt64 { 1 &<< UInt64(truncatingIfNeeded: count & 63) }
+
+    @inlinable
     func position(of key: String, keyCount: Int? = nil) -> Int? {
+        let length = keyCount ?? key.utf8.count
+        if keyLengths & Self.lengthBit(length) == 0 { return nil }
         if entries.count > Self.indexThreshold { return positions[key] }
         // Comparing lengths first skips most unequal keys without a call into String comparison.
-        let length = keyCount ?? key.utf8.count
         return entries.withUnsafeBufferPointer { buffer in
             for position in buffer.indices where buffer[position].key.utf8.count == length {
                 if buffer[position].key == key { return position }

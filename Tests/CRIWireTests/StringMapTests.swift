@@ -42,6 +42,24 @@ struct StringMapTests {
         #expect(map.isEmpty)
     }
 
+    /// Key lengths 1, 65 and 129 share a bit of the length mask; lookups must still tell them apart.
+    @Test func keysWhoseLengthsShareAMaskBit() {
+        let short = "a"
+        let medium = String(repeating: "a", count: 65)
+        let long = String(repeating: "a", count: 129)
+        var map: StringMap = [short: "1", long: "3"]
+        #expect(map[medium] == nil)
+        map[medium] = "2"
+        #expect(map[short] == "1" && map[medium] == "2" && map[long] == "3")
+        map[short] = nil
+        #expect(map[short] == nil && map[medium] == "2" && map[long] == "3")
+        map[medium] = nil
+        map[long] = nil
+        #expect(map.isEmpty && map[long] == nil)
+        map["b"] = "4"
+        #expect(map["b"] == "4" && map[short] == nil)
+    }
+
     @Test func literalWithARepeatedKeyKeepsTheLastValue() {
         let map: StringMap = ["k": "first", "other": "o", "k": "last"]
         #expect(map.keys == ["k", "other"])
@@ -154,13 +172,15 @@ struct StringMapTests {
             + wrap(field(1, "c") + field(2, long))  // two-byte value length
             + wrap(field(1, "d") + field(2, "first") + field(2, "second"))  // repeated value: the last counts
             + entry("a", "replaced")  // the fast path replacing a general-path entry
+            + wrap(field(1, String(repeating: "k", count: 100)) + field(2, String(repeating: "v", count: 100)))  // a 204-byte entry
         let message = try Everything(serializedBytes: bytes)
         let expected: StringMap = [
             "a": "replaced", "": "no key", "no value": "", "b": "unknown field inside", long: "long key", "c": long,
-            "d": "second",
+            "d": "second", String(repeating: "k", count: 100): String(repeating: "v", count: 100),
         ]
         #expect(message.labels == expected)
-        #expect(message.labels.keys == ["a", "", "no value", "b", long, "c", "d"])
+        #expect(message.labels.keys == ["a", "", "no value", "b", long, "c", "d", String(repeating: "k", count: 100)])
+        #expect(ProtoSize.stringMap(tagSize: 1, message.labels) == countedSize(message.labels, tagSize: 1))
         #expect(message.serializedBytes().count == message.encodedSize())
         #expect(try Everything(serializedBytes: message.serializedBytes()) == message)
     }
