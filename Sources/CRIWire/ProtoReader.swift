@@ -369,7 +369,7 @@ public struct ProtoReader {
                     // Our encoding of this entry is these same bytes: the key and value fields, one-byte
                     // lengths, behind the entry's own length and a one-byte tag.
                     let entrySize = 1 + (body.count < 0x80 ? 1 : 2) + body.count
-                    map.setDecoded(value, forKey: key, keyCount: keyCount, entrySize: entrySize)
+                    map.insert(value, forKey: key, keyCount: keyCount, entrySize: entrySize)
                     return
                 }
             }

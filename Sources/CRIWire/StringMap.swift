@@ -116,35 +116,28 @@ public struct StringMap: Sendable {
     @inlinable
     @discardableResult
     public mutating func updateValue(_ value: String, forKey key: String) -> String? {
-        if let position = position(of: key) {
-            let old = entries[position].value
-            wireSize += Self.wireSize(key: key, value: value) - Self.wireSize(key: key, value: old)
-            entries[position].value = value
-            return old
-        }
-        wireSize += Self.wireSize(key: key, value: value)
-        keyLengths |= Self.lengthBit(key.utf8.count)
-        entries.append(Entry(key: key, value: value))
-        if entries.count > Self.indexThreshold { indexLastEntry() }
-        return nil
+        insert(value, forKey: key, keyCount: key.utf8.count, entrySize: Self.wireSize(key: key, value: value))
     }
 
-    /// ``updateValue(_:forKey:)`` for the decoder, which knows the key's UTF-8 count and the entry's
-    /// size on the wire (as ``wireSize(key:value:)`` counts it) already.
+    /// ``updateValue(_:forKey:)`` with the key's UTF-8 count and the entry's size on the wire (as
+    /// ``wireSize(key:value:)`` counts it) given: the decoder knows both from the bytes it read.
     @inlinable
-    mutating func setDecoded(
+    @discardableResult
+    mutating func insert(
         _ value: consuming String, forKey key: consuming String, keyCount: Int, entrySize: Int
-    ) {
+    ) -> String? {
         if let position = position(of: key, keyCount: keyCount) {
-            wireSize += entrySize - Self.wireSize(key: key, value: entries[position].value)
+            let old = entries[position].value
+            wireSize += entrySize - Self.wireSize(key: key, value: old)
             entries[position].value = value
-            return
+            return old
         }
         wireSize += entrySize
         keyLengths |= Self.lengthBit(keyCount)
         // Consumed: the strings move into the entry without a retain here and a release in the caller.
         entries.append(Entry(key: key, value: value))
         if entries.count > Self.indexThreshold { indexLastEntry() }
+        return nil
     }
 
     /// Removes the entry for `key` and returns its value, if there was one. The other entries keep
