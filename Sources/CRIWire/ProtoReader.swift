@@ -361,7 +361,9 @@ public struct ProtoReader {
         // repeated field, an unknown one, longer lengths) takes the general loop below.
         if body.count >= 4, let base = body.baseAddress, base.load(as: UInt8.self) == 0x0A {
             let keyCount = Int(base.load(fromByteOffset: 1, as: UInt8.self))
-            if keyCount < 0x80, keyCount + 4 <= body.count, base.load(fromByteOffset: keyCount + 2, as: UInt8.self) == 0x12 {
+            if keyCount < 0x80, keyCount + 4 <= body.count,
+                base.load(fromByteOffset: keyCount + 2, as: UInt8.self) == 0x12
+            {
                 let valueCount = Int(base.load(fromByteOffset: keyCount + 3, as: UInt8.self))
                 if valueCount < 0x80, keyCount + 4 + valueCount == body.count {
                     let key = try string(UnsafeRawBufferPointer(start: base + 2, count: keyCount))

@@ -278,7 +278,8 @@ extension StringMap: CustomStringConvertible, CustomDebugStringConvertible {
     /// Dictionary-style text in map order: `["key": "value"]`, or `[:]` when empty.
     public var description: String {
         if entries.isEmpty { return "[:]" }
-        return "[" + entries.map { "\($0.key.debugDescription): \($0.value.debugDescription)" }.joined(separator: ", ") + "]"
+        return "[" + entries.map { "\($0.key.debugDescription): \($0.value.debugDescription)" }.joined(separator: ", ")
+            + "]"
     }
 
     /// The same as ``description``.

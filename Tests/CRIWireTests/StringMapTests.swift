@@ -160,7 +160,9 @@ struct StringMapTests {
         }
         func wrap(_ body: [UInt8]) -> [UInt8] {
             precondition(body.count < 0x4000)
-            return body.count < 0x80 ? [0x72, UInt8(body.count)] + body : [0x72, UInt8(body.count & 0x7F) | 0x80, UInt8(body.count >> 7)] + body
+            return body.count < 0x80
+                ? [0x72, UInt8(body.count)] + body
+                : [0x72, UInt8(body.count & 0x7F) | 0x80, UInt8(body.count >> 7)] + body
         }
         let long = String(repeating: "L", count: 130)
         let bytes =
@@ -172,7 +174,8 @@ struct StringMapTests {
             + wrap(field(1, "c") + field(2, long))  // two-byte value length
             + wrap(field(1, "d") + field(2, "first") + field(2, "second"))  // repeated value: the last counts
             + entry("a", "replaced")  // the fast path replacing a general-path entry
-            + wrap(field(1, String(repeating: "k", count: 100)) + field(2, String(repeating: "v", count: 100)))  // a 204-byte entry
+            // A 204-byte entry: one-byte key and value lengths, a two-byte entry length.
+            + wrap(field(1, String(repeating: "k", count: 100)) + field(2, String(repeating: "v", count: 100)))
         let message = try Everything(serializedBytes: bytes)
         let expected: StringMap = [
             "a": "replaced", "": "no key", "no value": "", "b": "unknown field inside", long: "long key", "c": long,
@@ -186,7 +189,9 @@ struct StringMapTests {
     }
 
     @Test func decodingInvalidUTF8InAnEntryFails() {
-        for bytes in [[0x72, 0x06, 0x0A, 0x01, 0xFF, 0x12, 0x01, 0x61], [0x72, 0x06, 0x0A, 0x01, 0x61, 0x12, 0x01, 0xC3]] as [[UInt8]] {
+        for bytes in [
+            [0x72, 0x06, 0x0A, 0x01, 0xFF, 0x12, 0x01, 0x61], [0x72, 0x06, 0x0A, 0x01, 0x61, 0x12, 0x01, 0xC3],
+        ] as [[UInt8]] {
             #expect(throws: ProtoDecodingError(code: .invalidUTF8)) { _ = try Everything(serializedBytes: bytes) }
         }
     }

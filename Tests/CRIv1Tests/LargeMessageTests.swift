@@ -31,7 +31,9 @@ struct LargeMessageTests {
                             // Same length as the key above, different bytes: must not be mixed up.
                             "io.kubernetes.pod.nameXpace": text(Int(rng.next() % 100)),
                         ]
-                        container.annotations = ["io.kubernetes.container.terminationMessagePath": "/dev/termination-log"]
+                        container.annotations = [
+                            "io.kubernetes.container.terminationMessagePath": "/dev/termination-log"
+                        ]
                     })
             }
         }
@@ -97,7 +99,9 @@ struct LargeMessageTests {
         let needle = Array("abcdX".utf8)
         let last = try #require(lastIndex(of: needle, in: bytes))
         bytes[last + 4] = 0xC3  // a lead byte with no continuation: same length, same first four bytes
-        #expect(throws: ProtoDecodingError(code: .invalidUTF8)) { _ = try ListContainersResponse(serializedBytes: bytes) }
+        #expect(throws: ProtoDecodingError(code: .invalidUTF8)) {
+            _ = try ListContainersResponse(serializedBytes: bytes)
+        }
     }
 
     @Test("invalid UTF-8 deep inside a large message is still rejected")
@@ -107,7 +111,9 @@ struct LargeMessageTests {
         let key = Array("io.kubernetes.pod.namespace".utf8)
         let last = try #require(lastIndex(of: key, in: bytes))
         bytes[last + 3] = 0xFF
-        #expect(throws: ProtoDecodingError(code: .invalidUTF8)) { _ = try ListContainersResponse(serializedBytes: bytes) }
+        #expect(throws: ProtoDecodingError(code: .invalidUTF8)) {
+            _ = try ListContainersResponse(serializedBytes: bytes)
+        }
     }
 
     @Test("a truncated large message fails cleanly at every cut near its end")
@@ -117,7 +123,9 @@ struct LargeMessageTests {
         message.containers.removeLast()
         let lastStart = message.encodedSize()  // every cut after this lands inside the last container
         for cut in (lastStart + 1)..<bytes.count {
-            #expect(throws: ProtoDecodingError.self) { _ = try ListContainersResponse(serializedBytes: Array(bytes[..<cut])) }
+            #expect(throws: ProtoDecodingError.self) {
+                _ = try ListContainersResponse(serializedBytes: Array(bytes[..<cut]))
+            }
         }
     }
 
