@@ -17,18 +17,27 @@ enum WebSocketDialer {
         -> Dialed
     {
         let deadline = ContinuousClock.now.advanced(by: options.handshakeTimeout)
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<Dialed, StreamingError>, Never>) in
+        // The dialed connection is built on the I/O thread and handed over through a mutex rather than in
+        // the continuation's value: the continuation's own ordering lives inside the (uninstrumented)
+        // concurrency runtime, where ThreadSanitizer cannot see that the connection's initialization
+        // happens before this task reads it.
+        let handoff = Mutex<Result<Dialed, StreamingError>?>(nil)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             do throws(TransportError) {
                 try startIOThread(name: "cri-ws-dial") {
-                    continuation.resume(
-                        returning: Result { () throws(StreamingError) in
-                            try dialBlocking(url: url, protocols: protocols, options: options, deadline: deadline)
-                        })
+                    let dialed = Result { () throws(StreamingError) in
+                        try dialBlocking(url: url, protocols: protocols, options: options, deadline: deadline)
+                    }
+                    handoff.withLock { $0 = dialed }
+                    continuation.resume()
                 }
             } catch {
-                continuation.resume(returning: .failure(.transport(error, "GET \(url): start I/O thread")))
+                handoff.withLock { $0 = .failure(.transport(error, "GET \(url): start I/O thread")) }
+                continuation.resume()
             }
+        }
+        guard let result = handoff.withLock({ $0.take() }) else {
+            throw .transport(.closed("GET \(url)"), "GET \(url): the dial thread ended without a result")
         }
         return try result.get()
     }
