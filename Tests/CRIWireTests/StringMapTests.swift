@@ -93,7 +93,7 @@ struct StringMapTests {
     /// Random operations against a `Dictionary` model, crossing the indexed size both ways.
     @Test(arguments: [7, 42, 1234])
     func behavesLikeADictionaryAcrossTheIndexThreshold(seed: UInt64) {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var map = StringMap()
         var model: [String: String] = [:]
         for step in 0..<4000 {
@@ -215,18 +215,5 @@ struct StringMapTests {
         #expect(message.labels.count == 700)
         #expect(message.labels.dictionary == model)
         #expect(try Everything(serializedBytes: message.serializedBytes()).labels == message.labels)
-    }
-}
-
-/// SplitMix64: a deterministic generator so that a failing seed reproduces.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
