@@ -16,4 +16,6 @@ package final class ByteStreamTransport: HTTP2Transport {
     }
 
     package func close() { stream.close() }
+
+    package func waitForData(timeout: Duration) throws -> Bool? { try stream.waitForData(timeout: timeout) }
 }

@@ -23,7 +23,8 @@ extension GRPCClient {
             throw RPCError.resourceExhausted("request message", size: request.count, limit: maxSend, path: path)
         }
         if let timeout = options.timeout, timeout <= .zero {
-            throw RPCError(code: .deadlineExceeded, message: "the deadline had passed before the call started", path: path)
+            throw RPCError(
+                code: .deadlineExceeded, message: "the deadline had passed before the call started", path: path)
         }
         let callGuard = GRPCCallGuard(timeout: options.timeout)
         let timer = options.timeout.map { callGuard.startTimer(timeout: $0) }
@@ -48,6 +49,7 @@ extension GRPCClient {
                 let stream = try await openRequestStream(
                     path: path, headers: headers, body: body, callGuard: callGuard, attempt: &attempt)
                 var reader = GRPCResponseReader(path: path, maxMessageSize: maxReceive)
+                reader.readsInline = true
                 guard let message = try await reader.next(from: stream, guard: callGuard) else {
                     return .failure(RPCError.internalError("the response has no message", path: path))
                 }

@@ -7,6 +7,9 @@ struct GRPCResponseReader {
     private enum Phase { case awaitingHeaders, receiving, finished }
 
     let path: String
+    /// Unary calls read their response off the transport themselves when they are the only call
+    /// (see `HTTP2Stream.nextEvent(readingInline:)`).
+    var readsInline = false
     private var phase = Phase.awaitingHeaders
     private var deframer: GRPCMessageDeframer
     private var ready: [[UInt8]] = []
@@ -36,7 +39,7 @@ struct GRPCResponseReader {
             if phase == .finished { return nil }
             let event: HTTP2StreamEvent?
             do {
-                event = try await stream.nextEvent()
+                event = try await stream.nextEvent(readingInline: readsInline)
             } catch {
                 throw callGuard.error(path: path) ?? rpcError(for: error, path: path)
             }

@@ -126,6 +126,7 @@ extension HTTP2Connection {
             }
             canceller?.setAction(cancelWait)
             defer { canceller?.setAction(nil) }
+            summonReader()  // the slot frees when a stream's end is read
             let result = await withTaskCancellationHandler {
                 await withUnsafeContinuation { (continuation: SignalContinuation) in
                     let immediate: Result<Void, HTTP2StreamFailure>? = state.withLock { state in

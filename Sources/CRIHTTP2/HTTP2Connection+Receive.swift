@@ -1,6 +1,22 @@
 import CRIHPACK
 import Synchronization
 
+/// The reading end's own state, touched only by whoever holds the read turn.
+struct ReadSide {
+    var decoder: HTTP2FrameDecoder
+    var buffer: [UInt8]
+
+    init(role: HTTP2Connection.Role, configuration: HTTP2ConnectionConfiguration) {
+        decoder = HTTP2FrameDecoder(
+            expectClientPreface: role == .server,
+            // The HPACK table starts at 4096 (the size the peer's encoder assumes) and changes when the
+            // peer acknowledges our SETTINGS_HEADER_TABLE_SIZE (RFC 9113 § 6.5.3).
+            configuration: HTTP2FrameDecoder.Configuration(
+                maxFrameSize: configuration.maxFrameSize, maxHeaderListSize: configuration.maxHeaderListSize))
+        buffer = [UInt8](repeating: 0, count: max(configuration.readBufferSize, 1024))
+    }
+}
+
 /// What the reader does after a batch of frames, once the locks are released.
 struct ReaderBatch {
     /// Control frames to send (ACKs, WINDOW_UPDATE, RST_STREAM), in one write.
@@ -18,65 +34,68 @@ struct ReaderBatch {
 
 extension HTTP2Connection {
     /// The reader thread: reads, decodes, dispatches, until end of stream or a connection error.
+    /// It steps aside while a calling task reads for itself (see ``readInline(for:)``).
     func readLoop() {
-        var decoder = HTTP2FrameDecoder(
-            expectClientPreface: role == .server,
-            // The HPACK table starts at 4096 (the size the peer's encoder assumes) and changes when the
-            // peer acknowledges our SETTINGS_HEADER_TABLE_SIZE (RFC 9113 § 6.5.3).
-            configuration: HTTP2FrameDecoder.Configuration(
-                maxFrameSize: configuration.maxFrameSize, maxHeaderListSize: configuration.maxHeaderListSize))
-        var buffer = [UInt8](repeating: 0, count: max(configuration.readBufferSize, 1024))
-        while true {
-            let count: Int
-            do {
-                count = try buffer.withUnsafeMutableBytes { try transport.read(into: $0) }
-            } catch {
-                terminate(.connectionClosed("read failed: \(error)"), goAway: nil)
-                return
-            }
-            guard count > 0 else {
-                terminate(.connectionClosed("the peer closed the connection"), goAway: nil)
-                return
-            }
-            decoder.append(buffer[0..<count])
-            var batch = ReaderBatch()
-            var fatal: HTTP2ConnectionError?
-            while fatal == nil {
-                let frame: HTTP2Frame?
-                do {
-                    frame = try decoder.nextFrame()
-                } catch let error as HTTP2StreamError {
-                    resetFromReader(error.streamID, code: error.code, reason: error.reason, batch: &batch)
-                    continue
-                } catch let error as HTTP2ConnectionError {
-                    fatal = error
-                    break
-                } catch {
-                    fatal = HTTP2ConnectionError(code: .protocolError, reason: "\(error)")
-                    break
-                }
-                guard let frame else { break }
-                do {
-                    try receive(frame, batch: &batch)
-                } catch {
-                    fatal = error
-                }
-                if batch.ourSettingsAcknowledged {
-                    batch.ourSettingsAcknowledged = false
-                    if configuration.headerTableSize != 4096 {
-                        decoder.setHeaderTableSize(configuration.headerTableSize)
-                    }
-                }
-            }
-            finish(batch)
-            if let fatal {
-                terminate(
-                    .connectionClosed("connection error: \(fatal.reason)", http2Code: fatal.code),
-                    goAway: (fatal.code, fatal.reason))
-                return
-            }
-            if isClosed { return }
+        var justRead = false
+        while takeReaderTurn(afterBatch: justRead) {
+            guard readSide.withLock({ readOnce(&$0) }), !isClosed else { return }
+            justRead = true
         }
+    }
+
+    /// One read from the transport and everything it completes: frames applied, control frames
+    /// sent, waiters woken. Only the current reader (see ``ReadTurn``) calls it.
+    /// - Returns: false when the connection has ended.
+    func readOnce(_ side: inout ReadSide) -> Bool {
+        let count: Int
+        do {
+            count = try side.buffer.withUnsafeMutableBytes { try transport.read(into: $0) }
+        } catch {
+            terminate(.connectionClosed("read failed: \(error)"), goAway: nil)
+            return false
+        }
+        guard count > 0 else {
+            terminate(.connectionClosed("the peer closed the connection"), goAway: nil)
+            return false
+        }
+        side.decoder.append(side.buffer[0..<count])
+        var batch = ReaderBatch()
+        var fatal: HTTP2ConnectionError?
+        while fatal == nil {
+            let frame: HTTP2Frame?
+            do {
+                frame = try side.decoder.nextFrame()
+            } catch let error as HTTP2StreamError {
+                resetFromReader(error.streamID, code: error.code, reason: error.reason, batch: &batch)
+                continue
+            } catch let error as HTTP2ConnectionError {
+                fatal = error
+                break
+            } catch {
+                fatal = HTTP2ConnectionError(code: .protocolError, reason: "\(error)")
+                break
+            }
+            guard let frame else { break }
+            do {
+                try receive(frame, batch: &batch)
+            } catch {
+                fatal = error
+            }
+            if batch.ourSettingsAcknowledged {
+                batch.ourSettingsAcknowledged = false
+                if configuration.headerTableSize != 4096 {
+                    side.decoder.setHeaderTableSize(configuration.headerTableSize)
+                }
+            }
+        }
+        finish(batch)
+        if let fatal {
+            terminate(
+                .connectionClosed("connection error: \(fatal.reason)", http2Code: fatal.code),
+                goAway: (fatal.code, fatal.reason))
+            return false
+        }
+        return true
     }
 
     /// Sends the batch's control frames, then resumes waiting tasks and announces new streams.
@@ -99,7 +118,9 @@ extension HTTP2Connection {
             if !isLocal && id > state.lastPeerStreamID { state.lastPeerStreamID = id }
             if let stream = state.streams[id] {
                 stream.state.withLock {
-                    $0.fail(HTTP2StreamFailure(code: .protocolViolation, http2Code: code, reason: reason), into: &batch.wakeups)
+                    $0.fail(
+                        HTTP2StreamFailure(code: .protocolViolation, http2Code: code, reason: reason),
+                        into: &batch.wakeups)
                 }
                 state.removeStream(id, isLocal: isLocal, into: &batch.wakeups)
             }
@@ -193,7 +214,10 @@ extension HTTP2Connection {
             }
             return  // A stream we already closed or reset: frames in flight are discarded.
         }
-        enum Outcome { case ok, closed, streamError(HTTP2ErrorCode) }
+        enum Outcome {
+            case ok, closed
+            case streamError(HTTP2ErrorCode)
+        }
         let outcome: Outcome = stream.state.withLock { stream in
             guard !stream.remoteClosed, stream.failure == nil else {
                 // RFC 9113 § 5.1: half-closed (remote) → STREAM_CLOSED.
@@ -217,7 +241,9 @@ extension HTTP2Connection {
         case .closed: state.removeStream(id, isLocal: isLocal, into: &batch.wakeups)
         case .streamError(let code):
             stream.state.withLock {
-                $0.fail(HTTP2StreamFailure(code: .protocolViolation, http2Code: code, reason: "bad DATA"), into: &batch.wakeups)
+                $0.fail(
+                    HTTP2StreamFailure(code: .protocolViolation, http2Code: code, reason: "bad DATA"),
+                    into: &batch.wakeups)
             }
             state.removeStream(id, isLocal: isLocal, into: &batch.wakeups)
             batch.frames.append(HTTP2Frame(streamID: id, payload: .rstStream(code)))
@@ -241,7 +267,8 @@ extension HTTP2Connection {
                 // RFC 9113 § 5.1: half-closed (remote) → stream error STREAM_CLOSED.
                 stream.state.withLock {
                     $0.fail(
-                        HTTP2StreamFailure(code: .protocolViolation, http2Code: .streamClosed, reason: "HEADERS after END_STREAM"),
+                        HTTP2StreamFailure(
+                            code: .protocolViolation, http2Code: .streamClosed, reason: "HEADERS after END_STREAM"),
                         into: &batch.wakeups)
                 }
                 state.removeStream(id, isLocal: isLocal, into: &batch.wakeups)
@@ -351,7 +378,8 @@ extension HTTP2Connection {
             case .initialWindowSize:
                 // RFC 9113 § 6.5.2 / § 6.9.2: at most 2^31-1; the delta applies to every open stream.
                 guard value <= 0x7fff_ffff else {
-                    throw HTTP2ConnectionError(code: .flowControlError, reason: "SETTINGS_INITIAL_WINDOW_SIZE too large")
+                    throw HTTP2ConnectionError(
+                        code: .flowControlError, reason: "SETTINGS_INITIAL_WINDOW_SIZE too large")
                 }
                 let delta = value - state.peerInitialWindowSize
                 state.peerInitialWindowSize = value
@@ -436,7 +464,9 @@ extension HTTP2Connection {
         }
         if let error {
             stream.state.withLock {
-                $0.fail(HTTP2StreamFailure(code: .protocolViolation, http2Code: error, reason: "bad WINDOW_UPDATE"), into: &batch.wakeups)
+                $0.fail(
+                    HTTP2StreamFailure(code: .protocolViolation, http2Code: error, reason: "bad WINDOW_UPDATE"),
+                    into: &batch.wakeups)
             }
             state.removeStream(id, isLocal: isLocal, into: &batch.wakeups)
             batch.frames.append(HTTP2Frame(streamID: id, payload: .rstStream(error)))

@@ -1,9 +1,12 @@
 import CRIHPACK
+import Dispatch
 import Synchronization
 
 /// One HTTP/2 connection over one transport, client or server (RFC 9113).
 ///
-/// A dedicated reader thread blocks on the transport, decodes frames and updates the shared state.
+/// A dedicated reader thread blocks on the transport, decodes frames and updates the shared state;
+/// between calls it steps aside, so that a client call that is the only one open can read its own
+/// response and save a thread wake-up (``ReadTurn``).
 /// Writers encode their frames under a short write lock into a shared buffer; whoever finds no write
 /// in progress becomes the flusher and writes the buffer, outside the lock, until it is empty. Under
 /// concurrency the frames of many calls thus go out in one system call, and no task waits on the
@@ -31,6 +34,17 @@ package final class HTTP2Connection: Sendable {
     let onStream: (@Sendable (HTTP2Stream) -> Void)?
     /// Consumed octets after which a stream WINDOW_UPDATE is sent.
     let streamUpdateThreshold: Int
+    /// Who reads the transport now (see ``ReadTurn``).
+    let readTurn = Mutex(ReadTurn())
+    /// The frame decoder and read buffer, used by whoever holds the read turn.
+    let readSide: Mutex<ReadSide>
+    /// Wakes the reader thread when it stepped aside and the turn is handed back to it.
+    let readerWake = DispatchSemaphore(value: 0)
+    /// Streams read to their end inline (``inlineReadCount``).
+    let inlineReads = Atomic<Int>(0)
+    /// How long a call may read for itself; nil when calls never do (servers, and transports that
+    /// cannot wait with a time limit).
+    let inlineReadBudget: Duration?
 
     /// The encoder and the frames waiting to be written.
     struct WriterState {
@@ -67,6 +81,11 @@ package final class HTTP2Connection: Sendable {
         self.writer = Mutex(WriterState())
         self.pendingControl = Mutex(PendingControl())
         self.streamUpdateThreshold = max(1, configuration.initialStreamWindowSize / 4)
+        self.readSide = Mutex(ReadSide(role: role, configuration: configuration))
+        // A zero wait asks only whether the transport can time its waits; it makes no system call.
+        let canTimeWaits = (try? transport.waitForData(timeout: .zero)) != nil
+        self.inlineReadBudget =
+            role == .client && canTimeWaits && Self.poolHasSpareThreads ? configuration.inlineReadBudget : nil
     }
 
     /// Sends the preface, our SETTINGS and the connection WINDOW_UPDATE, then starts the reader thread.
@@ -294,6 +313,8 @@ package final class HTTP2Connection: Sendable {
             stream.state.withLock { $0.fail(failure, into: &wakeups) }
         }
         for wakeup in wakeups { wakeup.run() }
+        // A reader thread that stepped aside learns of the end now rather than at its next look.
+        if readTurn.withLock({ $0.readerParked }) { readerWake.signal() }
     }
 
     /// Closes the connection now: GOAWAY(NO_ERROR), then close; open streams fail.
@@ -332,13 +353,16 @@ package final class HTTP2Connection: Sendable {
                 state.closeWaiters.append(continuation)
                 return false
             }
-            if closed { continuation.resume() }
+            // Registered first: the reader thread does not step aside while someone awaits the end.
+            if closed { continuation.resume() } else { summonReader() }
         }
     }
 
     /// Closes the connection once a GOAWAY has been exchanged and no stream is left.
     func closeIfDrained() {
-        let (drained, sayGoodbye) = state.withLock { ($0.shouldCloseWhenDrained, !$0.goAwaySent && $0.goAwayReceived == nil) }
+        let (drained, sayGoodbye) = state.withLock {
+            ($0.shouldCloseWhenDrained, !$0.goAwaySent && $0.goAwayReceived == nil)
+        }
         if drained {
             terminate(.notAccepting("connection closed after GOAWAY"), goAway: sayGoodbye ? (.noError, "") : nil)
         }

@@ -30,6 +30,11 @@ package struct HTTP2ConnectionConfiguration: Sendable {
     /// The first locally initiated stream ID; nil for the protocol's (1 for clients, 2 for servers).
     /// Tests set it near 2^31 to exercise stream-ID exhaustion.
     package var firstLocalStreamID: UInt32? = nil
+    /// How long a client call that is the only one open may wait for its response by reading the
+    /// transport itself, on its own thread, instead of being woken by the reader thread (see
+    /// `ReadTurn`); nil: never. Short, because it holds a thread of the concurrency pool: calls
+    /// slower than this are handed to the reader thread. Ignored by servers.
+    package var inlineReadBudget: Duration? = .milliseconds(1)
     /// The size of the reader's buffer.
     package var readBufferSize: Int = 64 * 1024
 

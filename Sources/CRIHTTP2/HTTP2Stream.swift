@@ -21,12 +21,17 @@ package final class HTTP2Stream: Sendable {
     /// The next inbound event; nil once the peer's END_STREAM event has been returned.
     ///
     /// Queued events are returned even after a reset; then the failure is thrown.
+    /// - Parameter readingInline: the caller wants the whole response soon (a unary call) and may
+    ///   read it off the transport itself when it is the only call (see `readInline(for:)`).
     /// - Throws: ``HTTP2StreamFailure`` when the stream was reset or the connection ended.
-    package func nextEvent() async throws(HTTP2StreamFailure) -> HTTP2StreamEvent? {
+    package func nextEvent(readingInline: Bool = false) async throws(HTTP2StreamFailure) -> HTTP2StreamEvent? {
         let result: Result<HTTP2StreamEvent?, HTTP2StreamFailure>
         if let ready = state.withLock({ $0.poll() }) {
             result = ready
+        } else if readingInline, let ready = connection.readInline(for: self) {
+            result = ready
         } else {
+            connection.summonReader()
             result = await withUnsafeContinuation { (continuation: EventContinuation) in
                 let ready: Result<HTTP2StreamEvent?, HTTP2StreamFailure>? = state.withLock { state in
                     if let ready = state.poll() { return ready }
@@ -59,7 +64,8 @@ package final class HTTP2Stream: Sendable {
             let id = self.id
             try? connection.write { writer in
                 writer.encoder.encode(
-                    HTTP2Frame(streamID: id, payload: .windowUpdate(increment: UInt32(increment))), into: &writer.buffer)
+                    HTTP2Frame(streamID: id, payload: .windowUpdate(increment: UInt32(increment))), into: &writer.buffer
+                )
             }
         }
     }
@@ -150,7 +156,8 @@ package final class HTTP2Stream: Sendable {
             if let failure = connection.failure { return .failure(failure) }
             return state.withLock { stream in
                 if let failure = stream.failure { return .failure(failure) }
-                let grant = max(0, min(wanting, stream.sendWindow, connection.sendWindow, HTTP2Connection.maxDataPerWrite))
+                let grant = max(
+                    0, min(wanting, stream.sendWindow, connection.sendWindow, HTTP2Connection.maxDataPerWrite))
                 stream.sendWindow -= grant
                 connection.sendWindow -= grant
                 return .success((grant, connection.peerMaxFrameSize))
@@ -162,6 +169,7 @@ package final class HTTP2Stream: Sendable {
 
     /// Waits until both windows are open (RFC 9113 § 6.9: never send beyond the peer's window).
     private func waitForWindow() async throws(HTTP2StreamFailure) {
+        connection.summonReader()
         let result = await withUnsafeContinuation { (continuation: SignalContinuation) in
             let ready: Result<Void, HTTP2StreamFailure>? = connection.state.withLock { connection in
                 if let failure = connection.failure { return .failure(failure) }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Holds the thread body across `pthread_create`; the only way to pass a Swift closure through
@@ -16,7 +16,8 @@ private final class ThreadBody {
 /// Starts a detached OS thread running `body`.
 ///
 /// Reads block, so each connection's reader runs on its own thread rather than the Swift
-/// concurrency pool (whose few threads must never block).
+/// concurrency pool (whose few threads must never block for long; the one exception, bounded to
+/// about a millisecond, is a lone call reading its own response: see `ReadTurn`).
 /// - Returns: false when the thread could not be created (the caller fails the connection).
 package func spawnDetachedThread(_ body: @escaping @Sendable () -> Void) -> Bool {
     let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
@@ -27,9 +28,9 @@ package func spawnDetachedThread(_ body: @escaping @Sendable () -> Void) -> Bool
     // 512 KiB is ample for the reader loop and keeps many connections cheap.
     pthread_attr_setstacksize(&attributes, 512 * 1024)
     #if canImport(Darwin)
-    var thread: pthread_t? = nil
+        var thread: pthread_t? = nil
     #else
-    var thread = pthread_t()
+        var thread = pthread_t()
     #endif
     let result = pthread_create(
         &thread, &attributes,

@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Support for the connection tests: a socket pair, one end driven by an HTTP2Connection, the
@@ -17,8 +17,26 @@ final class SocketPairTransport: HTTP2Transport {
 
     let fd: Int32
     private let closed = Mutex(false)
+    /// Whether `waitForData` works (as a real socket's does); off, the connection never reads inline.
+    let timedWaits: Bool
 
-    init(fd: Int32) { self.fd = fd }
+    init(fd: Int32, timedWaits: Bool = false) {
+        self.fd = fd
+        self.timedWaits = timedWaits
+    }
+
+    func waitForData(timeout: Duration) throws -> Bool? {
+        guard timedWaits else { return nil }
+        guard timeout > .zero else { return false }
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(
+            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000 + 1)
+        while true {
+            let result = poll(&descriptor, 1, milliseconds)
+            if result >= 0 { return result > 0 }
+            if errno != EINTR { return true }  // the read reports it
+        }
+    }
     deinit { Glibc.close(fd) }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -51,14 +69,14 @@ final class SocketPairTransport: HTTP2Transport {
         if first { shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
-    static func pair() -> (SocketPairTransport, SocketPairTransport) {
+    static func pair(timedWaits: Bool = false) -> (SocketPairTransport, SocketPairTransport) {
         var fds: [Int32] = [0, 0]
         let result = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds)
         precondition(result == 0, "socketpair failed")
         // The scripted end gives up after 5 s instead of hanging a failing test.
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fds[1], SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        return (SocketPairTransport(fd: fds[0]), SocketPairTransport(fd: fds[1]))
+        return (SocketPairTransport(fd: fds[0], timedWaits: timedWaits), SocketPairTransport(fd: fds[1]))
     }
 }
 
@@ -163,9 +181,9 @@ func rawFrame(type: UInt8, flags: UInt8, streamID: UInt32, payload: [UInt8]) -> 
 
 /// A client connection wired to a scripted server.
 func makeClientAndScriptedServer(
-    configuration: HTTP2ConnectionConfiguration = HTTP2ConnectionConfiguration()
+    configuration: HTTP2ConnectionConfiguration = HTTP2ConnectionConfiguration(), timedWaits: Bool = false
 ) throws -> (HTTP2Connection, ScriptedPeer) {
-    let (local, remote) = SocketPairTransport.pair()
+    let (local, remote) = SocketPairTransport.pair(timedWaits: timedWaits)
     let connection = HTTP2Connection(transport: local, role: .client, configuration: configuration)
     try connection.start()
     return (connection, ScriptedPeer(transport: remote, actsAsServer: true))
