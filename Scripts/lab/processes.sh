@@ -53,8 +53,10 @@ wait_reaped() { # our daemons are orphans that PID 1 reaps about once a second h
 start_daemon() { # NAME LOGFILE COMMAND... (own session, so it outlives the calling shell)
     local name=$1 logfile=$2
     shift 2
-    # fd 9 (the lab lock) is closed: a daemon holding it would block every later run.
-    setsid "$@" >>"$logfile" 2>&1 </dev/null 9>&- &
+    # fd 9 (the lab lock) is closed: a daemon holding it would block every later run. A restart from
+    # inside a sanitizer test run must not hand the daemon that run's preload (a temp file deleted
+    # afterwards, which then breaks every shim containerd starts) or sanitizer options.
+    env -u LD_PRELOAD -u TSAN_OPTIONS -u ASAN_OPTIONS -u LSAN_OPTIONS setsid "$@" >>"$logfile" 2>&1 </dev/null 9>&- &
     echo $! >"$LAB/run/$name.pid"
     echo $!
 }

@@ -16,8 +16,9 @@ import Synchronization
 /// arrives, then a pool thread's when the reader resumes the waiting task. On a VM each is tens of
 /// microseconds, more than the rest of a small call. When a call is the only one open, the calling
 /// task instead waits for its response in poll itself, briefly, so one wake-up remains; meanwhile
-/// the reader thread sleeps, and looks again every ``HTTP2Connection/readerParkInterval`` in case
-/// something arrives between calls (a PING, GOAWAY, the end of the stream).
+/// the reader thread sleeps, and looks again every
+/// ``HTTP2ConnectionConfiguration/readerParkInterval`` in case something arrives between calls (a
+/// PING, GOAWAY, the end of the stream).
 struct ReadTurn {
     enum Holder {
         /// The reader thread reads (or is about to).
@@ -31,12 +32,15 @@ struct ReadTurn {
     var holder = Holder.readerThread
     /// The reader thread waits on `readerWake`; whoever hands it the turn signals it.
     var readerParked = false
+
+    /// Gives the turn to the reader thread. Returns whether it must be woken to take it.
+    mutating func handToReaderThread() -> Bool {
+        holder = .readerThread
+        return readerParked
+    }
 }
 
 extension HTTP2Connection {
-    /// How long the reader thread sleeps when it has stepped aside before it takes the turn back.
-    static let readerParkInterval = DispatchTimeInterval.milliseconds(10)
-
     /// Whether the concurrency pool (one thread per CPU) keeps a thread free while a call reads
     /// for itself. With one CPU it would not, and a server in the same process (a test's fake
     /// runtime) could not answer until the call gave up; such machines never read inline.
@@ -70,7 +74,7 @@ extension HTTP2Connection {
                 return true
             }
             if !stepAside { return true }
-            _ = readerWake.wait(timeout: .now() + Self.readerParkInterval)
+            _ = readerWake.wait(timeout: .now() + readerParkInterval)
             afterBatch = false
         }
     }
@@ -113,43 +117,29 @@ extension HTTP2Connection {
     /// A task that reads for itself hands it over when it is done, so that case needs nothing.
     func summonReader() {
         guard inlineReadBudget != nil else { return }
-        let wakeReader = readTurn.withLock { turn -> Bool in
-            guard turn.holder == .nobody else { return false }
-            turn.holder = .readerThread
-            return turn.readerParked
-        }
+        let wakeReader = readTurn.withLock { turn in turn.holder == .nobody && turn.handToReaderThread() }
         if wakeReader { readerWake.signal() }
     }
 
-    /// Takes the read turn for a task if nobody holds it and no other call is open.
+    /// Takes the read turn for a task if nobody holds it and no other call is open (several open
+    /// calls are served by the reader thread, which the refused task then summons).
     private func acquireInlineTurn() -> Bool {
-        var wakeReader = false
-        let acquired = readTurn.withLock { turn -> Bool in
-            guard turn.holder == .nobody else { return false }
-            if state.withLock({ $0.streams.count <= 1 }) {
-                turn.holder = .caller
-                return true
-            }
-            // Several calls are open: the reader thread serves them all.
-            turn.holder = .readerThread
-            wakeReader = turn.readerParked
-            return false
+        readTurn.withLock { turn in
+            guard turn.holder == .nobody, state.withLock({ $0.streams.count <= 1 }) else { return false }
+            turn.holder = .caller
+            return true
         }
-        if wakeReader { readerWake.signal() }
-        return acquired
     }
 
     /// Gives the read turn back: to nobody when no call is open, else to the reader thread, which
     /// must then read for the calls still waiting (ours too, if the budget ran out).
     private func releaseInlineTurn() {
-        var wakeReader = false
-        readTurn.withLock { turn in
+        let wakeReader = readTurn.withLock { turn -> Bool in
             if state.withLock({ $0.streams.isEmpty && $0.failure == nil }) {
                 turn.holder = .nobody
-            } else {
-                turn.holder = .readerThread
-                wakeReader = turn.readerParked
+                return false
             }
+            return turn.handToReaderThread()
         }
         if wakeReader { readerWake.signal() }
     }

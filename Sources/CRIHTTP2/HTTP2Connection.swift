@@ -42,6 +42,8 @@ package final class HTTP2Connection: Sendable {
     let readerWake = DispatchSemaphore(value: 0)
     /// Streams read to their end inline (``inlineReadCount``).
     let inlineReads = Atomic<Int>(0)
+    /// ``HTTP2ConnectionConfiguration/readerParkInterval`` as Dispatch counts time.
+    let readerParkInterval: DispatchTimeInterval
     /// How long a call may read for itself; nil when calls never do (servers, and transports that
     /// cannot wait with a time limit).
     let inlineReadBudget: Duration?
@@ -82,6 +84,11 @@ package final class HTTP2Connection: Sendable {
         self.pendingControl = Mutex(PendingControl())
         self.streamUpdateThreshold = max(1, configuration.initialStreamWindowSize / 4)
         self.readSide = Mutex(ReadSide(role: role, configuration: configuration))
+        // Clamped to a day, which no use comes near, so the nanoseconds cannot overflow.
+        let (seconds, attoseconds) = configuration.readerParkInterval.components
+        let clamped = min(max(seconds, 0), 86_400)
+        self.readerParkInterval = .nanoseconds(
+            Int(clamped) * 1_000_000_000 + (clamped < 86_400 ? Int(max(attoseconds, 0) / 1_000_000_000) : 0))
         // A zero wait asks only whether the transport can time its waits; it makes no system call.
         let canTimeWaits = (try? transport.waitForData(timeout: .zero)) != nil
         self.inlineReadBudget =

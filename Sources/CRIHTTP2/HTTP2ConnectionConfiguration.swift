@@ -35,6 +35,9 @@ package struct HTTP2ConnectionConfiguration: Sendable {
     /// `ReadTurn`); nil: never. Short, because it holds a thread of the concurrency pool: calls
     /// slower than this are handed to the reader thread. Ignored by servers.
     package var inlineReadBudget: Duration? = .milliseconds(1)
+    /// While calls read for themselves, how long the reader thread sleeps before it takes the read
+    /// turn back to look for frames that arrive between calls (PING, GOAWAY, the end of the stream).
+    package var readerParkInterval: Duration = .milliseconds(10)
     /// The size of the reader's buffer.
     package var readBufferSize: Int = 64 * 1024
 

@@ -7,13 +7,17 @@ import Testing
 /// reader thread steps aside meanwhile and still serves everything else.
 @Suite struct InlineReadTests {
     /// A client whose calls may read inline for `budget`, past its handshake, with the reader
-    /// thread stepped aside.
-    private func clientBetweenCalls(budget: Duration?) async throws -> (HTTP2Connection, ScriptedPeer) {
+    /// thread stepped aside. It steps aside for `park` at a time; the default outlasts any test, so
+    /// the state holds until a call or a waiter hands the turn back.
+    private func clientBetweenCalls(
+        budget: Duration?, park: Duration = .seconds(60), awaitingStepAside: Bool = true
+    ) async throws -> (HTTP2Connection, ScriptedPeer) {
         var configuration = HTTP2ConnectionConfiguration()
         configuration.inlineReadBudget = budget
+        configuration.readerParkInterval = park
         let (connection, peer) = try makeClientAndScriptedServer(configuration: configuration, timedWaits: true)
         await peer.acceptHandshake()
-        if budget != nil {
+        if budget != nil && awaitingStepAside {
             // The reader steps aside after the batch with the SETTINGS ACK; wait for that state.
             let start = ContinuousClock.now
             while !connection.readerHasSteppedAside && ContinuousClock.now - start < .seconds(5) {
@@ -104,7 +108,9 @@ import Testing
     }
 
     @Test func theReaderThreadStillAnswersAPingBetweenCalls() async throws {
-        let (connection, peer) = try await clientBetweenCalls(budget: .seconds(5))
+        // The reader looks again every 10 ms; the PING most likely arrives while it sleeps.
+        let (connection, peer) = try await clientBetweenCalls(
+            budget: .seconds(5), park: .milliseconds(10), awaitingStepAside: false)
         defer { connection.close() }
         peer.send(HTTP2Frame(streamID: 0, payload: .ping(opaqueData: 0x1234, ack: false)))
         let ack = await peer.expectFrame { $0.payload == .ping(opaqueData: 0x1234, ack: true) }
