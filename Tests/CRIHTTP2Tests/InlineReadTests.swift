@@ -66,23 +66,16 @@ import Testing
         #expect(try await stream.nextEvent(readingInline: true) == nil)
     }
 
-    @Test func aLoneCallReadsItsOwnResponse() async throws {
-        // A budget far above any scheduling delay, so the peer's answer always lands within it.
-        let (connection, peer) = try await clientBetweenCalls(budget: .seconds(5))
+    /// A lone call reads its response itself; with no budget the reader thread serves it. The
+    /// budget is far above any scheduling delay, so the peer's answer always lands within it.
+    @Test(arguments: [(Duration?.some(.seconds(5)), 1), (nil, 0)])
+    func aLoneCallReadsItsOwnResponseGivenABudget(budget: Duration?, expectedInlineReads: Int) async throws {
+        let (connection, peer) = try await clientBetweenCalls(budget: budget)
         defer { connection.close() }
         respond(peer, streams: 1)
         let (stream, _) = try await connection.openStream(headers: requestHeaders, endStream: true)
         try await expectResponse(on: stream)
-        #expect(connection.inlineReadCount == 1)
-    }
-
-    @Test func withoutABudgetTheReaderThreadServesEveryCall() async throws {
-        let (connection, peer) = try await clientBetweenCalls(budget: nil)
-        defer { connection.close() }
-        respond(peer, streams: 1)
-        let (stream, _) = try await connection.openStream(headers: requestHeaders, endStream: true)
-        try await expectResponse(on: stream)
-        #expect(connection.inlineReadCount == 0)
+        #expect(connection.inlineReadCount == expectedInlineReads)
     }
 
     @Test func aCallSlowerThanTheBudgetIsHandedToTheReaderThread() async throws {
