@@ -23,8 +23,7 @@ extension GRPCClient {
             throw RPCError.resourceExhausted("request message", size: request.count, limit: maxSend, path: path)
         }
         if let timeout = options.timeout, timeout <= .zero {
-            throw RPCError(
-                code: .deadlineExceeded, message: "the deadline had passed before the call started", path: path)
+            throw RPCError(code: .deadlineExceeded, message: "the deadline had passed before the call started", path: path)
         }
         let callGuard = GRPCCallGuard(timeout: options.timeout)
         let timer = options.timeout.map { callGuard.startTimer(timeout: $0) }

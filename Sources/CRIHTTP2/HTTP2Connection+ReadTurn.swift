@@ -2,11 +2,11 @@ import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Who reads the transport at the moment: the connection's reader thread, or a calling task that
@@ -46,9 +46,9 @@ extension HTTP2Connection {
     /// runtime) could not answer until the call gave up; such machines never read inline.
     static let poolHasSpareThreads: Bool = {
         #if os(Windows)
-            return false
+        return false
         #else
-            return sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1
+        return sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1
         #endif
     }()
 
@@ -74,7 +74,7 @@ extension HTTP2Connection {
                 return true
             }
             if !stepAside { return true }
-            _ = readerWake.wait(timeout: .now() + readerParkInterval)
+            _ = readerWake.wait(timeout: .now() + readerParkSeconds)
             afterBatch = false
         }
     }

@@ -42,8 +42,8 @@ package final class HTTP2Connection: Sendable {
     let readerWake = DispatchSemaphore(value: 0)
     /// Streams read to their end inline (``inlineReadCount``).
     let inlineReads = Atomic<Int>(0)
-    /// ``HTTP2ConnectionConfiguration/readerParkInterval`` as Dispatch counts time.
-    let readerParkInterval: DispatchTimeInterval
+    /// ``HTTP2ConnectionConfiguration/readerParkInterval`` in seconds, as `DispatchTime` adds them.
+    let readerParkSeconds: Double
     /// How long a call may read for itself; nil when calls never do (servers, and transports that
     /// cannot wait with a time limit).
     let inlineReadBudget: Duration?
@@ -84,11 +84,8 @@ package final class HTTP2Connection: Sendable {
         self.pendingControl = Mutex(PendingControl())
         self.streamUpdateThreshold = max(1, configuration.initialStreamWindowSize / 4)
         self.readSide = Mutex(ReadSide(role: role, configuration: configuration))
-        // Clamped to a day, which no use comes near, so the nanoseconds cannot overflow.
         let (seconds, attoseconds) = configuration.readerParkInterval.components
-        let clamped = min(max(seconds, 0), 86_400)
-        self.readerParkInterval = .nanoseconds(
-            Int(clamped) * 1_000_000_000 + (clamped < 86_400 ? Int(max(attoseconds, 0) / 1_000_000_000) : 0))
+        self.readerParkSeconds = Double(seconds) + Double(attoseconds) * 1e-18
         // A zero wait asks only whether the transport can time its waits; it makes no system call.
         let canTimeWaits = (try? transport.waitForData(timeout: .zero)) != nil
         self.inlineReadBudget =
@@ -367,9 +364,7 @@ package final class HTTP2Connection: Sendable {
 
     /// Closes the connection once a GOAWAY has been exchanged and no stream is left.
     func closeIfDrained() {
-        let (drained, sayGoodbye) = state.withLock {
-            ($0.shouldCloseWhenDrained, !$0.goAwaySent && $0.goAwayReceived == nil)
-        }
+        let (drained, sayGoodbye) = state.withLock { ($0.shouldCloseWhenDrained, !$0.goAwaySent && $0.goAwayReceived == nil) }
         if drained {
             terminate(.notAccepting("connection closed after GOAWAY"), goAway: sayGoodbye ? (.noError, "") : nil)
         }

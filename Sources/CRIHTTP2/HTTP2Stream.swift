@@ -64,8 +64,7 @@ package final class HTTP2Stream: Sendable {
             let id = self.id
             try? connection.write { writer in
                 writer.encoder.encode(
-                    HTTP2Frame(streamID: id, payload: .windowUpdate(increment: UInt32(increment))), into: &writer.buffer
-                )
+                    HTTP2Frame(streamID: id, payload: .windowUpdate(increment: UInt32(increment))), into: &writer.buffer)
             }
         }
     }
@@ -156,8 +155,7 @@ package final class HTTP2Stream: Sendable {
             if let failure = connection.failure { return .failure(failure) }
             return state.withLock { stream in
                 if let failure = stream.failure { return .failure(failure) }
-                let grant = max(
-                    0, min(wanting, stream.sendWindow, connection.sendWindow, HTTP2Connection.maxDataPerWrite))
+                let grant = max(0, min(wanting, stream.sendWindow, connection.sendWindow, HTTP2Connection.maxDataPerWrite))
                 stream.sendWindow -= grant
                 connection.sendWindow -= grant
                 return .success((grant, connection.peerMaxFrameSize))

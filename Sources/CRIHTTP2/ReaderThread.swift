@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Holds the thread body across `pthread_create`; the only way to pass a Swift closure through
@@ -28,9 +28,9 @@ package func spawnDetachedThread(_ body: @escaping @Sendable () -> Void) -> Bool
     // 512 KiB is ample for the reader loop and keeps many connections cheap.
     pthread_attr_setstacksize(&attributes, 512 * 1024)
     #if canImport(Darwin)
-        var thread: pthread_t? = nil
+    var thread: pthread_t? = nil
     #else
-        var thread = pthread_t()
+    var thread = pthread_t()
     #endif
     let result = pthread_create(
         &thread, &attributes,

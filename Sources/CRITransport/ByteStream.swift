@@ -3,7 +3,8 @@
 /// A connected, ordered, reliable byte stream: a unix socket, a TCP connection, a named pipe.
 ///
 /// Reads block the calling thread; callers run them on a dedicated I/O thread (see ``startIOThread(name:_:)``),
-/// never on the Swift concurrency pool, unless ``waitForData(timeout:)`` said data is there. Writes may be called from any thread, one at a time (callers serialize).
+/// never on the Swift concurrency pool, unless ``waitForData(timeout:)`` said data is there. Writes may be called
+/// from any thread, one at a time (callers serialize).
 ///
 /// - Important: after a `write` fails (including with ``TransportError/Code/timedOut``) an unknown prefix of the
 ///   bytes may have been sent; the byte stream is no longer framed and the caller should `close()` it.

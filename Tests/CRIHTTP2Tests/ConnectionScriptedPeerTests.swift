@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 // Support for the connection tests: a socket pair, one end driven by an HTTP2Connection, the
