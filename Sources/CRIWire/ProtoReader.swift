@@ -314,42 +314,41 @@ public struct ProtoReader {
     /// and a repeated key keeps the last value, as the protobuf spec says.
     @inlinable
     public mutating func readStringMapEntry(into map: inout StringMap) throws(ProtoDecodingError) {
-        // CRI maps (labels, annotations) hold a handful of entries: skip the 1→2→4 regrowth.
-        if map.isEmpty { map.reserveCapacity(8) }
         try readStringMapEntryBody(into: &map)
     }
 
     /// Reads one entry of the `map<string, string>` field `tag`; on the first entry the entries that
-    /// follow it directly are counted (encoders write a map's entries together), so the map is
-    /// allocated once at its final size: no regrowth, and no more room than it needs.
+    /// follow it directly are measured (encoders write a map's entries together), so the map's bytes
+    /// are allocated once at their final size: no regrowth, and no more room than they need.
     @inlinable
     public mutating func readStringMapEntry(_ tag: FieldTag, into map: inout StringMap)
         throws(ProtoDecodingError)
     {
-        if map.isEmpty { map.reserveCapacity(countRun(of: tag)) }
+        if map.isEmpty { map.reservePackedBytes(runBytes(of: tag)) }
         try readStringMapEntryBody(into: &map)
     }
 
-    /// How many length-delimited `tag` fields run back to back from here, this one included (the
-    /// reader is past its tag). Small map entries have a one-byte tag and a one-byte length, so the
-    /// scan is two loads an entry; anything else takes ``countOccurrences(of:runOnly:)``. A capacity
-    /// hint only: malformed bytes end the count, and the decode proper reports them.
+    /// How many bytes the length-delimited `tag` fields that run back to back from here take, this
+    /// one included (the reader is past its tag), less one tag byte each: what a packed ``StringMap``
+    /// stores for them. Small map entries have a one-byte tag and a one-byte length, so the scan is
+    /// two loads an entry; anything else ends it early. A capacity hint only: malformed bytes end the
+    /// measure, and the decode proper reports them.
     @inlinable
-    func countRun(of tag: FieldTag) -> Int {
-        guard tag.raw < 0x80 else { return countOccurrences(of: tag, runOnly: true) }
+    func runBytes(of tag: FieldTag) -> Int {
+        guard tag.raw < 0x80 else { return 0 }
         let tagByte = UInt8(truncatingIfNeeded: tag.raw)
         let available = self.available
         var offset = 0
-        var count = 0
+        var entries = 0
         while offset < available {
             let length = cursor.load(fromByteOffset: offset, as: UInt8.self)
-            guard length < 0x80 else { return countOccurrences(of: tag, runOnly: true) }
+            guard length < 0x80 else { break }
             offset += 1 + Int(length)
-            count += 1
+            entries += 1
             guard offset < available, cursor.load(fromByteOffset: offset, as: UInt8.self) == tagByte else { break }
             offset += 1
         }
-        return max(count, 1)
+        return min(offset, available) - (entries - 1)
     }
 
     @inlinable
@@ -357,21 +356,22 @@ public struct ProtoReader {
         let body = try readLengthDelimited()
         guard remainingDepth > 0 else { throw ProtoDecodingError.nestingTooDeep(ProtoReader.defaultDepthLimit) }
         // The shape encoders write for entries under 128 bytes: key tag, one-byte length, key, value
-        // tag, one-byte length, value. Read straight off the bytes; any other shape (a missing or
-        // repeated field, an unknown one, longer lengths) takes the general loop below.
-        if body.count >= 4, let base = body.baseAddress, base.load(as: UInt8.self) == 0x0A {
-            let keyCount = Int(base.load(fromByteOffset: 1, as: UInt8.self))
-            if keyCount < 0x80, keyCount + 4 <= body.count,
-                base.load(fromByteOffset: keyCount + 2, as: UInt8.self) == 0x12
-            {
-                let valueCount = Int(base.load(fromByteOffset: keyCount + 3, as: UInt8.self))
+        // tag, one-byte length, value. That is the packed form a map keeps, so once the key and value
+        // are checked the bytes are stored as they are; any other shape (a missing or repeated field,
+        // an unknown one, longer lengths) takes the general loop below.
+        if body.count >= 4, let base = body.baseAddress?.assumingMemoryBound(to: UInt8.self), base[0] == 0x0A {
+            let keyCount = Int(base[1])
+            if keyCount < 0x80, keyCount + 4 <= body.count, base[keyCount + 2] == 0x12 {
+                let valueCount = Int(base[keyCount + 3])
                 if valueCount < 0x80, keyCount + 4 + valueCount == body.count {
-                    let key = try string(UnsafeRawBufferPointer(start: base + 2, count: keyCount))
-                    let value = try string(UnsafeRawBufferPointer(start: base + keyCount + 4, count: valueCount))
-                    // Our encoding of this entry is these same bytes: the key and value fields, one-byte
-                    // lengths, behind the entry's own length and a one-byte tag.
-                    let entrySize = 1 + (body.count < 0x80 ? 1 : 2) + body.count
-                    map.insert(value, forKey: key, keyCount: keyCount, entrySize: entrySize)
+                    guard UTF8Validation.isValid(UnsafeBufferPointer(start: base + 2, count: keyCount)),
+                        UTF8Validation.isValid(UnsafeBufferPointer(start: base + keyCount + 4, count: valueCount))
+                    else { throw ProtoDecodingError.invalidUTF8() }
+                    // A length under 128 is one varint byte, just before the body.
+                    let lengthPrecedes = body.count < 0x80 && base[-1] == UInt8(truncatingIfNeeded: body.count)
+                    map.insertDecoded(
+                        body: UnsafeBufferPointer(start: base, count: body.count), lengthPrecedes: lengthPrecedes,
+                        keyStart: 2, keyCount: keyCount, valueStart: keyCount + 4)
                     return
                 }
             }

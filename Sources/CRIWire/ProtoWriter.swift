@@ -243,16 +243,38 @@ public struct ProtoWriter {
     /// last entry is written first.
     @inlinable
     public mutating func writeStringMap(field: Int, _ map: StringMap) {
-        var position = map.entries.count
-        while position > 0 {
-            position -= 1
-            let end = cursor
-            writeStringBody(map.entries[position].value)
-            writeVarint(0x12)
-            writeStringBody(map.entries[position].key)
-            writeVarint(0x0A)
-            writeVarint(UInt64(end - cursor))
-            writeTag(field: field, wireType: .lengthDelimited)
+        if map.isEmpty { return }
+        if let large = map.large {
+            var position = large.entries.count
+            while position > 0 {
+                position -= 1
+                let end = cursor
+                writeStringBody(large.entries[position].value)
+                writeVarint(0x12)
+                writeStringBody(large.entries[position].key)
+                writeVarint(0x0A)
+                writeVarint(UInt64(end - cursor))
+                writeTag(field: field, wireType: .lengthDelimited)
+            }
+            return
+        }
+        // Packed entries are already in wire form; each only needs its tag in front. They are found
+        // front to back and written back to front; a packed map has at most 16, so `starts` is on the stack.
+        let tag = UInt64(FieldTag(fieldNumber: field, wireType: .lengthDelimited).raw)
+        map.packed.withUnsafeBufferPointer { packed in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: map.count + 1) { starts in
+                var offset = 0
+                for entry in 0..<map.count {
+                    starts[entry] = offset
+                    offset = PackedEntry.end(in: packed, at: offset)
+                }
+                starts[map.count] = packed.count
+                for entry in (0..<map.count).reversed() {
+                    let bytes = UnsafeBufferPointer(rebasing: packed[starts[entry]..<starts[entry + 1]])
+                    writeRawBytes(UnsafeRawBufferPointer(bytes))
+                    writeVarint(tag)
+                }
+            }
         }
     }
 

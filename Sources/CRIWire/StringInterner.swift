@@ -42,6 +42,14 @@ final class StringInterner {
     @usableFromInline
     let slots: UnsafeMutablePointer<Slot>
 
+    /// The slot for `hash`, from its top bits: a multiply carries every input bit upward only, so the
+    /// low bits never see the last bytes of a word. Indexing by the low bits put strings that differ
+    /// only at their end (`agnhost:2.10`, `agnhost:2.11`) all in one slot, where they evicted each other.
+    @inlinable
+    static func slotIndex(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: hash >> UInt64(64 - slotCount.trailingZeroBitCount))
+    }
+
     @usableFromInline
     init() {
         slots = .allocate(capacity: Self.slotCount)
@@ -61,7 +69,7 @@ final class StringInterner {
         if count <= 16 {
             let (first, last) = Self.words(UnsafeRawPointer(bytes.baseAddress!), count)
             let hash = Self.mix(Self.mix(UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15, first), last)
-            let slot = slots + Int(truncatingIfNeeded: hash & UInt64(Self.slotCount - 1))
+            let slot = slots + Self.slotIndex(hash)
             // The words and the length determine the bytes exactly; the length is in the string's header.
             if slot.pointee.hash == hash, slot.pointee.first == first, slot.pointee.last == last,
                 slot.pointee.string.utf8.count == count
@@ -71,7 +79,7 @@ final class StringInterner {
             return store(bytes, in: slot, hash: hash, first: first, last: last)
         }
         let hash = Self.hash(bytes)
-        let slot = slots + Int(truncatingIfNeeded: hash & UInt64(Self.slotCount - 1))
+        let slot = slots + Self.slotIndex(hash)
         if slot.pointee.hash == hash, Self.equal(slot.pointee.string, bytes) {
             return slot.pointee.string
         }

@@ -1,5 +1,6 @@
-import CRIWire
 import Testing
+
+@testable import CRIWire
 
 /// A map entry on the wire: field 14 of `Everything`, key = 1, value = 2.
 private func entry(_ key: String, _ value: String) -> [UInt8] {
@@ -201,6 +202,36 @@ struct StringMapTests {
         let message = try Everything(serializedBytes: bytes)
         #expect(message.labels.keys == ["a", "b"])
         #expect(message.labels["a"] == "3")
+    }
+
+    @Test func decodingAnEntryWithAPaddedLengthStoresItMinimally() throws {
+        // The entry's length 8 as a two-byte varint (0x88 0x00): the byte before the body is not the
+        // length, so the body cannot be stored together with it.
+        let body: [UInt8] = [0x0A, 0x01] + Array("k".utf8) + [0x12, 0x03] + Array("val".utf8)
+        let bytes: [UInt8] = [0x72, 0x88, 0x00] + body + entry("j", "w")
+        let message = try Everything(serializedBytes: bytes)
+        #expect(message.labels == ["k": "val", "j": "w"])
+        #expect(message.serializedBytes() == entry("k", "val") + entry("j", "w"))
+        #expect(ProtoSize.stringMap(tagSize: 1, message.labels) == countedSize(message.labels, tagSize: 1))
+    }
+
+    @Test func repeatingAKeyBeforeALongValueNeverMovesTheLongValue() throws {
+        // Each replacement of another length would move every packed byte after the entry; past a few
+        // hundred the map holds strings instead, replaced in place.
+        let long = String(repeating: "L", count: 300)
+        var bytes = entry("a", "first")
+        bytes += [0x72, 0xB2, 0x02, 0x0A, 0x01, 0x62, 0x12, 0xAC, 0x02] + Array(long.utf8)  // "b": long
+        for index in 0..<1000 { bytes += entry("a", String(repeating: "x", count: index % 7)) }
+        let message = try Everything(serializedBytes: bytes)
+        #expect(message.labels.large != nil)
+        #expect(message.labels.keys == ["a", "b"])
+        #expect(message.labels["a"] == String(repeating: "x", count: 999 % 7))
+        #expect(message.labels["b"] == long)
+        #expect(try Everything(serializedBytes: message.serializedBytes()) == message)
+        // A short tail is moved: the map stays packed.
+        let short = try Everything(serializedBytes: entry("a", "1") + entry("b", "2") + entry("a", "33"))
+        #expect(short.labels.large == nil)
+        #expect(short.labels.keys == ["a", "b"] && short.labels["a"] == "33")
     }
 
     @Test func decodingALargeMapWithRepeatsMatchesTheDictionaryModel() throws {
