@@ -304,15 +304,25 @@ package final class HTTP2Connection: Sendable {
             if mustFlush { flushAll() }
         }
         pendingControl.withLock { $0 = PendingControl() }
-        // A graceful close lets a write in progress finish (its flusher then closes the transport);
-        // any other ending closes at once, which also unblocks that write.
+        // A write in progress finishes, delivering what it holds (our GOAWAY included), and its
+        // flusher then closes the transport. Closing at once used to cut that write off and lose the
+        // GOAWAY. Only a graceful close waits for the write as long as it takes; after any other
+        // ending the transport is closed after `goAwayGrace` anyway, which unblocks a write to a peer
+        // that does not read.
         let graceful = failure.code == .notAccepting
         let closeLater = writer.withLock { writer in
-            guard graceful, writer.isFlushing else { return false }
+            guard writer.isFlushing else { return false }
             writer.closeWhenFlushed = true
             return true
         }
-        if !closeLater { transport.close() }
+        if !closeLater {
+            transport.close()
+        } else if !graceful {
+            let transport = self.transport
+            let (seconds, attoseconds) = configuration.goAwayGrace.components
+            let grace = Double(seconds) + Double(attoseconds) * 1e-18
+            DispatchQueue.global().asyncAfter(deadline: .now() + grace) { transport.close() }
+        }
         for stream in taken.streams {
             stream.state.withLock { $0.fail(failure, into: &wakeups) }
         }

@@ -27,6 +27,10 @@ package struct HTTP2ConnectionConfiguration: Sendable {
     package var controlFrameFloodInterval: Duration = .seconds(10)
     /// How long one write may wait for socket buffer space; nil waits forever.
     package var writeTimeout: Duration? = .seconds(30)
+    /// When the connection ends on an error while another thread is writing, how long that write may
+    /// go on to deliver our GOAWAY before the transport is closed under it. Short: a peer that does
+    /// not read must not keep a failed connection open for the whole `writeTimeout`.
+    package var goAwayGrace: Duration = .milliseconds(200)
     /// The first locally initiated stream ID; nil for the protocol's (1 for clients, 2 for servers).
     /// Tests set it near 2^31 to exercise stream-ID exhaustion.
     package var firstLocalStreamID: UInt32? = nil

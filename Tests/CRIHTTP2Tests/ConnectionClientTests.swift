@@ -71,6 +71,55 @@ import Testing
         #expect(connection.isClosed)
     }
 
+    /// A client connection whose reader thread is stuck writing its PING ACK (the peer has stopped
+    /// reading), with the connection's end requested meanwhile. The write is held on the reader
+    /// thread, never on the concurrency pool, which the test still needs.
+    private func closeDuringAHeldWrite(
+        _ configuration: HTTP2ConnectionConfiguration
+    ) async throws -> (HTTP2Connection, SocketPairTransport, ScriptedPeer) {
+        let (local, remote) = SocketPairTransport.pair()
+        let connection = HTTP2Connection(transport: local, role: .client, configuration: configuration)
+        try connection.start()
+        let peer = ScriptedPeer(transport: remote, actsAsServer: true)
+        await peer.acceptHandshake()
+        await peer.awaitSettingsAck()
+        local.holdNextWrite()
+        peer.send(HTTP2Frame(streamID: 0, payload: .ping(opaqueData: 7, ack: false)))
+        #expect(await onThread { local.waitForHeldWrite() })
+        connection.close()
+        return (connection, local, peer)
+    }
+
+    /// Ending the connection while another thread is writing: that write goes on and delivers our
+    /// GOAWAY too. Closing the transport at once used to cut the write off and lose the GOAWAY.
+    @Test func closingDuringAWriteStillSendsTheGoAway() async throws {
+        var configuration = HTTP2ConnectionConfiguration()
+        configuration.goAwayGrace = .seconds(60)  // longer than the test: the write finishes first
+        let (connection, local, peer) = try await closeDuringAHeldWrite(configuration)
+        #expect(connection.isClosed)
+        local.releaseHeldWrite()
+        let ack = await peer.expectFrame { _ in true }
+        #expect(ack?.payload == .ping(opaqueData: 7, ack: true))
+        let goAway = await peer.expectFrame { _ in true }
+        guard case .goAway(_, let code, _)? = goAway?.payload else {
+            Issue.record("no GOAWAY: \(String(describing: goAway))")
+            return
+        }
+        #expect(code == .noError)
+        #expect(await onThread { local.waitUntilClosed(seconds: 5) })
+    }
+
+    /// The same with a write that never finishes and no write timeout: the transport is closed after
+    /// the grace, which fails the write and frees the reader thread.
+    @Test func aWriteStuckAtTheEndIsCutOffAfterTheGrace() async throws {
+        var configuration = HTTP2ConnectionConfiguration()
+        configuration.goAwayGrace = .milliseconds(20)
+        configuration.writeTimeout = nil
+        let (connection, local, _) = try await closeDuringAHeldWrite(configuration)
+        #expect(connection.isClosed)
+        #expect(await onThread { local.waitUntilClosed(seconds: 10) })
+    }
+
     @Test func goAwayFailsStreamsAboveTheLastStreamIDAndRefusesNewOnes() async throws {
         let (connection, peer) = try makeClientAndScriptedServer()
         defer { connection.close() }

@@ -19,6 +19,14 @@ final class SocketPairTransport: HTTP2Transport {
     private let closed = Mutex(false)
     /// Whether `waitForData` works (as a real socket's does); off, the connection never reads inline.
     let timedWaits: Bool
+    /// Whether the next write waits at the gate (see ``holdNextWrite()``).
+    private let gateArmed = Mutex(false)
+    /// Signalled when a write starts waiting at the gate.
+    private let writeHeld = DispatchSemaphore(value: 0)
+    /// Signalled to let a held write go on, by ``releaseHeldWrite()`` or ``close()``.
+    private let gateOpened = DispatchSemaphore(value: 0)
+    /// Signalled by the first ``close()``.
+    private let closedSignal = DispatchSemaphore(value: 0)
 
     init(fd: Int32, timedWaits: Bool = false) {
         self.fd = fd
@@ -50,6 +58,17 @@ final class SocketPairTransport: HTTP2Transport {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?) throws {
+        let held = gateArmed.withLock { armed in
+            defer { armed = false }
+            return armed
+        }
+        if held {
+            // A write stuck on a peer that does not read: it goes on when released, and fails when
+            // the transport is closed under it, as a blocked send(2) does on shutdown(2).
+            writeHeld.signal()
+            gateOpened.wait()
+            if closed.withLock({ $0 }) { throw Failure(errno: EPIPE) }
+        }
         var offset = 0
         while offset < bytes.count {
             let count = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
@@ -66,8 +85,24 @@ final class SocketPairTransport: HTTP2Transport {
             defer { closed = true }
             return !closed
         }
-        if first { shutdown(fd, Int32(SHUT_RDWR)) }
+        if first {
+            shutdown(fd, Int32(SHUT_RDWR))
+            gateOpened.signal()
+            closedSignal.signal()
+        }
     }
+
+    /// Makes the next write wait until ``releaseHeldWrite()`` or ``close()``.
+    func holdNextWrite() { gateArmed.withLock { $0 = true } }
+
+    /// Waits (blocking) until a write is held at the gate; false after 5 s.
+    func waitForHeldWrite() -> Bool { writeHeld.wait(timeout: .now() + 5) == .success }
+
+    /// Lets the held write go on.
+    func releaseHeldWrite() { gateOpened.signal() }
+
+    /// Waits (blocking) until the transport is closed; false after `seconds`.
+    func waitUntilClosed(seconds: Double) -> Bool { closedSignal.wait(timeout: .now() + seconds) == .success }
 
     static func pair(timedWaits: Bool = false) -> (SocketPairTransport, SocketPairTransport) {
         var fds: [Int32] = [0, 0]
