@@ -84,8 +84,7 @@ package final class HTTP2Connection: Sendable {
         self.pendingControl = Mutex(PendingControl())
         self.streamUpdateThreshold = max(1, configuration.initialStreamWindowSize / 4)
         self.readSide = Mutex(ReadSide(role: role, configuration: configuration))
-        let (seconds, attoseconds) = configuration.readerParkInterval.components
-        self.readerParkSeconds = Double(seconds) + Double(attoseconds) * 1e-18
+        self.readerParkSeconds = configuration.readerParkInterval.inSeconds
         // A zero wait asks only whether the transport can time its waits; it makes no system call.
         let canTimeWaits = (try? transport.waitForData(timeout: .zero)) != nil
         self.inlineReadBudget =
@@ -319,8 +318,7 @@ package final class HTTP2Connection: Sendable {
             transport.close()
         } else if !graceful {
             let transport = self.transport
-            let (seconds, attoseconds) = configuration.goAwayGrace.components
-            let grace = Double(seconds) + Double(attoseconds) * 1e-18
+            let grace = configuration.goAwayGrace.inSeconds
             DispatchQueue.global().asyncAfter(deadline: .now() + grace) { transport.close() }
         }
         for stream in taken.streams {
@@ -383,5 +381,13 @@ package final class HTTP2Connection: Sendable {
     /// Whether `id` belongs to a stream we initiate.
     func isLocal(_ id: UInt32) -> Bool {
         (id & 1 == 1) == (role == .client)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as Dispatch's time arithmetic takes it.
+    var inSeconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }

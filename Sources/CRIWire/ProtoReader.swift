@@ -263,21 +263,16 @@ public struct ProtoReader {
         try array[array.count - 1].decodeMessage(from: &nested)
     }
 
-    /// How many fields carry `tag` from here, counting the one whose value starts here: to the end of
-    /// the message, or only the unbroken run of them when `runOnly`. Stops at the first malformed byte:
-    /// the decode proper reports it.
+    /// How many fields carry `tag` from here to the end of the message, counting the one whose value
+    /// starts here. Stops at the first malformed byte: the decode proper reports it.
     @usableFromInline
-    func countOccurrences(of tag: FieldTag, runOnly: Bool = false) -> Int {
+    func countOccurrences(of tag: FieldTag) -> Int {
         var scanner = self
         var count = 1
         do throws(ProtoDecodingError) {
             try scanner.skipValue(tag)
             while let next = try scanner.nextTag() {
-                if next == tag {
-                    count += 1
-                } else if runOnly {
-                    break
-                }
+                if next == tag { count += 1 }
                 try scanner.skipValue(next)
             }
         } catch {}

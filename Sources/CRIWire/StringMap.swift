@@ -222,11 +222,11 @@ public struct StringMap: Sendable {
         let key = UnsafeBufferPointer(rebasing: body[keyStart..<keyStart + keyCount])
         let value = UnsafeBufferPointer(rebasing: body[valueStart...])
         if large != nil {
-            updateLarge(String(decoding: value, as: UTF8.self), forKey: String(decoding: key, as: UTF8.self))
+            insertLarge(key: key, value: value)
         } else if let offset = packedOffset(of: key) {
             replacePacked(at: offset, key: key, value: value)
         } else if count == Self.indexThreshold {
-            appendPacked(key: key, value: value)
+            insertLarge(key: key, value: value)
         } else {
             // The common case: the entry's bytes as they came.
             if lengthPrecedes, let base = body.baseAddress {
@@ -249,8 +249,7 @@ public struct StringMap: Sendable {
     @usableFromInline
     mutating func appendPacked(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         if count == Self.indexThreshold {
-            convertToLarge()
-            updateLarge(String(decoding: value, as: UTF8.self), forKey: String(decoding: key, as: UTF8.self))
+            insertLarge(key: key, value: value)
             return
         }
         Self.appendEntry(key: key, value: value, to: &packed)
@@ -269,8 +268,7 @@ public struct StringMap: Sendable {
             // A replacement of another length moves every byte after the entry. An input that repeats
             // one key thousands of times before a long value would make that quadratic; strings are
             // replaced in place.
-            convertToLarge()
-            updateLarge(String(decoding: value, as: UTF8.self), forKey: String(decoding: key, as: UTF8.self))
+            insertLarge(key: key, value: value)
             return
         }
         var entry = ContiguousArray<UInt8>()
@@ -282,16 +280,21 @@ public struct StringMap: Sendable {
     static func appendEntry(
         key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, to bytes: inout ContiguousArray<UInt8>
     ) {
-        let keyField = 1 + Varint.encodedSize(of: UInt64(key.count)) + key.count
-        let valueField = 1 + Varint.encodedSize(of: UInt64(value.count)) + value.count
-        let body = keyField + valueField
-        appendVarint(body, to: &bytes)
+        appendVarint(entryBodySize(keyCount: key.count, valueCount: value.count), to: &bytes)
         bytes.append(0x0A)
         appendVarint(key.count, to: &bytes)
         bytes.append(contentsOf: key)
         bytes.append(0x12)
         appendVarint(value.count, to: &bytes)
         bytes.append(contentsOf: value)
+    }
+
+    /// The size of an entry's body: the key field and the value field, each a one-byte tag, a length
+    /// and the bytes.
+    @usableFromInline
+    static func entryBodySize(keyCount: Int, valueCount: Int) -> Int {
+        let keyField = 1 + Varint.encodedSize(of: UInt64(keyCount)) + keyCount
+        return keyField + 1 + Varint.encodedSize(of: UInt64(valueCount)) + valueCount
     }
 
     @inlinable
@@ -330,6 +333,13 @@ public struct StringMap: Sendable {
         converted.rebuildIndex()
         packed = ContiguousArray()
         large = converted
+    }
+
+    /// Sets `value` for `key` in ``large``, turning the map large first if it is not yet.
+    @usableFromInline
+    mutating func insertLarge(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        if large == nil { convertToLarge() }
+        updateLarge(String(decoding: value, as: UTF8.self), forKey: String(decoding: key, as: UTF8.self))
     }
 
     @usableFromInline
@@ -486,11 +496,7 @@ final class LargeEntries: @unchecked Sendable {
     /// and value fields (each a one-byte tag, a length and the bytes).
     @usableFromInline
     static func wireSize(key: String, value: String) -> Int {
-        let keyCount = key.utf8.count
-        let valueCount = value.utf8.count
-        let body =
-            2 + Varint.encodedSize(of: UInt64(keyCount)) + keyCount + Varint.encodedSize(of: UInt64(valueCount))
-            + valueCount
+        let body = StringMap.entryBodySize(keyCount: key.utf8.count, valueCount: value.utf8.count)
         return 1 + Varint.encodedSize(of: UInt64(body)) + body
     }
 }
