@@ -18,6 +18,9 @@ public actor FakeRuntime {
     var sandboxes: [String: SandboxRecord] = [:]
     var containers: [String: ContainerRecord] = [:]
     var images: [String: Image] = [:]
+    /// The image ID each manifest digest pulled so far stands for, so a later pull by that digest
+    /// finds the same image.
+    var manifestImageIDs: [String: String] = [:]
     var podCIDR = ""
     var nextPodAddress = 2
     var eventSubscribers: [Int: AsyncStream<ContainerEventResponse>.Continuation] = [:]
