@@ -8,13 +8,28 @@ extension FakeRuntime {
     /// manifest's digest reference to `repoDigests`; a pull by digest adds only the digest reference.
     /// The image ID names the content, so the same repository and tag from two registries (a
     /// mirror) is one image with two tags. `uid` or `username` come from ``Configuration/imageUsers``.
-    /// A call cancelled during the pull (its deadline passed) adds nothing.
+    /// A call cancelled during the pull adds nothing.
     public func pullImage(_ request: PullImageRequest) async throws(CRIError) -> PullImageResponse {
+        try await pullImage(request, deadline: nil)
+    }
+
+    /// PullImage with the call's deadline (``FakeCRIServer`` passes the client's): a pull that
+    /// cannot finish before it waits until then and fails with DEADLINE_EXCEEDED, adding nothing,
+    /// however late the server's own deadline timer runs.
+    func pullImage(_ request: PullImageRequest, deadline: ContinuousClock.Instant?) async throws(CRIError)
+        -> PullImageResponse
+    {
         guard let spec = request.image, !spec.image.isEmpty else {
             throw CRIError(code: .invalidArgument, message: "image.image must not be empty")
         }
         let reference = ImageReference(spec.image)
         try checkCredentials(request.auth, for: reference)
+        if let deadline, deadline < .now + configuration.pullLatency {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            throw CRIError(
+                code: .deadlineExceeded,
+                message: "failed to pull and unpack image \"\(reference.normalized)\": context deadline exceeded")
+        }
         if configuration.pullLatency > .zero {
             do {
                 try await Task.sleep(for: configuration.pullLatency)
