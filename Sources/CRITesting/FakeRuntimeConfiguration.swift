@@ -26,7 +26,11 @@ extension FakeRuntime {
         public var registryCredentials: [String: (username: String, password: String)] = [:]
         /// The cgroup driver `RuntimeConfig` reports.
         public var cgroupDriver = CgroupDriver.systemd
-        /// Runs exec'd commands; the default interprets a few shell-like commands (see ``FakeShell``).
+        /// Runs container processes (StartContainer) and exec'd commands (ExecSync, Exec, Attach); the
+        /// default interprets a few shell-like commands (see ``FakeShell``). A handler answers a
+        /// ``FakeShell/Result``: output, exit code, whether the process keeps running, or a
+        /// ``FakeShell/Result/startFailure`` (``FakeShell/Result/notFound(_:)``) for a command that
+        /// cannot start, which the runtime reports as containerd does.
         public var commandHandler: @Sendable (FakeShell.Invocation) async -> FakeShell.Result = FakeShell.run
         /// The streaming server behind Exec/Attach/PortForward URLs; `.v4Only` emulates containerd 1.6/1.7.
         public var streamingServer = StreamingServerConfiguration.defaults
