@@ -160,6 +160,13 @@ struct ModelRun {
         }
     }
 
+    /// Whether `image`'s reference names an image the runtime has: a tag once pulled by that tag,
+    /// a digest once pulled by that digest.
+    func isPulled(_ image: (reference: String, tag: String?, content: String)) -> Bool {
+        guard let tags = images[image.content] else { return false }
+        return image.tag.map(tags.contains) ?? true
+    }
+
     // MARK: Steps
 
     mutating func randomStep() async throws {
@@ -259,10 +266,7 @@ struct ModelRun {
         note("rmi \(image.reference)")
         let client = client()
         _ = try await expect(nil, "RemoveImage") { try await client.removeImage(image.reference) }
-        // A digest reference names its image only once that digest was pulled; tags name theirs.
-        if image.tag == nil || images[image.content]?.contains(image.tag ?? "") == true {
-            images[image.content] = nil
-        }
+        if isPulled(image) { images[image.content] = nil }
     }
 
     mutating func createContainer() async throws {
@@ -294,7 +298,7 @@ struct ModelRun {
         default:
             break
         }
-        let pulled = images[image.content] != nil && (image.tag == nil || images[image.content]?.contains(image.tag ?? "") == true)
+        let pulled = isPulled(image)
         let expected: CRIError.Code? =
             pods[podID] == nil
             ? .notFound
@@ -447,8 +451,7 @@ struct ModelRun {
             _ = try await client.listMetricDescriptors(ListMetricDescriptorsRequest())
         case 13:
             let image = modelImages[below(modelImages.count)]
-            let pulled = images[image.content] != nil && (image.tag == nil || images[image.content]?.contains(image.tag ?? "") == true)
-            if (try await client.imageStatus(image.reference) != nil) != pulled { throw mismatch("ImageStatus \(image.reference)") }
+            if (try await client.imageStatus(image.reference) != nil) != isPulled(image) { throw mismatch("ImageStatus \(image.reference)") }
         case 14:
             _ = try await client.imageFsInfo(ImageFsInfoRequest())
             _ = try await client.version()
