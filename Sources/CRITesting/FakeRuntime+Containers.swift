@@ -77,6 +77,7 @@ extension FakeRuntime {
         }
         // Claimed before the handler runs, so a second StartContainer during it fails as above.
         containers[id]?.status.state = .containerRunning
+        containers[id]?.status.startedAt = wallClockNanoseconds()
         let invocation = FakeShell.Invocation(
             containerID: id,
             command: record.config.command + record.config.args,
@@ -92,10 +93,11 @@ extension FakeRuntime {
             let message =
                 "failed to create containerd task: failed to create shim task: OCI runtime create failed: "
                 + "runc create failed: unable to start container process: \(failure): unknown"
+            // It never ran: containerd reports no start time for it.
+            containers[id]?.status.startedAt = 0
             exitContainer(id, exitCode: 128, reason: FakeShell.startErrorReason, message: message)
             throw CRIError(code: .unknown, message: message)
         }
-        containers[id]?.status.startedAt = wallClockNanoseconds()
         emitEvent(.containerStartedEvent, containerID: id)
         appendLog(containerID: id, stdout: result.stdout, stderr: result.stderr)
         if !result.keepsRunning {
