@@ -284,7 +284,9 @@ public enum FakeShell {
         case "false":
             return 1
         case "sleep":
-            let seconds = Double(arguments.first ?? "0") ?? 0
+            // `sleep nan` or `sleep -inf` must not reach Int64(_:) below, which traps on them.
+            let parsed = Double(arguments.first ?? "0") ?? 0
+            let seconds = parsed.isFinite ? max(0, parsed) : (parsed == .infinity ? 86_400 : 0)
             if invocation.isContainerProcess {
                 if seconds >= 1 { result.keepsRunning = true }
                 return 0

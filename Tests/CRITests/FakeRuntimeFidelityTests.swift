@@ -190,6 +190,8 @@ struct FakeRuntimeFidelityTests {
             for (command, code) in [
                 (["false"], Int32(1)), (["true"], 0), (["/bin/false"], 1), (["sh", "-c", "exit 3"], 3),
                 (["sh", "-c", "nosuchcmd"], 127),
+                // Not numbers a sleep can take: they used to trap converting to nanoseconds.
+                (["sleep", "nan"], 0), (["sleep", "-inf"], 0), (["sh", "-c", "sleep -1; exit 2"], 2),
             ] {
                 #expect(try await cri.execSync(containerID: id, command: command).exitCode == code, "\(command)")
             }
