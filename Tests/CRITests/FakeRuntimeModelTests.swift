@@ -19,20 +19,37 @@ struct FakeRuntimeModelTests {
             try await withCRIClient(endpoint: server.endpoint) { first in
                 try await withCRIClient(endpoint: server.endpoint) { second in
                     try await withCRIClient(endpoint: server.endpoint) { third in
-                        var run = ModelRun(
-                            seed: seed, clients: [first, second, third], runtime: server.runtime, directory: directory)
-                        do {
-                            for step in 0..<steps {
-                                run.step = step
-                                try await run.randomStep()
-                                // Every step against the runtime's own lists (cheap), and every 50th
-                                // also through the client, so the check itself stays fast under TSan.
-                                try await run.checkLists(throughClient: step % 50 == 49)
+                        try await withThrowingTaskGroup(of: Int.self) { group in
+                            // A GetContainerEvents stream open through the whole run, read as the
+                            // events come, so emitting them races every other call.
+                            group.addTask {
+                                try await second.getContainerEvents { events in
+                                    var count = 0
+                                    for try await _ in events { count += 1 }
+                                    return count
+                                }
                             }
-                        } catch let mismatch as ModelMismatch {
-                            Issue.record(
-                                "\(mismatch.text)\nseed \(seed), step \(run.step); replay: CRI_MODEL_SEED=\(seed)\nlast steps:\n\(run.trace.suffix(12).joined(separator: "\n"))"
-                            )
+                            await server.runtime.waitForEventSubscribers()
+                            var run = ModelRun(
+                                seed: seed, clients: [first, second, third], runtime: server.runtime,
+                                directory: directory)
+                            do {
+                                for step in 0..<steps {
+                                    run.step = step
+                                    try await run.randomStep()
+                                    // Every step against the runtime's own lists (cheap), and every 50th
+                                    // also through the client, so the check itself stays fast under TSan.
+                                    try await run.checkLists(throughClient: step % 50 == 49)
+                                }
+                            } catch {
+                                let text = (error as? ModelMismatch)?.text ?? "unexpected error: \(error)"
+                                Issue.record(
+                                    "\(text)\nseed \(seed), step \(run.step); replay: CRI_MODEL_SEED=\(seed)\nlast steps:\n\(run.trace.suffix(12).joined(separator: "\n"))"
+                                )
+                            }
+                            await server.runtime.finishEventStreams()
+                            let events = try await group.next() ?? 0
+                            #expect(events > 0 || steps < 100, "no container events in \(steps) steps (seed \(seed))")
                         }
                     }
                 }
