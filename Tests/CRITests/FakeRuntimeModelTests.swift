@@ -113,6 +113,7 @@ let modelImages: [(reference: String, tag: String?, content: String)] = [
 let modelCommands: [(command: [String], outcome: ModelContainerState?)] = [
     (["sleep", "3600"], .running),
     (["sh", "-c", "echo hi; sleep 3600"], .running),
+    (["httpd", "-f"], .running),
     (["true"], .exited(code: 0, reason: "Completed")),
     (["sh", "-c", "exit 3"], .exited(code: 3, reason: "Error")),
     (["nosuchcmd"], nil),
@@ -152,8 +153,11 @@ struct ModelRun {
     mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
     mutating func client() -> CRIClient { clients[below(clients.count)] }
 
-    /// An existing pod's ID most of the time, else an unknown one.
-    mutating func podID() -> String {
+    /// An existing pod's ID most of the time (with `preferReady`, mostly a READY one), else an
+    /// unknown one.
+    mutating func podID(preferReady: Bool = false) -> String {
+        let ready = pods.filter(\.value.ready).keys.sorted()
+        if preferReady, !ready.isEmpty, chance(80) { return ready[below(ready.count)] }
         let ids = pods.keys.sorted()
         return ids.isEmpty || chance(8) ? Self.unknownID : ids[below(ids.count)]
     }
@@ -188,17 +192,17 @@ struct ModelRun {
 
     mutating func randomStep() async throws {
         switch below(100) {
-        case 0..<8: try await runPod()
-        case 8..<12: try await stopPod()
-        case 12..<16: try await removePod()
-        case 16..<22: try await pull()
-        case 22..<25: try await removeImage()
-        case 25..<42: try await createContainer()
-        case 42..<56: try await startContainer()
-        case 56..<64: try await stopContainer()
-        case 64..<70: try await removeContainer()
-        case 70..<82: try await execSync()
-        case 82..<94: try await probe()
+        case 0..<7: try await runPod()
+        case 7..<10: try await stopPod()
+        case 10..<13: try await removePod()
+        case 13..<19: try await pull()
+        case 19..<21: try await removeImage()
+        case 21..<39: try await createContainer()
+        case 39..<55: try await startContainer()
+        case 55..<63: try await stopContainer()
+        case 63..<69: try await removeContainer()
+        case 69..<82: try await execSync()
+        case 82..<92: try await probe()
         default: try await concurrentCalls()
         }
     }
@@ -288,8 +292,10 @@ struct ModelRun {
 
     mutating func createContainer() async throws {
         if containers.count >= 14 { return try await removeContainer() }
-        let podID = podID()
-        let image = modelImages[below(modelImages.count)]
+        let podID = podID(preferReady: true)
+        // Mostly an image that is there, so most creates get through to the later checks.
+        let pulled = modelImages.filter(isPulled)
+        let image = !pulled.isEmpty && chance(80) ? pulled[below(pulled.count)] : modelImages[below(modelImages.count)]
         let (command, _) = modelCommands[below(modelCommands.count)]
         containerCounter += 1
         var name = "c\(containerCounter)"
@@ -315,13 +321,12 @@ struct ModelRun {
         default:
             break
         }
-        let pulled = isPulled(image)
         let expected: CRIError.Code? =
             pods[podID] == nil
             ? .notFound
             : pods[podID]?.ready == false
                 ? .failedPrecondition
-                : !pulled ? .notFound
+                : !isPulled(image) ? .notFound
                 : containers.values.contains { $0.pod == podID && $0.name == name } ? .alreadyExists : invalid ? .unknown : nil
         note("create \(name) \(command) in \(podID.prefix(8)) from \(image.reference) expect \(expected.map { "\($0)" } ?? "ok")")
         let client = client()
