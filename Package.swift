@@ -88,7 +88,8 @@ let package = Package(
         // Needs a running containerd lab (Scripts/containerd-lab.sh up); skipped without one unless required.
         .testTarget(
             name: "CRIEndToEndTests",
-            dependencies: ["CRI", "CRIStreaming", "CRITransport"],
+            // CRITesting: one test asks the fake runtime what it asks containerd and compares the answers.
+            dependencies: ["CRI", "CRIStreaming", "CRITesting", "CRITransport"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CRIStreamingTests", dependencies: ["CRIStreaming", "CRITransport", "CRIWire"], swiftSettings: strictSettings),

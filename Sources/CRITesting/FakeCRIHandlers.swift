@@ -91,7 +91,9 @@ enum FakeCRIHandlers {
             batches(ImageService.streamImages, runtime) { runtime, request in try await runtime.streamImages(request) },
             unary(ImageService.listImages, runtime) { runtime, request in await runtime.listImages(request) },
             unary(ImageService.imageStatus, runtime) { runtime, request in await runtime.imageStatus(request) },
-            unary(ImageService.pullImage, runtime) { runtime, request in try await runtime.pullImage(request) },
+            unary(ImageService.pullImage, runtime) { runtime, request, deadline in
+                try await runtime.pullImage(request, deadline: deadline)
+            },
             unary(ImageService.removeImage, runtime) { runtime, request in await runtime.removeImage(request) },
             unary(ImageService.imageFsInfo, runtime) { runtime, request in await runtime.imageFsInfo(request) },
         ])
@@ -108,6 +110,22 @@ enum FakeCRIHandlers {
             .unary { bytes, context in
                 let request = try await prepare(method, bytes, runtime, context)
                 return try await run { try await body(runtime, request) }.serializedBytes()
+            }
+        )
+    }
+
+    /// A unary RPC whose body also sees the call's deadline (the client's `grpc-timeout`), for RPCs
+    /// that take time and must give up when the caller does.
+    static func unary<Request, Response>(
+        _ method: ProtoMethod<Request, Response>,
+        _ runtime: FakeRuntime,
+        _ body: @escaping @Sendable (FakeRuntime, Request, ContinuousClock.Instant?) async throws -> Response
+    ) -> (String, GRPCMethodHandler) {
+        (
+            method.path,
+            .unary { bytes, context in
+                let request = try await prepare(method, bytes, runtime, context)
+                return try await run { try await body(runtime, request, context.deadline) }.serializedBytes()
             }
         )
     }

@@ -1,7 +1,8 @@
 public import CRI
 
 extension FakeRuntime {
-    /// CreateContainer: a CREATED container in a READY sandbox, from a pulled image.
+    /// CreateContainer: a CREATED container in a READY sandbox, from a pulled image, after the checks
+    /// containerd makes (run-as-group, user namespace mappings, recursive read-only mounts).
     public func createContainer(_ request: CreateContainerRequest) throws(CRIError) -> CreateContainerResponse {
         let podID = try sandboxID(request.podSandboxID)
         guard let sandbox = sandboxes[podID] else { throw CRIError(code: .notFound, message: "pod sandbox not found") }
@@ -27,6 +28,7 @@ extension FakeRuntime {
             )
         }
         let id = randomIdentifier()
+        try validateContainer(config, id: id)
         var status = ContainerStatus()
         status.id = id
         status.metadata = metadata
@@ -59,6 +61,10 @@ extension FakeRuntime {
 
     /// StartContainer: CREATED → RUNNING; runs the command through the command handler, writing
     /// its output to the log; a command that finishes makes the container EXITED with its code.
+    ///
+    /// A command that cannot be started (``FakeShell/Result/startFailure``, e.g. an executable that
+    /// does not exist) fails the call itself with UNKNOWN, and leaves the container EXITED with
+    /// exit code 128, reason `StartError` and the failure as its message, as containerd does.
     public func startContainer(_ request: StartContainerRequest) async throws(CRIError) -> StartContainerResponse {
         let id = try containerID(request.containerID)
         guard let record = containers[id] else { throw CRIError(code: .notFound, message: "container not found") }
@@ -69,9 +75,9 @@ extension FakeRuntime {
                     "container \"\(id)\" is in state \(record.status.state.protoName ?? "?"), not CONTAINER_CREATED"
             )
         }
+        // Claimed before the handler runs, so a second StartContainer during it fails as above.
         containers[id]?.status.state = .containerRunning
         containers[id]?.status.startedAt = wallClockNanoseconds()
-        emitEvent(.containerStartedEvent, containerID: id)
         let invocation = FakeShell.Invocation(
             containerID: id,
             command: record.config.command + record.config.args,
@@ -80,8 +86,21 @@ extension FakeRuntime {
             isContainerProcess: true
         )
         let result = await configuration.commandHandler(invocation)
+        // The actor ran other calls during the handler: the container may have been stopped or
+        // removed meanwhile, so everything below works from what is there now.
+        guard containers[id]?.status.state == .containerRunning else { return StartContainerResponse() }
+        if let failure = result.startFailure {
+            let message =
+                "failed to create containerd task: failed to create shim task: OCI runtime create failed: "
+                + "runc create failed: unable to start container process: \(failure): unknown"
+            // It never ran: containerd reports no start time for it.
+            containers[id]?.status.startedAt = 0
+            exitContainer(id, exitCode: 128, reason: FakeShell.startErrorReason, message: message)
+            throw CRIError(code: .unknown, message: message)
+        }
+        emitEvent(.containerStartedEvent, containerID: id)
         appendLog(containerID: id, stdout: result.stdout, stderr: result.stderr)
-        if !result.keepsRunning, containers[id]?.status.state == .containerRunning {
+        if !result.keepsRunning {
             exitContainer(id, exitCode: result.exitCode, reason: result.exitCode == 0 ? "Completed" : "Error")
         }
         return StartContainerResponse()
@@ -210,15 +229,23 @@ extension FakeRuntime {
 
     // MARK: Helpers
 
-    func exitContainer(_ id: String, exitCode: Int32, reason: String) {
-        guard containers[id] != nil else { return }
-        containers[id]?.status.state = .containerExited
-        containers[id]?.status.exitCode = exitCode
-        containers[id]?.status.reason = reason
-        containers[id]?.status.finishedAt = wallClockNanoseconds()
-        if containers[id]?.status.startedAt == 0 {
-            containers[id]?.status.startedAt = containers[id]?.status.finishedAt ?? 0
+    /// Ends the container's process. Every change goes to a local copy that is written back once:
+    /// an optional-chained assignment whose right-hand side reads `containers` again (as
+    /// `containers[id]?.status.startedAt = containers[id]?.status.finishedAt`) reads the actor's
+    /// dictionary during its own write access, which the runtime's exclusivity check traps on.
+    func exitContainer(_ id: String, exitCode: Int32, reason: String, message: String = "") {
+        guard var record = containers[id] else { return }
+        record.status.state = .containerExited
+        record.status.exitCode = exitCode
+        record.status.reason = reason
+        record.status.message = message
+        record.status.finishedAt = wallClockNanoseconds()
+        // A container stopped before it ever ran reports its end as its start (CRI-O's choice; a
+        // container that failed to start keeps 0, as containerd reports it, see startContainer).
+        if record.status.startedAt == 0, reason != FakeShell.startErrorReason {
+            record.status.startedAt = record.status.finishedAt
         }
+        containers[id] = record
         emitEvent(.containerStoppedEvent, containerID: id)
     }
 

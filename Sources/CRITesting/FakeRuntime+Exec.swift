@@ -2,8 +2,10 @@ public import CRI
 import CRIStreaming
 
 extension FakeRuntime {
-    /// ExecSync: runs the command through the command handler in a running container. A command
-    /// that runs past `timeout` seconds ends with DEADLINE_EXCEEDED, as containerd reports it.
+    /// ExecSync: runs the command through the command handler in a running container and answers
+    /// its output and exit code. A command that runs past `timeout` seconds ends with
+    /// DEADLINE_EXCEEDED, and one that cannot be started (``FakeShell/Result/startFailure``) with
+    /// UNKNOWN and runc's reason, as containerd reports them.
     public func execSync(_ request: ExecSyncRequest) async throws(CRIError) -> ExecSyncResponse {
         let id = try runningContainerID(request.containerID)
         guard let record = containers[id] else { throw CRIError(code: .notFound, message: "container not found") }
@@ -20,6 +22,7 @@ extension FakeRuntime {
             throw CRIError(
                 code: .deadlineExceeded, message: "timeout \(request.timeout)s exceeded: context deadline exceeded")
         }
+        if let failure = result.startFailure { throw CRIError(code: .unknown, message: ExecFailure(failure).message) }
         var response = ExecSyncResponse()
         response.stdout = result.stdout
         response.stderr = result.stderr
@@ -102,6 +105,9 @@ extension FakeRuntime {
                 FakeShell.Invocation(
                     containerID: id, command: session.command, stdin: input, hostname: hostname,
                     environment: environment))
+            // The streaming server turns a thrown error into the InternalError status kubelet sends
+            // ("error executing command in container: ...").
+            if let failure = result.startFailure { throw ExecFailure(failure) }
             if !result.stdout.isEmpty { try session.writeStdout(result.stdout) }
             if !result.stderr.isEmpty {
                 // With a TTY there is no separate stderr channel: it goes to stdout, as on a terminal.
@@ -122,4 +128,19 @@ extension FakeRuntime {
         }
         return id
     }
+}
+
+/// An exec whose process could not be started, worded as containerd 1.6 words it (the exec ID is
+/// a fresh random one, as containerd's is).
+struct ExecFailure: Error, CustomStringConvertible {
+    /// containerd's message.
+    let message: String
+
+    init(_ reason: String) {
+        message =
+            "failed to exec in container: failed to start exec \"\(randomIdentifier())\": OCI runtime exec failed: "
+            + "exec failed: unable to start container process: \(reason): unknown"
+    }
+
+    var description: String { message }
 }

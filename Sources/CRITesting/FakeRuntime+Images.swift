@@ -1,39 +1,59 @@
 public import CRI
 
 extension FakeRuntime {
-    /// PullImage: adds (or refreshes) the image; registries listed in
-    /// ``Configuration/registryCredentials`` need matching credentials.
-    public func pullImage(_ request: PullImageRequest) throws(CRIError) -> PullImageResponse {
+    /// PullImage: adds (or refreshes) the image after ``Configuration/pullLatency``; registries listed
+    /// in ``Configuration/registryCredentials`` need matching credentials.
+    ///
+    /// Records look as containerd keeps them: a pull by tag adds the tag to `repoTags` and the
+    /// manifest's digest reference to `repoDigests`; a pull by digest adds only the digest reference.
+    /// The image ID names the content, so the same repository and tag from two registries (a
+    /// mirror) is one image with two tags. `uid` or `username` come from ``Configuration/imageUsers``.
+    /// A call cancelled during the pull adds nothing.
+    public func pullImage(_ request: PullImageRequest) async throws(CRIError) -> PullImageResponse {
+        try await pullImage(request, deadline: nil)
+    }
+
+    /// PullImage with the call's deadline (``FakeCRIServer`` passes the client's): a pull that
+    /// cannot finish before it waits until then and fails with DEADLINE_EXCEEDED, adding nothing,
+    /// however late the server's own deadline timer runs.
+    func pullImage(_ request: PullImageRequest, deadline: ContinuousClock.Instant?) async throws(CRIError)
+        -> PullImageResponse
+    {
         guard let spec = request.image, !spec.image.isEmpty else {
             throw CRIError(code: .invalidArgument, message: "image.image must not be empty")
         }
         let reference = ImageReference(spec.image)
-        if let required = configuration.registryCredentials[reference.registry] {
-            let auth = request.auth ?? AuthConfig()
-            var username = auth.username
-            var password = auth.password
-            if !auth.auth.isEmpty, let decoded = Base64.decode(auth.auth) {
-                let text = String(decoding: decoded, as: UTF8.self)
-                let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                username = String(parts.first ?? "")
-                password = parts.count > 1 ? String(parts[1]) : ""
-            }
-            guard username == required.username, password == required.password else {
+        try checkCredentials(request.auth, for: reference)
+        if let deadline, deadline < .now + configuration.pullLatency {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            throw CRIError(
+                code: .deadlineExceeded,
+                message: "failed to pull and unpack image \"\(reference.normalized)\": context deadline exceeded")
+        }
+        if configuration.pullLatency > .zero {
+            do {
+                try await Task.sleep(for: configuration.pullLatency)
+            } catch {
                 throw CRIError(
-                    code: .unknown,
-                    message:
-                        "failed to pull and unpack image \"\(reference.normalized)\": failed to resolve reference: pull access denied, repository does not exist or may require authorization: authorization failed: 401 Unauthorized"
-                )
+                    code: .cancelled,
+                    message: "failed to pull and unpack image \"\(reference.normalized)\": context canceled")
             }
         }
-        let digest = fakeDigest(of: reference.repository)
-        let id = "sha256:" + fakeDigest(of: reference.normalized)
+        // Nothing above touched the image records, so other calls that ran during the sleep leave
+        // nothing stale here: all of the update happens from this point, without suspending.
+        let manifest = reference.digest ?? "sha256:" + fakeDigest(of: "manifest " + reference.contentKey)
+        let id = manifestImageIDs[manifest] ?? "sha256:" + fakeDigest(of: "config " + reference.contentKey)
+        manifestImageIDs[manifest] = id
         var image = images[id] ?? Image()
         image.id = id
-        if !image.repoTags.contains(reference.normalized) { image.repoTags.append(reference.normalized) }
-        let repoDigest = "\(reference.repository)@sha256:\(digest)"
+        if reference.digest == nil, !image.repoTags.contains(reference.normalized) {
+            image.repoTags.append(reference.normalized)
+        }
+        let repoDigest = "\(reference.repository)@\(manifest)"
         if !image.repoDigests.contains(repoDigest) { image.repoDigests.append(repoDigest) }
-        image.size = 1_048_576 + UInt64(digest.utf8.reduce(0) { $0 &+ Int($1) }) * 4096
+        image.size = 1_048_576 + UInt64(id.utf8.reduce(0) { $0 &+ Int($1) }) * 4096
+        let user = configuration.imageUsers[reference.normalized] ?? configuration.imageUsers[reference.repository]
+        (image.uid, image.username) = imageUser(user ?? "")
         var imageSpec = ImageSpec()
         imageSpec.image = id
         imageSpec.annotations = spec.annotations
@@ -42,6 +62,36 @@ extension FakeRuntime {
         var response = PullImageResponse()
         response.imageRef = id
         return response
+    }
+
+    private func checkCredentials(_ auth: AuthConfig?, for reference: ImageReference) throws(CRIError) {
+        guard let required = configuration.registryCredentials[reference.registry] else { return }
+        let auth = auth ?? AuthConfig()
+        var username = auth.username
+        var password = auth.password
+        if !auth.auth.isEmpty, let decoded = Base64.decode(auth.auth) {
+            let text = String(decoding: decoded, as: UTF8.self)
+            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            username = String(parts.first ?? "")
+            password = parts.count > 1 ? String(parts[1]) : ""
+        }
+        guard username == required.username, password == required.password else {
+            throw CRIError(
+                code: .unknown,
+                message:
+                    "failed to pull and unpack image \"\(reference.normalized)\": failed to resolve reference: pull access denied, repository does not exist or may require authorization: authorization failed: 401 Unauthorized"
+            )
+        }
+    }
+
+    /// containerd's reading of an image config's `User`: the part before any `:group`; a number
+    /// is the uid, anything else the username; no user gives neither.
+    private func imageUser(_ user: String) -> (Int64Value?, String) {
+        guard let name = user.split(separator: ":", omittingEmptySubsequences: false).first, !name.isEmpty else {
+            return (nil, "")
+        }
+        guard let uid = Int64(name) else { return (nil, String(name)) }
+        return (Int64Value { $0.value = uid }, "")
     }
 
     /// ListImages: images whose tag or ID matches the filter's image (all when empty).
@@ -130,6 +180,11 @@ struct ImageReference {
     var registry: String
     var repository: String
     var normalized: String
+    /// The `sha256:...` digest of a digest reference.
+    var digest: String?
+    /// What names the image's content, independent of the registry serving it: the path and the
+    /// tag or digest (`library/busybox:latest`).
+    var contentKey: String
 
     init(_ name: String) {
         var remainder = Substring(name)
@@ -155,6 +210,8 @@ struct ImageReference {
         if registry == "docker.io", !path.contains("/") { path = "library/" + path }
         self.registry = registry
         self.repository = "\(registry)/\(path)"
+        self.digest = digest.map(String.init)
         self.normalized = digest.map { "\(registry)/\(path)@\($0)" } ?? "\(registry)/\(path):\(tag)"
+        self.contentKey = digest.map { "\(path)@\($0)" } ?? "\(path):\(tag)"
     }
 }

@@ -11,7 +11,7 @@ extension FakeRuntime {
         return response
     }
 
-    /// Status: RuntimeReady and NetworkReady conditions, the runtime handlers and features; with
+    /// Status: RuntimeReady and NetworkReady conditions and the runtime handlers (no features); with
     /// `verbose`, an `info` map shaped like containerd's (`config`, `lastCNILoadStatus`).
     public func status(_ request: StatusRequest) -> StatusResponse {
         func condition(_ type: String, _ ready: Bool, _ reason: String) -> RuntimeCondition {
@@ -31,18 +31,10 @@ extension FakeRuntime {
         ]
         var response = StatusResponse()
         response.status = status
-        var features = RuntimeHandlerFeatures()
-        features.recursiveReadOnlyMounts = true
-        features.userNamespaces = true
-        for name in ["", "runc"] {
-            var handler = RuntimeHandler()
-            handler.name = name
-            handler.features = features
-            response.runtimeHandlers.append(handler)
-        }
-        var runtimeFeatures = RuntimeFeatures()
-        runtimeFeatures.supplementalGroupsPolicy = true
-        response.features = runtimeFeatures
+        // The handlers, with no features: the fake neither maps user namespaces nor makes mounts
+        // recursively read-only, and has no supplemental-groups policy, so it claims none of them
+        // (containerd 1.6 sends no handlers or features at all).
+        response.runtimeHandlers = configuration.runtimeHandlers.map { name in RuntimeHandler { $0.name = name } }
         if request.verbose {
             response.info = [
                 "config":

@@ -1,7 +1,8 @@
 public import CRI
 
 extension FakeRuntime {
-    /// RunPodSandbox: creates a READY sandbox with a pod IP (none for host-network pods).
+    /// RunPodSandbox: creates a READY sandbox with a pod IP (none for host-network pods), after the
+    /// checks containerd makes (runtime handler, run-as-group, user namespace mappings).
     public func runPodSandbox(_ request: RunPodSandboxRequest) throws(CRIError) -> RunPodSandboxResponse {
         guard let config = request.config else {
             throw CRIError(code: .invalidArgument, message: "config is required")
@@ -22,6 +23,7 @@ extension FakeRuntime {
                     "pod sandbox name \"\(metadata.name)_\(metadata.namespace)_\(metadata.uid)_\(metadata.attempt)\" is reserved for \(clash.status.id)"
             )
         }
+        try validateSandbox(config, runtimeHandler: request.runtimeHandler)
         let id = randomIdentifier()
         var status = PodSandboxStatus()
         status.id = id

@@ -108,8 +108,11 @@ extension FakeRuntime {
         attributes.labels = record.status.labels
         attributes.annotations = record.status.annotations
         let running = record.status.state == .containerRunning
+        // A container that never started (startedAt 0, as after a StartError) has run for no time.
         let runningFor =
-            running ? max(0, now - record.status.startedAt) : max(0, record.status.finishedAt - record.status.startedAt)
+            record.status.startedAt == 0
+            ? 0
+            : running ? max(0, now - record.status.startedAt) : max(0, record.status.finishedAt - record.status.startedAt)
         func value(_ number: UInt64) -> UInt64Value {
             var wrapper = UInt64Value()
             wrapper.value = number

@@ -8,7 +8,9 @@ import CRIStreaming
 /// IDs are 64 hex digits and may be abbreviated to any unique prefix, timestamps are nanoseconds,
 /// container output goes to `log_path` in the CRI log format, and every answer satisfies the
 /// kubelet's response validation. Errors are ``CRIError``s with the codes a runtime would use
-/// (NOT_FOUND for unknown IDs, FAILED_PRECONDITION for invalid transitions).
+/// (NOT_FOUND for unknown IDs, FAILED_PRECONDITION for invalid transitions), and containerd 1.6's
+/// codes and message forms where it refuses a configuration or cannot start a command. It runs no
+/// processes and mounts nothing; <doc:FakeRuntimeFidelity> says what it models and what it refuses.
 ///
 /// Serve it over a socket with ``FakeCRIServer`` so that any CRI client can use it.
 public actor FakeRuntime {
@@ -18,6 +20,9 @@ public actor FakeRuntime {
     var sandboxes: [String: SandboxRecord] = [:]
     var containers: [String: ContainerRecord] = [:]
     var images: [String: Image] = [:]
+    /// The image ID each manifest digest pulled so far stands for, so a later pull by that digest
+    /// finds the same image.
+    var manifestImageIDs: [String: String] = [:]
     var podCIDR = ""
     var nextPodAddress = 2
     var eventSubscribers: [Int: AsyncStream<ContainerEventResponse>.Continuation] = [:]

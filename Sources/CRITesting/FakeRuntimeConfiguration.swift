@@ -26,12 +26,27 @@ extension FakeRuntime {
         public var registryCredentials: [String: (username: String, password: String)] = [:]
         /// The cgroup driver `RuntimeConfig` reports.
         public var cgroupDriver = CgroupDriver.systemd
-        /// Runs exec'd commands; the default interprets a few shell-like commands (see ``FakeShell``).
+        /// Runs container processes (StartContainer) and exec'd commands (ExecSync, Exec, Attach); the
+        /// default interprets a few shell-like commands (see ``FakeShell``). A handler answers a
+        /// ``FakeShell/Result``: output, exit code, whether the process keeps running, or a
+        /// ``FakeShell/Result/startFailure`` (``FakeShell/Result/notFound(_:)``) for a command that
+        /// cannot start, which the runtime reports as containerd does.
         public var commandHandler: @Sendable (FakeShell.Invocation) async -> FakeShell.Result = FakeShell.run
         /// The streaming server behind Exec/Attach/PortForward URLs; `.v4Only` emulates containerd 1.6/1.7.
         public var streamingServer = StreamingServerConfiguration.defaults
         /// How many calls ``FakeRuntime/calls`` keeps (the oldest are dropped beyond this).
         public var maxRecordedCalls = 100_000
+        /// The runtime handlers `Status` lists and `RunPodSandbox` accepts (`""` is the default
+        /// handler); any other fails as containerd fails it (`no runtime for "x" is configured`).
+        public var runtimeHandlers = ["", "runc"]
+        /// How long a `PullImage` takes. Non-zero by default, so a pull with a deadline shorter than
+        /// this fails with DEADLINE_EXCEEDED (and adds no image), as a real pull would.
+        public var pullLatency = Duration.milliseconds(3)
+        /// The image config's `User` (`"1000"`, `"nginx"`, `"65535:65535"`) of images, keyed by
+        /// repository (`docker.io/library/nginx`) or by full reference (`docker.io/library/nginx:1.27`);
+        /// images not listed have none, as busybox has. `Image.uid` and `Image.username` come from it
+        /// the way containerd derives them: a number is the uid, a name the username.
+        public var imageUsers: [String: String] = [:]
         /// The first pod IP handed out; later pods count up from it.
         public var podSubnetPrefix = "10.88.0."
 

@@ -3,8 +3,12 @@
 ///
 /// It understands `sh -c 'a; b && c || d'`, `echo [-n]`, `printf`, `cat` (echoes stdin), `hostname`,
 /// `env`, `pwd`, `id`, `whoami`, `uname`, `true`, `false`, `exit N`, `sleep N`, and `>&2` to write to
-/// stderr. Anything else fails with exit code 127 like a real shell. Swap it out through
-/// ``FakeRuntime/Configuration/commandHandler``.
+/// stderr. A command's status is its exit code whether it comes as a plain argv (`["false"]` → 1)
+/// or through `sh -c`. An unknown command inside a script fails with 127 and `sh: x: not found`, as
+/// busybox's shell does; an unknown program as the argv itself cannot be started at all, so the
+/// result carries a ``Result/startFailure`` that the runtime reports as runc does (ExecSync and
+/// StartContainer fail with UNKNOWN, a streaming exec ends with an error status). Swap it out
+/// through ``FakeRuntime/Configuration/commandHandler`` (see <doc:FakeRuntimeFidelity>).
 public enum FakeShell {
     /// One command to run.
     public struct Invocation: Sendable {
@@ -56,19 +60,43 @@ public enum FakeShell {
         public var keepsRunning = false
         /// The command ran past the invocation's timeout.
         public var timedOut = false
+        /// Why the command could not be started at all, in runc's words (`exec: "x": executable file
+        /// not found in $PATH`); nil when it ran. The runtime then reports no exit code but a failed
+        /// exec or start, with this text in containerd's message.
+        public var startFailure: String?
 
         /// Creates a result.
         public init(
             stdout: [UInt8] = [], stderr: [UInt8] = [], exitCode: Int32 = 0, keepsRunning: Bool = false,
-            timedOut: Bool = false
+            timedOut: Bool = false, startFailure: String? = nil
         ) {
             self.stdout = stdout
             self.stderr = stderr
             self.exitCode = exitCode
             self.keepsRunning = keepsRunning
             self.timedOut = timedOut
+            self.startFailure = startFailure
+        }
+
+        /// The result of a program that does not exist: runc's reason, for a name looked up in
+        /// `$PATH` or for a path (`/bin/nope`).
+        public static func notFound(_ program: String) -> Result {
+            let reason =
+                program.contains("/")
+                ? "exec: \(quoted(program)): stat \(program): no such file or directory"
+                : "exec: \(quoted(program)): executable file not found in $PATH"
+            return Result(exitCode: 127, startFailure: reason)
         }
     }
+
+    /// The reason a container gets when its process cannot be started (containerd's word).
+    static let startErrorReason = "StartError"
+
+    /// The programs ``run(_:)`` knows as plain argv; anything else is ``Result/notFound(_:)``.
+    public static let programs: Set<String> = [
+        "sh", "bash", "ash", "echo", "printf", "cat", "hostname", "env", "pwd", "id", "whoami", "uname", "true",
+        "false", ":", "sleep", "httpd", "nginx", "top", "tail",
+    ]
 
     /// Runs the invocation with the built-in interpreter.
     @Sendable
@@ -87,8 +115,11 @@ public enum FakeShell {
             // An interactive shell: read commands from stdin until it ends.
             await runScript(String(decoding: invocation.stdin, as: UTF8.self), invocation, into: &result)
             if invocation.isContainerProcess && invocation.stdin.isEmpty { result.keepsRunning = true }
+        } else if !programs.contains(base) {
+            return .notFound(program)
         } else {
-            _ = await runSimple(command, invocation, into: &result)
+            // The program's status is the exec's exit code, as for a script.
+            result.exitCode = await runSimple(command, invocation, into: &result)
         }
         return result
     }
@@ -253,7 +284,9 @@ public enum FakeShell {
         case "false":
             return 1
         case "sleep":
-            let seconds = Double(arguments.first ?? "0") ?? 0
+            // `sleep nan` or `sleep -inf` must not reach Int64(_:) below, which traps on them.
+            let parsed = Double(arguments.first ?? "0") ?? 0
+            let seconds = parsed.isFinite ? max(0, parsed) : (parsed == .infinity ? 86_400 : 0)
             if invocation.isContainerProcess {
                 if seconds >= 1 { result.keepsRunning = true }
                 return 0
@@ -279,6 +312,16 @@ public enum FakeShell {
         try? await Task.sleep(for: requested)
         return 0
     }
+}
+
+/// `text` in double quotes, as Go's `%q` writes a plain string.
+private func quoted(_ text: String) -> String {
+    var output = "\""
+    for character in text {
+        if character == "\"" || character == "\\" { output.append("\\") }
+        output.append(character)
+    }
+    return output + "\""
 }
 
 extension String {
