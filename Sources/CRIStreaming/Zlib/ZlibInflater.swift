@@ -132,10 +132,7 @@ package struct ZlibInflater: Sendable {
             reader.reset(to: mark)
             return false
         }
-        var id: UInt32 = 0
-        for _ in 0..<4 {
-            id = id << 8 | reader.take(8)
-        }
+        let id = reader.takeBigEndian32()
         guard let dictionary else {
             throw ZlibError(.wrongDictionary, "the stream needs a preset dictionary and none is configured")
         }
@@ -156,10 +153,7 @@ package struct ZlibInflater: Sendable {
             reader.reset(to: mark)
             return false
         }
-        var expected: UInt32 = 0
-        for _ in 0..<4 {
-            expected = expected << 8 | reader.take(8)
-        }
+        let expected = reader.takeBigEndian32()
         checksum.update(window[checksumStart...])
         checksumStart = window.count
         guard checksum.value == expected else {
