@@ -33,6 +33,14 @@ func pythonInflate(_ stream: [UInt8], dictionary: [UInt8]?) throws -> [UInt8]? {
     return try [UInt8](Data(contentsOf: output))
 }
 
+extension ZlibInflater {
+    /// Inflates `stream` with a fresh inflater and no output limit to speak of.
+    func inflateOnce(_ stream: [UInt8]) throws(ZlibError) -> [UInt8] {
+        var inflater = self
+        return try inflater.inflate(stream, limit: 1 << 24)
+    }
+}
+
 /// A fixed pseudo-random byte sequence (seeded, so failures reproduce).
 func pseudoRandomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     var state = seed
@@ -46,17 +54,43 @@ func pseudoRandomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     /// The sizes each call compresses: empty, tiny, exactly one stored block, one past it, several blocks.
     static let sizes = [0, 1, 100, 65535, 65536, 200_000]
 
-    @Test func writesTheZlibHeaderOnceWithFDICT() {
+    @Test func writesTheZlibHeaderOnceWithFDICT() throws {
         var deflater = ZlibDeflater(dictionary: SPDYDictionary.bytes)
         let first = deflater.deflateSync([1, 2, 3])
-        // CMF 0x78; FLG: FLEVEL 0 (stored is the fastest level), FDICT, FCHECK 0 (0x7820 is a multiple of 31);
-        // the dictionary's Adler-32; then the stored block and the flush.
+        // CMF 0x78; FLG: FLEVEL 0 (fastest), FDICT, FCHECK 0 (0x7820 is a multiple of 31); the dictionary's
+        // Adler-32; then a block and the sync flush's LEN and NLEN.
         #expect(first.prefix(6) == [0x78, 0x20, 0xE3, 0xC6, 0xA7, 0xC2])
         #expect((UInt16(first[0]) << 8 | UInt16(first[1])) % 31 == 0)
-        #expect(first.dropFirst(6) == [0x00, 0x03, 0x00, 0xFC, 0xFF, 1, 2, 3, 0x00, 0x00, 0x00, 0xFF, 0xFF])
+        #expect(first.suffix(4) == [0x00, 0x00, 0xFF, 0xFF])
+        #expect(try ZlibInflater(dictionary: SPDYDictionary.bytes).inflateOnce(first) == [1, 2, 3])
+        // Later calls: no header; nothing to send is the bare sync flush.
         #expect(deflater.deflateSync([]) == [0x00, 0x00, 0x00, 0xFF, 0xFF])
         var plain = ZlibDeflater()
-        #expect(plain.deflateSync([]).prefix(2) == [0x78, 0x01])
+        #expect(plain.deflateSync([]) == [0x78, 0x01, 0x00, 0x00, 0x00, 0xFF, 0xFF])
+    }
+
+    /// Header blocks refer into the dictionary and into earlier blocks: far smaller than the raw bytes.
+    @Test func compressesRepeatedHeaders() throws {
+        var deflater = ZlibDeflater(dictionary: SPDYDictionary.bytes)
+        var inflater = ZlibInflater(dictionary: SPDYDictionary.bytes)
+        let block = SPDYHeaderBlock.encode(
+            SPDYHeaders([("content-type", "text/plain"), ("streamtype", "stdout"), ("user-agent", "kubectl/v1.31")]))
+        let first = deflater.deflateSync(block)
+        let second = deflater.deflateSync(block)
+        #expect(first.count < block.count, "\(first.count) bytes for \(block.count)")
+        #expect(second.count < 16, "a repeated block is one match: \(second.count) bytes")
+        #expect(try inflater.inflate(first, limit: 1024) == block)
+        #expect(try inflater.inflate(second, limit: 1024) == block)
+    }
+
+    /// Incompressible input goes out stored: 5 bytes per 64 KiB block plus the 5-byte flush, never more.
+    @Test func storesIncompressibleInput() {
+        var deflater = ZlibDeflater()
+        _ = deflater.deflateSync([])
+        for count in [1, 1000, 65535, 65536, 140_000] {
+            let input = pseudoRandomBytes(count, seed: UInt64(count))
+            #expect(deflater.deflateSync(input).count <= count + 5 * ((count + 65534) / 65535) + 5)
+        }
     }
 
     @Test(arguments: [false, true])
