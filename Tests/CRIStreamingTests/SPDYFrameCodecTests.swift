@@ -63,15 +63,16 @@ func encodeFrames(_ frames: [SPDYFrame]) throws(SPDYError) -> [UInt8] {
 
     /// What we encode, we decode to the same frames, header blocks sharing one zlib stream.
     @Test func roundTripsEveryFrameType() throws {
-        let frames = Self.golden.expectedFrames + Self.large.expectedFrames + [
-            .synStream(
-                streamID: 0x7FFF_FFFF, associatedTo: 0x7FFF_FFFD, priority: 7, fin: true, unidirectional: true,
-                headers: SPDYHeaders([("Mixed-Case", "Kept As Given"), ("values", "a\u{0}b"), ("empty", "")])),
-            .synReply(streamID: 9, fin: false, headers: SPDYHeaders()),
-            .headers(streamID: 9, fin: false, headers: SPDYHeaders([("x", String(repeating: "y", count: 70_000))])),
-            .settings(clearPrevious: false, []),
-            .data(streamID: 11, fin: false, payload: []),
-        ]
+        let frames =
+            Self.golden.expectedFrames + Self.large.expectedFrames + [
+                .synStream(
+                    streamID: 0x7FFF_FFFF, associatedTo: 0x7FFF_FFFD, priority: 7, fin: true, unidirectional: true,
+                    headers: SPDYHeaders([("Mixed-Case", "Kept As Given"), ("values", "a\u{0}b"), ("empty", "")])),
+                .synReply(streamID: 9, fin: false, headers: SPDYHeaders()),
+                .headers(streamID: 9, fin: false, headers: SPDYHeaders([("x", String(repeating: "y", count: 70_000))])),
+                .settings(clearPrevious: false, []),
+                .data(streamID: 11, fin: false, payload: []),
+            ]
         let bytes = try encodeFrames(frames)
         let result = decodeFrames([bytes[...]])
         #expect(result.error == nil)
@@ -85,7 +86,8 @@ func encodeFrames(_ frames: [SPDYFrame]) throws(SPDYError) -> [UInt8] {
 
     /// The fixed-layout frames, byte for byte as the draft draws them (§ 2.2, 2.6).
     @Test func encodesTheDraftsLayouts() throws {
-        #expect(try encodeFrames([.ping(id: 0x0102_0304)]) == [0x80, 0x03, 0x00, 0x06, 0x00, 0x00, 0x00, 0x04, 1, 2, 3, 4])
+        #expect(
+            try encodeFrames([.ping(id: 0x0102_0304)]) == [0x80, 0x03, 0x00, 0x06, 0x00, 0x00, 0x00, 0x04, 1, 2, 3, 4])
         #expect(
             try encodeFrames([.rstStream(streamID: 5, status: SPDYRstStatus.cancel.rawValue)])
                 == [0x80, 0x03, 0x00, 0x03, 0x00, 0x00, 0x00, 0x08, 0, 0, 0, 5, 0, 0, 0, 5])
@@ -103,9 +105,13 @@ func encodeFrames(_ frames: [SPDYFrame]) throws(SPDYError) -> [UInt8] {
                 == [0, 0, 0, 3, 0x01, 0, 0, 1, 0xAA])
         // SYN_STREAM: stream ID, associated ID, priority in the top 3 bits, slot 0, then the header block.
         let syn = try encodeFrames([
-            .synStream(streamID: 1, associatedTo: 0, priority: 3, fin: false, unidirectional: true, headers: SPDYHeaders())
+            .synStream(
+                streamID: 1, associatedTo: 0, priority: 3, fin: false, unidirectional: true, headers: SPDYHeaders())
         ])
-        #expect(syn.prefix(18) == [0x80, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, UInt8(syn.count - 8), 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0])
+        #expect(
+            syn.prefix(18) == [
+                0x80, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, UInt8(syn.count - 8), 0, 0, 0, 1, 0, 0, 0, 0, 0x60, 0,
+            ])
     }
 
     @Test func splitsDataLongerThanALengthField() throws {
@@ -130,7 +136,10 @@ func encodeFrames(_ frames: [SPDYFrame]) throws(SPDYError) -> [UInt8] {
         #expect(bytes.isEmpty)
         // The header stream did not advance: the next frame still decodes.
         try encoder.encode(.synReply(streamID: 1, fin: false, headers: SPDYHeaders([("a", "b")])), into: &bytes)
-        #expect(decodeFrames([bytes[...]]).frames == [.synReply(streamID: 1, fin: false, headers: SPDYHeaders([("a", "b")]))])
+        #expect(
+            decodeFrames([bytes[...]]).frames == [
+                .synReply(streamID: 1, fin: false, headers: SPDYHeaders([("a", "b")]))
+            ])
     }
 
     @Test func headersKeepOrderAndFirstValueLookup() {

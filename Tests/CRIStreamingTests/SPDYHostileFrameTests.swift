@@ -23,7 +23,8 @@ import Testing
         let whole = decodeFrames([bytes[...]], maxFrameLength: maxFrameLength, maxHeaderBlockSize: maxHeaderBlockSize)
         #expect(whole.error?.code == code, "\(String(describing: whole.error))", sourceLocation: sourceLocation)
         let bytewise = decodeFrames(
-            bytes.indices.map { bytes[$0...$0] }, maxFrameLength: maxFrameLength, maxHeaderBlockSize: maxHeaderBlockSize)
+            bytes.indices.map { bytes[$0...$0] }, maxFrameLength: maxFrameLength, maxHeaderBlockSize: maxHeaderBlockSize
+        )
         #expect(bytewise.error?.code == code, "byte by byte", sourceLocation: sourceLocation)
     }
 
@@ -96,7 +97,8 @@ import Testing
         expectError(.compression, control(2, be32(1) + [0x78, 0x9C, 0xFF, 0xFF]))
         // A valid zlib stream, but without the SPDY dictionary the peer must use.
         var plain = ZlibDeflater()
-        expectError(.compression, control(2, be32(1) + [0x78, 0xBB, 0, 0, 0, 1] + plain.deflateSync(be32(0)).dropFirst(2)))
+        expectError(
+            .compression, control(2, be32(1) + [0x78, 0xBB, 0, 0, 0, 1] + plain.deflateSync(be32(0)).dropFirst(2)))
     }
 
     @Test func errorsAreFinal() throws {

@@ -41,6 +41,18 @@ extension ZlibInflater {
     }
 }
 
+/// Pseudo-random words: text with repeats near and far, so the deflater finds matches (and long ones).
+func pseudoText(_ count: Int, seed: UInt64) -> [UInt8] {
+    let words = ["container", "pod", "sandbox", "exec", "stdin", "stdout", "kubelet", "streamtype", "a", "the", " "]
+    var text: [UInt8] = []
+    var choice = pseudoRandomBytes(count, seed: seed).makeIterator()
+    while text.count < count, let next = choice.next() {
+        text += Array(words[Int(next) % words.count].utf8)
+        text.append(next % 7 == 0 ? 0x0A : 0x20)
+    }
+    return Array(text.prefix(count))
+}
+
 /// A fixed pseudo-random byte sequence (seeded, so failures reproduce).
 func pseudoRandomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     var state = seed
@@ -99,8 +111,9 @@ func pseudoRandomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
         var deflater = ZlibDeflater(dictionary: dictionary)
         var inflater = ZlibInflater(dictionary: dictionary)
         for (index, size) in Self.sizes.enumerated() {
-            let input = pseudoRandomBytes(size, seed: UInt64(index))
-            #expect(try inflater.inflate(deflater.deflateSync(input), limit: size) == input)
+            for input in [pseudoRandomBytes(size, seed: UInt64(index)), pseudoText(size, seed: UInt64(index))] {
+                #expect(try inflater.inflate(deflater.deflateSync(input), limit: size) == input)
+            }
         }
     }
 
@@ -112,10 +125,12 @@ func pseudoRandomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
         var stream: [UInt8] = []
         var expected: [UInt8] = []
         for (index, size) in Self.sizes.enumerated() {
-            let input = pseudoRandomBytes(size, seed: UInt64(100 + index))
-            stream += deflater.deflateSync(input)
-            expected += input
+            for input in [pseudoRandomBytes(size, seed: UInt64(100 + index)), pseudoText(size, seed: UInt64(index))] {
+                stream += deflater.deflateSync(input)
+                expected += input
+            }
         }
+        #expect(stream.count < expected.count * 3 / 4, "the text half compresses")
         let inflated = try #require(try pythonInflate(stream, dictionary: dictionary), "python3 is needed")
         #expect(inflated == expected)
     }

@@ -21,8 +21,9 @@ package struct SPDYFrameDecoder: Sendable {
         self.maxHeaderBlockSize = max(0, maxHeaderBlockSize)
     }
 
-    /// Appends bytes read from the connection.
+    /// Appends bytes read from the connection (dropped once decoding has failed: nothing more can be decoded).
     package mutating func append(_ bytes: some Collection<UInt8>) {
+        guard failure == nil else { return }
         var rest = bytes[...]
         if skipping > 0, readIndex == buffer.count {
             let dropped = min(skipping, rest.count)
@@ -138,7 +139,8 @@ package struct SPDYFrameDecoder: Sendable {
                 let word = read32(at: entry)
                 settings.append(
                     SPDYSetting(
-                        id: word & 0xFF_FFFF, flags: UInt8(truncatingIfNeeded: word >> 24), value: read32(at: entry + 4)))
+                        id: word & 0xFF_FFFF, flags: UInt8(truncatingIfNeeded: word >> 24), value: read32(at: entry + 4)
+                    ))
             }
             return .settings(clearPrevious: flags & SPDYWire.flagClearSettings != 0, settings)
         case .ping:
@@ -147,7 +149,8 @@ package struct SPDYFrameDecoder: Sendable {
         case .goAway:
             try expect(type, payload, exactly: 8)
             return .goAway(
-                lastGoodStreamID: read32(at: payload.lowerBound) & 0x7FFF_FFFF, status: read32(at: payload.lowerBound + 4))
+                lastGoodStreamID: read32(at: payload.lowerBound) & 0x7FFF_FFFF,
+                status: read32(at: payload.lowerBound + 4))
         case .windowUpdate:
             try expect(type, payload, exactly: 8)
             return .windowUpdate(
