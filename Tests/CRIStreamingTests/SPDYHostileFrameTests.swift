@@ -101,6 +101,20 @@ import Testing
             .compression, control(2, be32(1) + [0x78, 0xBB, 0, 0, 0, 1] + plain.deflateSync(be32(0)).dropFirst(2)))
     }
 
+    /// The reserved bit above each 31-bit stream ID (and window delta) is ignored on receipt, as § 2.2 says.
+    @Test func reservedBitsAreIgnored() throws {
+        let frames = decodeFrames([
+            (control(3, be32(0x8000_0005) + be32(5)) + control(9, be32(0x8000_0003) + be32(0x8000_0010))
+                + control(7, be32(0x8000_0007) + be32(0)))[...]
+        ])
+        #expect(frames.error == nil)
+        #expect(
+            frames.frames == [
+                .rstStream(streamID: 5, status: 5), .windowUpdate(streamID: 3, delta: 0x10),
+                .goAway(lastGoodStreamID: 7, status: 0),
+            ])
+    }
+
     @Test func errorsAreFinal() throws {
         var decoder = SPDYFrameDecoder()
         decoder.append(control(6, version: 2, [0, 0, 0, 1]))
