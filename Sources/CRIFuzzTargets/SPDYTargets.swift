@@ -53,17 +53,7 @@ enum SPDYTargets {
     }
 
     private static func decode(_ pieces: [Slice<UnsafeRawBufferPointer>]) -> (frames: [SPDYFrame], error: SPDYError?) {
-        var decoder = SPDYFrameDecoder(maxFrameLength: 1 << 20, maxHeaderBlockSize: 1 << 16)
-        var frames: [SPDYFrame] = []
-        for piece in pieces {
-            decoder.append(piece)
-            do {
-                while let frame = try decoder.nextFrame() { frames.append(frame) }
-            } catch {
-                return (frames, error)
-            }
-        }
-        return (frames, nil)
+        SPDYFrameDecoder.decode(pieces, maxFrameLength: 1 << 20, maxHeaderBlockSize: 1 << 16)
     }
 
     private static func inflate(

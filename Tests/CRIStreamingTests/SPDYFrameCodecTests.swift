@@ -6,17 +6,7 @@ import Testing
 func decodeFrames(
     _ pieces: [ArraySlice<UInt8>], maxFrameLength: Int = 16 * 1024 * 1024, maxHeaderBlockSize: Int = 256 * 1024
 ) -> (frames: [SPDYFrame], error: SPDYError?) {
-    var decoder = SPDYFrameDecoder(maxFrameLength: maxFrameLength, maxHeaderBlockSize: maxHeaderBlockSize)
-    var frames: [SPDYFrame] = []
-    for piece in pieces {
-        decoder.append(piece)
-        do {
-            while let frame = try decoder.nextFrame() { frames.append(frame) }
-        } catch {
-            return (frames, error)
-        }
-    }
-    return (frames, nil)
+    SPDYFrameDecoder.decode(pieces, maxFrameLength: maxFrameLength, maxHeaderBlockSize: maxHeaderBlockSize)
 }
 
 /// Encodes `frames` in order with one encoder.

@@ -50,6 +50,25 @@ package struct SPDYFrameDecoder: Sendable {
         }
     }
 
+    /// Decodes recorded bytes, fed in `pieces` in order to a fresh decoder: the frames before any error, and the
+    /// error. For replaying captures (tests, fuzzing), where the frames before a failure matter too.
+    package static func decode(
+        _ pieces: some Sequence<some Collection<UInt8>>, maxFrameLength: Int = 16 * 1024 * 1024,
+        maxHeaderBlockSize: Int = 256 * 1024
+    ) -> (frames: [SPDYFrame], error: SPDYError?) {
+        var decoder = SPDYFrameDecoder(maxFrameLength: maxFrameLength, maxHeaderBlockSize: maxHeaderBlockSize)
+        var frames: [SPDYFrame] = []
+        for piece in pieces {
+            decoder.append(piece)
+            do {
+                while let frame = try decoder.nextFrame() { frames.append(frame) }
+            } catch {
+                return (frames, error)
+            }
+        }
+        return (frames, nil)
+    }
+
     private mutating func decodeNext() throws(SPDYError) -> SPDYFrame? {
         while true {
             if skipping > 0 {
