@@ -126,9 +126,11 @@ import Testing
         }
         #expect(error?.code == .upgradeRejected)
         #expect(error?.httpStatus == 403)
+        let token = try #require(url.split(separator: "/").last)
+        #expect(error?.message.contains(token) == false)
         #expect(
             error?.message
-                == "POST \(url): HTTP 403 Forbidden: unable to negotiate protocol: client supports [v5.channel.k8s.io], "
+                == "POST \(redacted(url)): HTTP 403 Forbidden: unable to negotiate protocol: client supports [v5.channel.k8s.io], "
                 + "server accepts [v4.channel.k8s.io v3.channel.k8s.io v2.channel.k8s.io channel.k8s.io]")
     }
 
