@@ -388,15 +388,7 @@ package final class SPDYConnection: Sendable {
         guard first else { return }
         try? send(.goAway(lastGoodStreamID: lastGood, status: 0))
         stream.shutdownWrite()
-        let timeout = closeTimeout
-        let timer = Task { [stream] in
-            do {
-                try await Task.sleep(for: timeout)
-                stream.close()
-            } catch {
-                // Cancelled: the reader saw the end first.
-            }
-        }
+        let timer = stream.closeLater(after: closeTimeout)
         let late = state.withLock { state -> Bool in
             if state.readerFinished || state.aborted { return true }
             state.closeTimer = timer
