@@ -56,7 +56,7 @@ import Testing
         let server = try StreamingServer(configuration: StreamingServerConfiguration(spdyFlowControl: serverFlowControl))
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["cat"], stdin: true), handler: catHandler())
-        let input = (0..<(8 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 11) }
+        let input = (0..<(4 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 11) }
         let output = try await runStreamingCommand(url: url, stdin: input)
         #expect(output.stdinClosed)
         #expect(output.stdout.count == input.count)
@@ -137,7 +137,7 @@ import Testing
     @Test func v5WhenTheServerOffersIt() async throws {
         let server = try StreamingServer(configuration: .withV5)
         defer { server.shutDown() }
-        let url = server.registerExec(StreamingExecRequest(command: ["true"])) { _ in 0 }
+        let url = server.registerExec(StreamingExecRequest(command: ["true"], stdin: true)) { _ in 0 }
         let output = try await runStreamingCommand(url: url, stdin: [])
         #expect(output.negotiatedProtocol == .v5)
         #expect(output.stdinClosed)
