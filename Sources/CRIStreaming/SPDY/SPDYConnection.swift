@@ -89,6 +89,7 @@ package final class SPDYConnection: Sendable {
         var windowWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiterID = 0
         var closeTimer: Task<Void, Never>?
+        var pendingUpdates: [SPDYFrame] = []
     }
 
     private struct Writer {
@@ -352,32 +353,33 @@ package final class SPDYConnection: Sendable {
     }
 
     /// The application consumed `count` bytes of `stream`'s data: give the window back (WINDOW_UPDATE) once half of
-    /// it is used, for the stream and for the session.
+    /// it is used, for the stream and for the session — to a peer that does flow control. spdystream neither needs
+    /// nor reads them, and not writing them keeps the consumer from ever touching the wire.
     func consumed(_ count: Int, on id: UInt32) {
         guard sendsWindowUpdates, count > 0 else { return }
         let threshold = Self.defaultWindow / 2
-        let updates = state.withLock { state -> [SPDYFrame] in
+        let queued = state.withLock { state -> Bool in
             // After our GOAWAY the write side is shut: nothing more to give back.
-            guard state.ending == nil, !state.goAwaySent else { return [] }
-            var frames: [SPDYFrame] = []
+            guard state.ending == nil, !state.goAwaySent else { return false }
+            let before = state.pendingUpdates.count
             if var entry = state.streams[id], !entry.remoteClosed {
                 entry.unacknowledged += count
-                if entry.unacknowledged >= threshold {
-                    frames.append(.windowUpdate(streamID: id, delta: UInt32(entry.unacknowledged)))
+                if state.peerDoesFlowControl, entry.unacknowledged >= threshold {
+                    state.pendingUpdates.append(.windowUpdate(streamID: id, delta: UInt32(entry.unacknowledged)))
                     entry.receiveWindow += entry.unacknowledged
                     entry.unacknowledged = 0
                 }
                 state.streams[id] = entry
             }
             state.sessionUnacknowledged += count
-            if state.sessionUnacknowledged >= threshold {
-                frames.append(.windowUpdate(streamID: 0, delta: UInt32(state.sessionUnacknowledged)))
+            if state.peerDoesFlowControl, state.sessionUnacknowledged >= threshold {
+                state.pendingUpdates.append(.windowUpdate(streamID: 0, delta: UInt32(state.sessionUnacknowledged)))
                 state.sessionReceiveWindow += state.sessionUnacknowledged
                 state.sessionUnacknowledged = 0
             }
-            return frames
+            return state.pendingUpdates.count > before
         }
-        for frame in updates { try? send(frame) }
+        if queued { flushWindowUpdates() }
     }
 
     // MARK: Closing
@@ -415,7 +417,8 @@ package final class SPDYConnection: Sendable {
     // MARK: Writing
 
     private func send(_ frame: SPDYFrame) throws(StreamingError) {
-        let deadline = ContinuousClock.now.advanced(by: writeTimeout)
+        // Whoever held the writer lock flushes the window updates queued meanwhile (see `consumed`).
+        defer { flushWindowUpdates() }
         let label = self.label
         // Encoding and writing under one lock: header blocks share one zlib stream, so frames must reach the wire
         // in the order their headers were compressed.
@@ -423,22 +426,46 @@ package final class SPDYConnection: Sendable {
             guard !writer.broken else {
                 throw StreamingError(code: .connectionClosed, message: "\(label): the connection is closed")
             }
-            var bytes: [UInt8] = []
-            do throws(SPDYError) {
-                try writer.encoder.encode(frame, into: &bytes)
-            } catch {
-                // Checked before anything is compressed: the encoder stays usable.
-                throw StreamingError(code: .messageTooLarge, message: "\(label): \(error)")
+            try write(frame, with: &writer)
+        }
+    }
+
+    private func write(_ frame: SPDYFrame, with writer: inout Writer) throws(StreamingError) {
+        var bytes: [UInt8] = []
+        do throws(SPDYError) {
+            try writer.encoder.encode(frame, into: &bytes)
+        } catch {
+            // Checked before anything is compressed: the encoder stays usable.
+            throw StreamingError(code: .messageTooLarge, message: "\(label): \(error)")
+        }
+        do throws(TransportError) {
+            try stream.write(bytes, deadline: .now.advanced(by: writeTimeout))
+        } catch {
+            writer.broken = true
+            stream.close()
+            // The reader may have closed the stream because the session failed: that is the news.
+            if let ending = state.withLock({ $0.ending }) { throw ending }
+            throw StreamingError.transport(error, "\(label): write")
+        }
+    }
+
+    /// Writes the queued WINDOW_UPDATE frames if the writer lock is free; otherwise its holder does after its write.
+    ///
+    /// The consumer that gives window back must never wait for the lock: a stdin write may hold it, blocked on a
+    /// peer that stopped reading because its output is not being consumed — by that very consumer.
+    private func flushWindowUpdates() {
+        while true {
+            let wrote = writer.withLockIfAvailable { writer -> Bool in
+                let frames = state.withLock { state -> [SPDYFrame] in
+                    defer { state.pendingUpdates = [] }
+                    return state.pendingUpdates
+                }
+                guard !frames.isEmpty, !writer.broken else { return false }
+                for frame in frames { try? write(frame, with: &writer) }
+                return true
             }
-            do throws(TransportError) {
-                try stream.write(bytes, deadline: deadline)
-            } catch {
-                writer.broken = true
-                stream.close()
-                // The reader may have closed the stream because the session failed: that is the news.
-                if let ending = state.withLock({ $0.ending }) { throw ending }
-                throw StreamingError.transport(error, "\(label): write")
-            }
+            // nil: another writer holds the lock and flushes after it; false: nothing was queued.
+            guard wrote == true else { return }
         }
     }
 
@@ -706,3 +733,4 @@ package final class SPDYConnection: Sendable {
         }
     }
 }
+
