@@ -12,8 +12,8 @@ import Synchronization
 ///   spdystream peer would stall us after 64 KiB of stdin forever);
 /// - receiving past our window is a violation only from a peer that announced itself with SETTINGS, which a
 ///   SPDY/3.1 implementation that honours windows sends first;
-/// - WINDOW_UPDATE frames are sent (when `sendsWindowUpdates`) as the application consumes data; spdystream skips
-///   them harmlessly.
+/// - WINDOW_UPDATE frames go back as the application consumes data, by default only to a peer that does flow control
+///   itself (see ``WindowUpdates``).
 ///
 /// - Note: thread-safe. Stream handlers run on the reader thread, in frame order; a handler that blocks
 ///   (back-pressure) stops reading for the whole session.
@@ -49,6 +49,17 @@ package final class SPDYConnection: Sendable {
             self.newStream = newStream
             self.end = end
         }
+    }
+
+    /// When this end gives window back to the peer.
+    package enum WindowUpdates: Sendable {
+        /// Never, like spdystream.
+        case never
+        /// Once the peer has shown it does flow control (a WINDOW_UPDATE or SETTINGS from it); until then the
+        /// consumed bytes are counted and returned with the first update.
+        case toFlowControlPeers
+        /// Always, from the first byte consumed (a test server that makes the client's window waits happen).
+        case always
     }
 
     /// The draft's default window (SPDY/3.1 § 2.6.8: "64KB") for streams and the session.
@@ -105,7 +116,7 @@ package final class SPDYConnection: Sendable {
     private let closeTimeout: Duration
     private let maxFrameLength: Int
     private let maxHeaderBlockSize: Int
-    private let sendsWindowUpdates: Bool
+    private let windowUpdates: WindowUpdates
     let state: Mutex<State>
     private let writer = Mutex(Writer())
 
@@ -113,7 +124,7 @@ package final class SPDYConnection: Sendable {
     ///
     /// - Parameters:
     ///   - maxFrameLength: the largest frame accepted from the peer.
-    ///   - sendsWindowUpdates: whether to return window to the peer as data is consumed (spdystream does not).
+    ///   - windowUpdates: when to return window to the peer as data is consumed.
     ///   - closeTimeout: after our GOAWAY, how long we wait for the peer to close before dropping the stream.
     package init(
         stream: any ByteStream,
@@ -122,7 +133,7 @@ package final class SPDYConnection: Sendable {
         maxFrameLength: Int = 16 * 1024 * 1024,
         maxHeaderBlockSize: Int = 256 * 1024,
         writeTimeout: Duration,
-        sendsWindowUpdates: Bool = true,
+        windowUpdates: WindowUpdates = .toFlowControlPeers,
         closeTimeout: Duration = .seconds(5)
     ) {
         self.stream = stream
@@ -131,7 +142,7 @@ package final class SPDYConnection: Sendable {
         self.maxFrameLength = maxFrameLength
         self.maxHeaderBlockSize = maxHeaderBlockSize
         self.writeTimeout = writeTimeout
-        self.sendsWindowUpdates = sendsWindowUpdates
+        self.windowUpdates = windowUpdates
         self.closeTimeout = closeTimeout
         self.state = Mutex(State(nextStreamID: role == .client ? 1 : 2))
     }
@@ -356,15 +367,17 @@ package final class SPDYConnection: Sendable {
     /// it is used, for the stream and for the session — to a peer that does flow control. spdystream neither needs
     /// nor reads them, and not writing them keeps the consumer from ever touching the wire.
     func consumed(_ count: Int, on id: UInt32) {
-        guard sendsWindowUpdates, count > 0 else { return }
+        guard windowUpdates != .never, count > 0 else { return }
         let threshold = Self.defaultWindow / 2
+        let always = windowUpdates == .always
         let queued = state.withLock { state -> Bool in
+            let giveBack = always || state.peerDoesFlowControl
             // After our GOAWAY the write side is shut: nothing more to give back.
             guard state.ending == nil, !state.goAwaySent else { return false }
             let before = state.pendingUpdates.count
             if var entry = state.streams[id], !entry.remoteClosed {
                 entry.unacknowledged += count
-                if state.peerDoesFlowControl, entry.unacknowledged >= threshold {
+                if giveBack, entry.unacknowledged >= threshold {
                     state.pendingUpdates.append(.windowUpdate(streamID: id, delta: UInt32(entry.unacknowledged)))
                     entry.receiveWindow += entry.unacknowledged
                     entry.unacknowledged = 0
@@ -372,7 +385,7 @@ package final class SPDYConnection: Sendable {
                 state.streams[id] = entry
             }
             state.sessionUnacknowledged += count
-            if state.peerDoesFlowControl, state.sessionUnacknowledged >= threshold {
+            if giveBack, state.sessionUnacknowledged >= threshold {
                 state.pendingUpdates.append(.windowUpdate(streamID: 0, delta: UInt32(state.sessionUnacknowledged)))
                 state.sessionReceiveWindow += state.sessionUnacknowledged
                 state.sessionUnacknowledged = 0
