@@ -109,6 +109,7 @@ package final class SPDYConnection: Sendable {
     }
 
     private let stream: any ByteStream
+    /// Which end this is.
     package let role: Role
     /// Names the connection in messages (the URL, without its token).
     package let label: String
