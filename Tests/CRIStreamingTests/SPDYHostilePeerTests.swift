@@ -136,7 +136,9 @@ import Testing
             peer.awaitSynStreams(3)
             peer.reply(Self.streams)
             peer.send(.data(streamID: 3, fin: false, payload: Array("partial".utf8)))
+            // It disowns every stream and then keeps the connection open: the client must not wait for it.
             peer.send(.goAway(lastGoodStreamID: 0, status: 0))
+            peer.drain()
         }
         defer { server.close() }
         try await withStreamingSession(url: server.url, options: options) { session in

@@ -67,12 +67,30 @@ extension SPDYConnection {
             // SPDY/3 § 2.6.5: the receiver echoes pings the peer initiated (odd ids come from the client).
             let fromPeer = (id % 2 == 1) == (role == .server)
             if fromPeer { try? send(.ping(id: id)) }
-        case .goAway:
-            state.withLock { $0.goAwayReceived = true }
+        case .goAway(let lastGood, let status):
+            try receiveGoAway(lastGood: lastGood, status: status)
         case .headers(let id, let fin, _):
             if fin { remoteFinished(id) }
         case .windowUpdate(let id, let delta):
             try receiveWindowUpdate(id, delta: delta)
+        }
+    }
+
+    /// SPDY/3 § 2.6.6: streams we opened above `lastGood` were never seen by the peer and never will be; if one of
+    /// them is still waiting for the peer, the session cannot complete, so it ends now rather than waiting for the
+    /// peer to close. (kubelet's servers send GOAWAY naming the last stream after the status, so nothing is lost.)
+    func receiveGoAway(lastGood: UInt32, status: UInt32) throws(StreamingError) {
+        let ourParity: UInt32 = role == .client ? 1 : 0
+        let orphan = state.withLock { state -> UInt32? in
+            state.goAwayReceived = true
+            return state.streams.filter { $0.key % 2 == ourParity && $0.key > lastGood && !$0.value.remoteClosed }
+                .keys.min()
+        }
+        if let orphan {
+            throw StreamingError(
+                code: .connectionClosed,
+                message: "\(label): the peer sent GOAWAY (last good stream \(lastGood), status \(status)) "
+                    + "without having accepted stream \(orphan)")
         }
     }
 
