@@ -17,6 +17,9 @@ extension FakeRuntime {
         /// Serve the `Stream*` list RPCs (Kubernetes 1.36). When false they answer UNIMPLEMENTED,
         /// as containerd 1.6 and 1.7 do.
         public var supportsStreamingLists = true
+        /// Serve CheckpointPod and RestorePod (Kubernetes 1.37). When false they answer UNIMPLEMENTED
+        /// "unknown method", as every containerd release so far does.
+        public var supportsPodCheckpoints = true
         /// Items per `Stream*` response message (containerd uses 5000).
         public var streamBatchSize = 5000
         /// `CreateContainer` fails with NOT_FOUND unless the image was pulled first, as containerd does.
