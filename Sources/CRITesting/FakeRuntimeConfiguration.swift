@@ -20,6 +20,10 @@ extension FakeRuntime {
         /// Serve CheckpointPod and RestorePod (Kubernetes 1.37). When false they answer UNIMPLEMENTED
         /// "unknown method", as every containerd release so far does.
         public var supportsPodCheckpoints = true
+        /// Honour `Mount.mount_options` (Kubernetes 1.37) and advertise it in `Status` features
+        /// (`RuntimeFeatures.mount_options`). When false, as on every containerd so far, the options are dropped
+        /// like any unknown field: the container's mounts report none.
+        public var supportsMountOptions = false
         /// Items per `Stream*` response message (containerd uses 5000).
         public var streamBatchSize = 5000
         /// `CreateContainer` fails with NOT_FOUND unless the image was pulled first, as containerd does.
