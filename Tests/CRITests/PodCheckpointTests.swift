@@ -87,15 +87,7 @@ struct PodCheckpointTests {
                     _ code: CRIError.Code, _ request: CheckpointPodRequest, _ text: String,
                     sourceLocation: SourceLocation = #_sourceLocation
                 ) async {
-                    do {
-                        _ = try await cri.checkpointPod(request)
-                        Issue.record("expected \(code)", sourceLocation: sourceLocation)
-                    } catch let error as CRIError {
-                        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-                        #expect(error.message.contains(text), "\(error.message)", sourceLocation: sourceLocation)
-                    } catch {
-                        Issue.record("not a CRIError: \(error)", sourceLocation: sourceLocation)
-                    }
+                    await expectCRIError(code, containing: text, sourceLocation: sourceLocation) { try await cri.checkpointPod(request) }
                 }
                 await expectCode(.notFound, Self.checkpointRequest("nope", containerIDs, into: directory), "not found")
                 await expectCode(.invalidArgument, Self.checkpointRequest(podID, [], into: directory), "at least one")
@@ -135,15 +127,7 @@ struct PodCheckpointTests {
                     _ code: CRIError.Code, _ request: RestorePodRequest, _ text: String,
                     sourceLocation: SourceLocation = #_sourceLocation
                 ) async {
-                    do {
-                        _ = try await cri.restorePod(request)
-                        Issue.record("expected \(code)", sourceLocation: sourceLocation)
-                    } catch let error as CRIError {
-                        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-                        #expect(error.message.contains(text), "\(error.message)", sourceLocation: sourceLocation)
-                    } catch {
-                        Issue.record("not a CRIError: \(error)", sourceLocation: sourceLocation)
-                    }
+                    await expectCRIError(code, containing: text, sourceLocation: sourceLocation) { try await cri.restorePod(request) }
                 }
                 await expectCode(.notFound, Self.restoreRequest(from: makeTemporaryDirectory()), "no pod checkpoint")
                 await expectCode(.invalidArgument, Self.restoreRequest(from: "relative"), "absolute")
@@ -191,5 +175,21 @@ struct PodCheckpointTests {
                 }
             }
         }
+    }
+}
+
+/// Runs `body` and expects it to throw a ``CRIError`` with `code` whose message contains `text`.
+func expectCRIError<Result>(
+    _ code: CRIError.Code, containing text: String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> Result
+) async {
+    do {
+        _ = try await body()
+        Issue.record("expected \(code)", sourceLocation: sourceLocation)
+    } catch let error as CRIError {
+        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+        #expect(error.message.contains(text), "\(error.message)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("not a CRIError: \(error)", sourceLocation: sourceLocation)
     }
 }

@@ -21,7 +21,7 @@ struct CheckpointPodCommand: AsyncParsableCommand {
         guard let podID = ids.first else { throw CLIFailure("ID cannot be empty: give the pod sandbox ID") }
         var request = CheckpointPodRequest()
         request.outputPath = try PodCheckpointPaths.directory(export, create: true)
-        request.options = try PodCheckpointPaths.options(options)
+        request.options = try ListFilters.keyValues(options, flag: "--option")
         try await withRuntimeClient { client, _ in
             let pod = try await client.podSandboxStatus(id: podID)
             request.podSandboxID = pod.status?.id ?? podID
@@ -72,7 +72,7 @@ struct RestorePodCommand: AsyncParsableCommand {
         request.config = try ConfigFileLoader.podSandboxConfig(path: podConfig, strict: strict)
         request.containerConfigs = try containerConfigs.map { try ConfigFileLoader.containerConfig(path: $0, strict: strict) }
         request.runtimeHandler = runtime
-        request.options = try PodCheckpointPaths.options(options)
+        request.options = try ListFilters.keyValues(options, flag: "--option")
         try await withRuntimeClient { client, _ in
             let restored = try await client.restorePod(request)
             CLIOutput.line(restored.podSandboxID)
@@ -83,7 +83,7 @@ struct RestorePodCommand: AsyncParsableCommand {
     }
 }
 
-/// What both pod checkpoint commands do to their arguments before calling the runtime.
+/// The checkpoint directory argument of both pod checkpoint commands.
 enum PodCheckpointPaths {
     /// `path` made absolute (the runtime resolves nothing relative to the CLI's working directory); with `create`,
     /// a missing directory is made so the runtime finds it existing and empty.
@@ -98,16 +98,5 @@ enum PodCheckpointPaths {
             }
         }
         return absolute
-    }
-
-    /// `key=value` options as the request's map.
-    static func options(_ pairs: [String]) throws -> StringMap {
-        var map = StringMap()
-        for pair in pairs {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty else { throw CLIFailure("invalid --option \(quoted(pair)): use key=value") }
-            map[String(parts[0])] = String(parts[1])
-        }
-        return map
     }
 }
