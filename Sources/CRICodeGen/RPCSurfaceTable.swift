@@ -57,9 +57,9 @@ extension RPCSurface {
     /// Every CRI v1 RPC, in schema order.
     package static let all: [RPCSurface] = [
         // RuntimeService
+        // Hand-written (CRIClient+Version.swift): an UNIMPLEMENTED answer means the endpoint is not CRI v1 at all.
         RPCSurface(
-            "Version", "The runtime's name and version and the CRI API version it serves.",
-            defaultRequest: "VersionRequest.v1", handWrittenClient: true),
+            "Version", "The runtime's name and version and the CRI API version it serves.", handWrittenClient: true),
         RPCSurface(
             "RunPodSandbox",
             "Creates and starts a pod sandbox; the runtime must leave it READY. Deadline: twice the client timeout.",

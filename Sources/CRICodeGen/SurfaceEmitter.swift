@@ -6,7 +6,7 @@ package struct SurfaceGenerator {
     /// The per-RPC policy rows.
     package var surfaces: [RPCSurface]
 
-    /// The output file names.
+    /// The generated CRIClient file's name.
     package static let clientFile = "CRIClient+RPCs.swift"
     /// The fake runtime's generated file.
     package static let fakeFile = "FakeRuntimeServing.swift"
