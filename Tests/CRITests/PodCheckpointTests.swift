@@ -43,35 +43,43 @@ struct PodCheckpointTests {
         return request
     }
 
-    @Test("a checkpoint describes the pod and its containers; a restore recreates them CREATED, ready to start")
-    func roundTrip() async throws {
+    /// A client of a fake runtime holding a running two-container pod that has been checkpointed.
+    static func withCheckpointedPod(_ body: (CRIClient, Checkpointed) async throws -> Void) async throws {
         let logDirectory = makeTemporaryDirectory()
         try await withFakeCRIServer { server in
             try await withCRIClient(endpoint: server.endpoint) { cri in
-                let (podID, containerIDs) = try await Self.runningPod(cri, logDirectory: logDirectory)
+                let (podID, containerIDs) = try await runningPod(cri, logDirectory: logDirectory)
                 let directory = makeTemporaryDirectory()
-                _ = try await cri.checkpointPod(Self.checkpointRequest(podID, containerIDs, into: directory))
-                let archive = try RestorePodRequest(jsonString: readFile(directory + "/" + FakeRuntime.podCheckpointFile))
-                #expect(archive.config?.metadata?.name == "nginx-sandbox")
-                #expect(archive.containerConfigs.compactMap(\.metadata?.name) == ["web", "sidecar"])
-                // Checkpointing leaves the pod running.
-                #expect(try await cri.containerStatus(id: containerIDs[0]).status?.state == .containerRunning)
-
-                let restored = try await cri.restorePod(Self.restoreRequest(from: directory, names: ["sidecar", "web"]))
-                #expect(restored.podSandboxID != podID)
-                #expect(restored.restoredContainers.map(\.name) == ["sidecar", "web"])
-                let pod = try #require(try await cri.podSandboxStatus(id: restored.podSandboxID).status)
-                #expect(pod.state == .sandboxReady)
-                #expect(pod.metadata?.uid == "restored-uid")
-                for container in restored.restoredContainers {
-                    let status = try #require(try await cri.containerStatus(id: container.containerID).status)
-                    #expect(status.state == .containerCreated)
-                    #expect(status.metadata?.name == container.name)
-                    #expect(!containerIDs.contains(container.containerID))
-                    try await cri.startContainer(id: container.containerID)
-                }
-                #expect(try await cri.listContainers(filter: nil).count == 4)
+                _ = try await cri.checkpointPod(checkpointRequest(podID, containerIDs, into: directory))
+                try await body(cri, Checkpointed(podID: podID, containerIDs: containerIDs, directory: directory))
             }
+        }
+    }
+
+    @Test("a checkpoint describes the pod and its containers; a restore recreates them CREATED, ready to start")
+    func roundTrip() async throws {
+        try await Self.withCheckpointedPod { cri, checkpointed in
+            let (podID, containerIDs, directory) = (checkpointed.podID, checkpointed.containerIDs, checkpointed.directory)
+            let archive = try RestorePodRequest(jsonString: readFile(directory + "/" + FakeRuntime.podCheckpointFile))
+            #expect(archive.config?.metadata?.name == "nginx-sandbox")
+            #expect(archive.containerConfigs.compactMap(\.metadata?.name) == ["web", "sidecar"])
+            // Checkpointing leaves the pod running.
+            #expect(try await cri.containerStatus(id: containerIDs[0]).status?.state == .containerRunning)
+
+            let restored = try await cri.restorePod(Self.restoreRequest(from: directory, names: ["sidecar", "web"]))
+            #expect(restored.podSandboxID != podID)
+            #expect(restored.restoredContainers.map(\.name) == ["sidecar", "web"])
+            let pod = try #require(try await cri.podSandboxStatus(id: restored.podSandboxID).status)
+            #expect(pod.state == .sandboxReady)
+            #expect(pod.metadata?.uid == "restored-uid")
+            for container in restored.restoredContainers {
+                let status = try #require(try await cri.containerStatus(id: container.containerID).status)
+                #expect(status.state == .containerCreated)
+                #expect(status.metadata?.name == container.name)
+                #expect(!containerIDs.contains(container.containerID))
+                try await cri.startContainer(id: container.containerID)
+            }
+            #expect(try await cri.listContainers(filter: nil).count == 4)
         }
     }
 
@@ -116,44 +124,39 @@ struct PodCheckpointTests {
 
     @Test("RestorePod rejects a checkpoint or configuration that does not match, and leaves nothing behind")
     func restoreErrors() async throws {
-        let logDirectory = makeTemporaryDirectory()
-        try await withFakeCRIServer { server in
-            try await withCRIClient(endpoint: server.endpoint) { cri in
-                let (podID, containerIDs) = try await Self.runningPod(cri, logDirectory: logDirectory)
-                let directory = makeTemporaryDirectory()
-                _ = try await cri.checkpointPod(Self.checkpointRequest(podID, containerIDs, into: directory))
-                let podsBefore = try await cri.listPodSandbox(filter: nil).count
-                func expectCode(
-                    _ code: CRIError.Code, _ request: RestorePodRequest, _ text: String,
-                    sourceLocation: SourceLocation = #_sourceLocation
-                ) async {
-                    await expectCRIError(code, containing: text, sourceLocation: sourceLocation) { try await cri.restorePod(request) }
-                }
-                await expectCode(.notFound, Self.restoreRequest(from: makeTemporaryDirectory()), "no pod checkpoint")
-                await expectCode(.invalidArgument, Self.restoreRequest(from: "relative"), "absolute")
-                await expectCode(.invalidArgument, Self.restoreRequest(from: directory, names: ["web"]), "lacks")
-                await expectCode(
-                    .invalidArgument, Self.restoreRequest(from: directory, names: ["web", "sidecar", "extra"]),
-                    "not in the checkpoint")
-                await expectCode(.invalidArgument, Self.restoreRequest(from: directory, names: ["web", "web"]), "distinct")
-                var noConfig = Self.restoreRequest(from: directory)
-                noConfig.config = nil
-                await expectCode(.invalidArgument, noConfig, "config")
-                var otherImage = Self.restoreRequest(from: directory)
-                otherImage.containerConfigs[1].image?.image = "nginx"
-                await expectCode(.failedPrecondition, otherImage, "checkpointed from image")
-                var otherHandler = Self.restoreRequest(from: directory)
-                otherHandler.runtimeHandler = "runc"
-                await expectCode(.failedPrecondition, otherHandler, "runtime handler")
-                var withOption = Self.restoreRequest(from: directory)
-                withOption.options = ["tcp-established": "true"]
-                await expectCode(.invalidArgument, withOption, "unsupported option")
-                // The sandbox is created before the containers: a container that cannot be created (its image
-                // is gone) must take the new sandbox with it.
-                try await cri.removeImage("busybox")
-                await expectCode(.notFound, Self.restoreRequest(from: directory), "")
-                #expect(try await cri.listPodSandbox(filter: nil).count == podsBefore)
+        try await Self.withCheckpointedPod { cri, checkpointed in
+            let directory = checkpointed.directory
+            let podsBefore = try await cri.listPodSandbox(filter: nil).count
+            func expectCode(
+                _ code: CRIError.Code, _ request: RestorePodRequest, _ text: String,
+                sourceLocation: SourceLocation = #_sourceLocation
+            ) async {
+                await expectCRIError(code, containing: text, sourceLocation: sourceLocation) { try await cri.restorePod(request) }
             }
+            await expectCode(.notFound, Self.restoreRequest(from: makeTemporaryDirectory()), "no pod checkpoint")
+            await expectCode(.invalidArgument, Self.restoreRequest(from: "relative"), "absolute")
+            await expectCode(.invalidArgument, Self.restoreRequest(from: directory, names: ["web"]), "lacks")
+            await expectCode(
+                .invalidArgument, Self.restoreRequest(from: directory, names: ["web", "sidecar", "extra"]),
+                "not in the checkpoint")
+            await expectCode(.invalidArgument, Self.restoreRequest(from: directory, names: ["web", "web"]), "distinct")
+            var noConfig = Self.restoreRequest(from: directory)
+            noConfig.config = nil
+            await expectCode(.invalidArgument, noConfig, "config")
+            var otherImage = Self.restoreRequest(from: directory)
+            otherImage.containerConfigs[1].image?.image = "nginx"
+            await expectCode(.failedPrecondition, otherImage, "checkpointed from image")
+            var otherHandler = Self.restoreRequest(from: directory)
+            otherHandler.runtimeHandler = "runc"
+            await expectCode(.failedPrecondition, otherHandler, "runtime handler")
+            var withOption = Self.restoreRequest(from: directory)
+            withOption.options = ["tcp-established": "true"]
+            await expectCode(.invalidArgument, withOption, "unsupported option")
+            // The sandbox is created before the containers: a container that cannot be created (its image
+            // is gone) must take the new sandbox with it.
+            try await cri.removeImage("busybox")
+            await expectCode(.notFound, Self.restoreRequest(from: directory), "")
+            #expect(try await cri.listPodSandbox(filter: nil).count == podsBefore)
         }
     }
 
