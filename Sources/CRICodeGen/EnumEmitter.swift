@@ -43,10 +43,16 @@ struct EnumEmitter {
                 }
             }
             out.line()
-            out.doc(["The case named `protoName` in the schema (`\(zero.value.name)`), if any; aliases are accepted."])
+            let legacy = LegacyEnumNames.aliases(for: definition)
+            let accepted = legacy.isEmpty ? "aliases are accepted" : "aliases and the names of earlier schemas are accepted"
+            out.doc(["The case named `protoName` in the schema (`\(zero.value.name)`), if any; \(accepted)."])
             out.block("public init?(protoName: String) {") { out in
                 out.switchBlock("switch protoName {") { out in
                     for (name, value) in cases { out.line("case \"\(value.name)\": self = .\(canonical[value.number] ?? name)") }
+                    for (legacyName, value) in legacy {
+                        let name = canonical[value.number] ?? SwiftNaming.caseName(forEnumValue: value.name)
+                        out.line("case \"\(legacyName)\": self = .\(name)")
+                    }
                     out.line("default: return nil")
                 }
             }

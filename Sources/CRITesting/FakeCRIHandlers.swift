@@ -1,115 +1,25 @@
 import CRI
 import CRIGRPC
 
-/// The gRPC method table that puts a ``FakeRuntime`` behind every CRI v1 method path.
+/// How the fake server turns a gRPC call into a ``FakeRuntime`` call: decode, record, inject a pending fault, run,
+/// map errors to gRPC statuses. The per-method table is generated (FakeRuntimeServing.swift).
 enum FakeCRIHandlers {
+    /// The gRPC method table that puts `runtime` behind every CRI v1 method path (generated: ``table(_:serving:)``).
     static func all(for runtime: FakeRuntime) -> [String: GRPCMethodHandler] {
-        Dictionary(uniqueKeysWithValues: [
-            unary(RuntimeService.version, runtime) { runtime, request in await runtime.version(request) },
-            unary(RuntimeService.runPodSandbox, runtime) { runtime, request in try await runtime.runPodSandbox(request)
-            },
-            unary(RuntimeService.stopPodSandbox, runtime) { runtime, request in
-                try await runtime.stopPodSandbox(request)
-            },
-            unary(RuntimeService.removePodSandbox, runtime) { runtime, request in
-                try await runtime.removePodSandbox(request)
-            },
-            unary(RuntimeService.podSandboxStatus, runtime) { runtime, request in
-                try await runtime.podSandboxStatus(request)
-            },
-            unary(RuntimeService.listPodSandbox, runtime) { runtime, request in await runtime.listPodSandbox(request) },
-            unary(RuntimeService.createContainer, runtime) { runtime, request in
-                try await runtime.createContainer(request)
-            },
-            unary(RuntimeService.startContainer, runtime) { runtime, request in
-                try await runtime.startContainer(request)
-            },
-            unary(RuntimeService.stopContainer, runtime) { runtime, request in try await runtime.stopContainer(request)
-            },
-            unary(RuntimeService.removeContainer, runtime) { runtime, request in
-                try await runtime.removeContainer(request)
-            },
-            unary(RuntimeService.listContainers, runtime) { runtime, request in await runtime.listContainers(request) },
-            unary(RuntimeService.containerStatus, runtime) { runtime, request in
-                try await runtime.containerStatus(request)
-            },
-            unary(RuntimeService.updateContainerResources, runtime) { runtime, request in
-                try await runtime.updateContainerResources(request)
-            },
-            unary(RuntimeService.reopenContainerLog, runtime) { runtime, request in
-                try await runtime.reopenContainerLog(request)
-            },
-            unary(RuntimeService.execSync, runtime) { runtime, request in try await runtime.execSync(request) },
-            unary(RuntimeService.exec, runtime) { runtime, request in try await runtime.exec(request) },
-            unary(RuntimeService.attach, runtime) { runtime, request in try await runtime.attach(request) },
-            unary(RuntimeService.portForward, runtime) { runtime, request in try await runtime.portForward(request) },
-            unary(RuntimeService.containerStats, runtime) { runtime, request in
-                try await runtime.containerStats(request)
-            },
-            unary(RuntimeService.listContainerStats, runtime) { runtime, request in
-                await runtime.listContainerStats(request)
-            },
-            unary(RuntimeService.podSandboxStats, runtime) { runtime, request in
-                try await runtime.podSandboxStats(request)
-            },
-            unary(RuntimeService.listPodSandboxStats, runtime) { runtime, request in
-                await runtime.listPodSandboxStats(request)
-            },
-            unary(RuntimeService.updateRuntimeConfig, runtime) { runtime, request in
-                await runtime.updateRuntimeConfig(request)
-            },
-            unary(RuntimeService.status, runtime) { runtime, request in await runtime.status(request) },
-            unary(RuntimeService.checkpointContainer, runtime) { runtime, request in
-                try await runtime.checkpointContainer(request)
-            },
-            unary(RuntimeService.listMetricDescriptors, runtime) { runtime, request in
-                await runtime.listMetricDescriptors(request)
-            },
-            unary(RuntimeService.listPodSandboxMetrics, runtime) { runtime, request in
-                await runtime.listPodSandboxMetrics(request)
-            },
-            unary(RuntimeService.runtimeConfig, runtime) { runtime, request in await runtime.runtimeConfig(request) },
-            unary(RuntimeService.updatePodSandboxResources, runtime) { runtime, request in
-                try await runtime.updatePodSandboxResources(request)
-            },
-            batches(RuntimeService.streamPodSandboxes, runtime) { runtime, request in
-                try await runtime.streamPodSandboxes(request)
-            },
-            batches(RuntimeService.streamContainers, runtime) { runtime, request in
-                try await runtime.streamContainers(request)
-            },
-            batches(RuntimeService.streamContainerStats, runtime) { runtime, request in
-                try await runtime.streamContainerStats(request)
-            },
-            batches(RuntimeService.streamPodSandboxStats, runtime) { runtime, request in
-                try await runtime.streamPodSandboxStats(request)
-            },
-            batches(RuntimeService.streamPodSandboxMetrics, runtime) { runtime, request in
-                try await runtime.streamPodSandboxMetrics(request)
-            },
-            events(runtime),
-            batches(ImageService.streamImages, runtime) { runtime, request in try await runtime.streamImages(request) },
-            unary(ImageService.listImages, runtime) { runtime, request in await runtime.listImages(request) },
-            unary(ImageService.imageStatus, runtime) { runtime, request in await runtime.imageStatus(request) },
-            unary(ImageService.pullImage, runtime) { runtime, request, deadline in
-                try await runtime.pullImage(request, deadline: deadline)
-            },
-            unary(ImageService.removeImage, runtime) { runtime, request in await runtime.removeImage(request) },
-            unary(ImageService.imageFsInfo, runtime) { runtime, request in await runtime.imageFsInfo(request) },
-        ])
+        table(runtime, serving: runtime)
     }
 
     /// Decodes the request, records it, applies a pending fault, runs the RPC, encodes the answer.
     static func unary<Request, Response>(
         _ method: ProtoMethod<Request, Response>,
         _ runtime: FakeRuntime,
-        _ body: @escaping @Sendable (FakeRuntime, Request) async throws -> Response
+        _ body: @escaping @Sendable (Request) async throws -> Response
     ) -> (String, GRPCMethodHandler) {
         (
             method.path,
             .unary { bytes, context in
                 let request = try await prepare(method, bytes, runtime, context)
-                return try await run { try await body(runtime, request) }.serializedBytes()
+                return try await run { try await body(request) }.serializedBytes()
             }
         )
     }
@@ -119,13 +29,13 @@ enum FakeCRIHandlers {
     static func unary<Request, Response>(
         _ method: ProtoMethod<Request, Response>,
         _ runtime: FakeRuntime,
-        _ body: @escaping @Sendable (FakeRuntime, Request, ContinuousClock.Instant?) async throws -> Response
+        _ body: @escaping @Sendable (Request, ContinuousClock.Instant?) async throws -> Response
     ) -> (String, GRPCMethodHandler) {
         (
             method.path,
             .unary { bytes, context in
                 let request = try await prepare(method, bytes, runtime, context)
-                return try await run { try await body(runtime, request, context.deadline) }.serializedBytes()
+                return try await run { try await body(request, context.deadline) }.serializedBytes()
             }
         )
     }
@@ -134,13 +44,13 @@ enum FakeCRIHandlers {
     static func batches<Request, Response>(
         _ method: ProtoMethod<Request, Response>,
         _ runtime: FakeRuntime,
-        _ body: @escaping @Sendable (FakeRuntime, Request) async throws -> [Response]
+        _ body: @escaping @Sendable (Request) async throws -> [Response]
     ) -> (String, GRPCMethodHandler) {
         (
             method.path,
             .serverStreaming { bytes, writer, context in
                 let request = try await prepare(method, bytes, runtime, context)
-                for batch in try await run({ try await body(runtime, request) }) {
+                for batch in try await run({ try await body(request) }) {
                     try await writer.write(batch.serializedBytes())
                 }
             }

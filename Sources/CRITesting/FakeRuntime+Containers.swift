@@ -9,7 +9,12 @@ extension FakeRuntime {
         guard sandbox.status.state == .sandboxReady else {
             throw CRIError(code: .failedPrecondition, message: "pod sandbox \"\(podID)\" is not ready")
         }
-        guard let config = request.config else { throw CRIError(code: .invalidArgument, message: "config is required") }
+        guard var config = request.config else { throw CRIError(code: .invalidArgument, message: "config is required") }
+        if !configuration.supportsMountOptions {
+            // A runtime older than Kubernetes 1.37 does not know Mount field 11: it decodes it as an unknown field
+            // and mounts without the options. That is why the kubelet sends them only when Status advertises it.
+            for index in config.mounts.indices { config.mounts[index].mountOptions = [] }
+        }
         guard let metadata = config.metadata, !metadata.name.isEmpty else {
             throw CRIError(code: .invalidArgument, message: "config.metadata.name must not be empty")
         }

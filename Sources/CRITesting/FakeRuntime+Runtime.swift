@@ -11,7 +11,8 @@ extension FakeRuntime {
         return response
     }
 
-    /// Status: RuntimeReady and NetworkReady conditions and the runtime handlers (no features); with
+    /// Status: RuntimeReady and NetworkReady conditions, the runtime handlers and, when configured, the
+    /// `mount_options` feature; with
     /// `verbose`, an `info` map shaped like containerd's (`config`, `lastCNILoadStatus`).
     public func status(_ request: StatusRequest) -> StatusResponse {
         func condition(_ type: String, _ ready: Bool, _ reason: String) -> RuntimeCondition {
@@ -35,6 +36,7 @@ extension FakeRuntime {
         // recursively read-only, and has no supplemental-groups policy, so it claims none of them
         // (containerd 1.6 sends no handlers or features at all).
         response.runtimeHandlers = configuration.runtimeHandlers.map { name in RuntimeHandler { $0.name = name } }
+        if configuration.supportsMountOptions { response.features = RuntimeFeatures { $0.mountOptions = true } }
         if request.verbose {
             response.info = [
                 "config":

@@ -17,6 +17,13 @@ extension FakeRuntime {
         /// Serve the `Stream*` list RPCs (Kubernetes 1.36). When false they answer UNIMPLEMENTED,
         /// as containerd 1.6 and 1.7 do.
         public var supportsStreamingLists = true
+        /// Serve CheckpointPod and RestorePod (Kubernetes 1.37). When false they answer UNIMPLEMENTED
+        /// "unknown method", as every containerd release so far does.
+        public var supportsPodCheckpoints = true
+        /// Honour `Mount.mount_options` (Kubernetes 1.37) and advertise it in `Status` features
+        /// (`RuntimeFeatures.mount_options`). When false, as on every containerd so far, the options are dropped
+        /// like any unknown field: the container's mounts report none.
+        public var supportsMountOptions = false
         /// Items per `Stream*` response message (containerd uses 5000).
         public var streamBatchSize = 5000
         /// `CreateContainer` fails with NOT_FOUND unless the image was pulled first, as containerd does.

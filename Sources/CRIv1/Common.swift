@@ -103,6 +103,11 @@ public struct Mount: ProtoMessage {
     /// Proto field `image_sub_path = 10` (`string`), JSON `imageSubPath`.
     public var imageSubPath: String = ""
 
+    /// Extra OCI bind-mount options such as noexec, nodev, nosuid.
+    ///
+    /// Proto field `mount_options = 11` (`repeated string`), JSON `mountOptions`.
+    public var mountOptions: [String] = []
+
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()
 
@@ -142,6 +147,8 @@ extension Mount {
                 try reader.readMessage(into: &self.image)
             case 82:  // image_sub_path = 10
                 self.imageSubPath = try reader.readString()
+            case 90:  // mount_options = 11
+                self.mountOptions.append(try reader.readString())
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
@@ -181,6 +188,9 @@ extension Mount {
         if !self.imageSubPath.isEmpty {
             size += ProtoSize.string(tagSize: 1, self.imageSubPath)
         }
+        if !self.mountOptions.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.mountOptions)
+        }
         return size
     }
 
@@ -188,6 +198,9 @@ extension Mount {
     /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if !self.mountOptions.isEmpty {
+            writer.writeRepeatedString(field: 11, self.mountOptions)
+        }
         if !self.imageSubPath.isEmpty {
             writer.writeString(field: 10, self.imageSubPath)
         }
@@ -267,6 +280,12 @@ extension Mount {
             writer.key("imageSubPath")
             writer.writeString(self.imageSubPath)
         }
+        if !self.mountOptions.isEmpty || writer.options.emitDefaultValues {
+            writer.key("mountOptions")
+            writer.beginArray()
+            for item in self.mountOptions { writer.writeString(item) }
+            writer.endArray()
+        }
         writer.endObject()
     }
 
@@ -294,6 +313,8 @@ extension Mount {
                 try context.decodeMessage(member, into: &self.image)
             case "imageSubPath", "image_sub_path":
                 self.imageSubPath = try context.decodeString(member)
+            case "mountOptions", "mount_options":
+                self.mountOptions = try context.decodeRepeatedString(member)
             default:
                 try context.unknownField(member.key)
             }
@@ -331,6 +352,9 @@ extension Mount {
         }
         if !self.imageSubPath.isEmpty {
             writer.field("image_sub_path", self.imageSubPath)
+        }
+        if !self.mountOptions.isEmpty {
+            writer.field("mount_options", self.mountOptions)
         }
     }
 }
@@ -1379,6 +1403,283 @@ extension UInt64Value {
     public func describe(into writer: inout DescriptionWriter) {
         if self.value != 0 {
             writer.field("value", self.value)
+        }
+    }
+}
+
+/// Recreate a pod from checkpoint_path with restore-time configuration for the sandbox and for each
+/// container (matched by metadata name).
+///
+/// Proto message `runtime.v1.RestorePodRequest`.
+public struct RestorePodRequest: ProtoMessage {
+    /// The fully qualified proto name, `runtime.v1.RestorePodRequest`.
+    public static let protoMessageName = "runtime.v1.RestorePodRequest"
+
+    /// Proto field `checkpoint_path = 1` (`string`), JSON `checkpointPath`.
+    public var checkpointPath: String = ""
+
+    /// Proto field `config = 2` (`runtime.v1.PodSandboxConfig`), JSON `config`.
+    ///
+    /// `nil` when absent; an empty message that is set is still encoded.
+    public var config: PodSandboxConfig? = nil
+
+    /// Proto field `runtime_handler = 3` (`string`), JSON `runtimeHandler`.
+    public var runtimeHandler: String = ""
+
+    /// Proto field `options = 4` (`map<string, string>`), JSON `options`.
+    public var options: StringMap = StringMap()
+
+    /// Proto field `container_configs = 5` (`repeated runtime.v1.ContainerConfig`), JSON `containerConfigs`.
+    public var containerConfigs: [ContainerConfig] = []
+
+    /// Fields read from the wire that this schema does not know; re-emitted on encode.
+    public var unknownFields = UnknownFields()
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message and lets `configure` set its fields: `RestorePodRequest { $0.field = value }`.
+    public init(_ configure: (inout Self) -> Void) {
+        self.init()
+        configure(&self)
+    }
+}
+
+extension RestorePodRequest {
+    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
+    /// unknown field rather than rejected, as protobuf's own runtimes do.
+    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+        while let tag = try reader.nextTag() {
+            switch tag.raw {
+            case 10:  // checkpoint_path = 1
+                self.checkpointPath = try reader.readString()
+            case 18:  // config = 2
+                try reader.readMessage(into: &self.config)
+            case 26:  // runtime_handler = 3
+                self.runtimeHandler = try reader.readString()
+            case 34:  // options = 4
+                try reader.readStringMapEntry(tag, into: &self.options)
+            case 42:  // container_configs = 5
+                try reader.readRepeatedMessage(tag, into: &self.containerConfigs)
+            default:
+                try reader.skipField(tag, into: &self.unknownFields)
+            }
+        }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.checkpointPath.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.checkpointPath)
+        }
+        if let value = self.config {
+            size += ProtoSize.message(tagSize: 1, value)
+        }
+        if !self.runtimeHandler.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.runtimeHandler)
+        }
+        if !self.options.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.options)
+        }
+        if !self.containerConfigs.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.containerConfigs)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.containerConfigs.isEmpty {
+            writer.writeRepeatedMessage(field: 5, self.containerConfigs)
+        }
+        if !self.options.isEmpty {
+            writer.writeStringMap(field: 4, self.options)
+        }
+        if !self.runtimeHandler.isEmpty {
+            writer.writeString(field: 3, self.runtimeHandler)
+        }
+        if let value = self.config {
+            writer.writeMessage(field: 2, value)
+        }
+        if !self.checkpointPath.isEmpty {
+            writer.writeString(field: 1, self.checkpointPath)
+        }
+    }
+
+    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
+    public func encodeJSON(into writer: inout JSONWriter) {
+        writer.beginObject()
+        if !self.checkpointPath.isEmpty || writer.options.emitDefaultValues {
+            writer.key("checkpointPath")
+            writer.writeString(self.checkpointPath)
+        }
+        if let value = self.config {
+            writer.key("config")
+            writer.writeMessage(value)
+        }
+        if !self.runtimeHandler.isEmpty || writer.options.emitDefaultValues {
+            writer.key("runtimeHandler")
+            writer.writeString(self.runtimeHandler)
+        }
+        if !self.options.isEmpty || writer.options.emitDefaultValues {
+            writer.key("options")
+            writer.writeStringMap(self.options)
+        }
+        if !self.containerConfigs.isEmpty || writer.options.emitDefaultValues {
+            writer.key("containerConfigs")
+            writer.beginArray()
+            for item in self.containerConfigs { writer.writeMessage(item) }
+            writer.endArray()
+        }
+        writer.endObject()
+    }
+
+    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
+    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
+        for member in try context.expectObject(value) {
+            switch member.key {
+            case "checkpointPath", "checkpoint_path":
+                self.checkpointPath = try context.decodeString(member)
+            case "config":
+                try context.decodeMessage(member, into: &self.config)
+            case "runtimeHandler", "runtime_handler":
+                self.runtimeHandler = try context.decodeString(member)
+            case "options":
+                self.options = try context.decodeStringMap(member)
+            case "containerConfigs", "container_configs":
+                self.containerConfigs = try context.decodeRepeatedMessage(member)
+            default:
+                try context.unknownField(member.key)
+            }
+        }
+    }
+
+    /// Writes the fields that are set, by proto name.
+    public func describe(into writer: inout DescriptionWriter) {
+        if !self.checkpointPath.isEmpty {
+            writer.field("checkpoint_path", self.checkpointPath)
+        }
+        if let value = self.config {
+            writer.field("config", value)
+        }
+        if !self.runtimeHandler.isEmpty {
+            writer.field("runtime_handler", self.runtimeHandler)
+        }
+        if !self.options.isEmpty {
+            writer.field("options", self.options)
+        }
+        if !self.containerConfigs.isEmpty {
+            writer.field("container_configs", self.containerConfigs)
+        }
+    }
+}
+
+/// The new sandbox and its containers, all CREATED and not yet started.
+///
+/// Proto message `runtime.v1.RestorePodResponse`.
+public struct RestorePodResponse: ProtoMessage {
+    /// The fully qualified proto name, `runtime.v1.RestorePodResponse`.
+    public static let protoMessageName = "runtime.v1.RestorePodResponse"
+
+    /// Proto field `pod_sandbox_id = 1` (`string`), JSON `podSandboxId`.
+    public var podSandboxID: String = ""
+
+    /// Proto field `restored_containers = 2` (`repeated runtime.v1.RestoredContainer`), JSON `restoredContainers`.
+    public var restoredContainers: [RestoredContainer] = []
+
+    /// Fields read from the wire that this schema does not know; re-emitted on encode.
+    public var unknownFields = UnknownFields()
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message and lets `configure` set its fields: `RestorePodResponse { $0.field = value }`.
+    public init(_ configure: (inout Self) -> Void) {
+        self.init()
+        configure(&self)
+    }
+}
+
+extension RestorePodResponse {
+    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
+    /// unknown field rather than rejected, as protobuf's own runtimes do.
+    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+        while let tag = try reader.nextTag() {
+            switch tag.raw {
+            case 10:  // pod_sandbox_id = 1
+                self.podSandboxID = try reader.readString()
+            case 18:  // restored_containers = 2
+                try reader.readRepeatedMessage(tag, into: &self.restoredContainers)
+            default:
+                try reader.skipField(tag, into: &self.unknownFields)
+            }
+        }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        if !self.restoredContainers.isEmpty {
+            size += ProtoSize.repeatedMessage(tagSize: 1, self.restoredContainers)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.restoredContainers.isEmpty {
+            writer.writeRepeatedMessage(field: 2, self.restoredContainers)
+        }
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 1, self.podSandboxID)
+        }
+    }
+
+    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
+    public func encodeJSON(into writer: inout JSONWriter) {
+        writer.beginObject()
+        if !self.podSandboxID.isEmpty || writer.options.emitDefaultValues {
+            writer.key("podSandboxId")
+            writer.writeString(self.podSandboxID)
+        }
+        if !self.restoredContainers.isEmpty || writer.options.emitDefaultValues {
+            writer.key("restoredContainers")
+            writer.beginArray()
+            for item in self.restoredContainers { writer.writeMessage(item) }
+            writer.endArray()
+        }
+        writer.endObject()
+    }
+
+    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
+    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
+        for member in try context.expectObject(value) {
+            switch member.key {
+            case "podSandboxId", "pod_sandbox_id":
+                self.podSandboxID = try context.decodeString(member)
+            case "restoredContainers", "restored_containers":
+                self.restoredContainers = try context.decodeRepeatedMessage(member)
+            default:
+                try context.unknownField(member.key)
+            }
+        }
+    }
+
+    /// Writes the fields that are set, by proto name.
+    public func describe(into writer: inout DescriptionWriter) {
+        if !self.podSandboxID.isEmpty {
+            writer.field("pod_sandbox_id", self.podSandboxID)
+        }
+        if !self.restoredContainers.isEmpty {
+            writer.field("restored_containers", self.restoredContainers)
         }
     }
 }

@@ -1984,3 +1984,108 @@ extension CheckpointContainerResponse {
     public func describe(into writer: inout DescriptionWriter) {
     }
 }
+
+/// One restored container: the metadata name it was matched by and its new runtime ID.
+///
+/// Proto message `runtime.v1.RestoredContainer`.
+public struct RestoredContainer: ProtoMessage {
+    /// The fully qualified proto name, `runtime.v1.RestoredContainer`.
+    public static let protoMessageName = "runtime.v1.RestoredContainer"
+
+    /// Proto field `name = 1` (`string`), JSON `name`.
+    public var name: String = ""
+
+    /// Proto field `container_id = 2` (`string`), JSON `containerId`.
+    public var containerID: String = ""
+
+    /// Fields read from the wire that this schema does not know; re-emitted on encode.
+    public var unknownFields = UnknownFields()
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message and lets `configure` set its fields: `RestoredContainer { $0.field = value }`.
+    public init(_ configure: (inout Self) -> Void) {
+        self.init()
+        configure(&self)
+    }
+}
+
+extension RestoredContainer {
+    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
+    /// unknown field rather than rejected, as protobuf's own runtimes do.
+    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+        while let tag = try reader.nextTag() {
+            switch tag.raw {
+            case 10:  // name = 1
+                self.name = try reader.readString()
+            case 18:  // container_id = 2
+                self.containerID = try reader.readString()
+            default:
+                try reader.skipField(tag, into: &self.unknownFields)
+            }
+        }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.name.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.name)
+        }
+        if !self.containerID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.containerID)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.containerID.isEmpty {
+            writer.writeString(field: 2, self.containerID)
+        }
+        if !self.name.isEmpty {
+            writer.writeString(field: 1, self.name)
+        }
+    }
+
+    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
+    public func encodeJSON(into writer: inout JSONWriter) {
+        writer.beginObject()
+        if !self.name.isEmpty || writer.options.emitDefaultValues {
+            writer.key("name")
+            writer.writeString(self.name)
+        }
+        if !self.containerID.isEmpty || writer.options.emitDefaultValues {
+            writer.key("containerId")
+            writer.writeString(self.containerID)
+        }
+        writer.endObject()
+    }
+
+    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
+    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
+        for member in try context.expectObject(value) {
+            switch member.key {
+            case "name":
+                self.name = try context.decodeString(member)
+            case "containerId", "container_id":
+                self.containerID = try context.decodeString(member)
+            default:
+                try context.unknownField(member.key)
+            }
+        }
+    }
+
+    /// Writes the fields that are set, by proto name.
+    public func describe(into writer: inout DescriptionWriter) {
+        if !self.name.isEmpty {
+            writer.field("name", self.name)
+        }
+        if !self.containerID.isEmpty {
+            writer.field("container_id", self.containerID)
+        }
+    }
+}

@@ -1096,6 +1096,9 @@ public struct RuntimeFeatures: ProtoMessage {
     /// Proto field `user_namespaces_host_network = 2` (`bool`), JSON `userNamespacesHostNetwork`.
     public var userNamespacesHostNetwork: Bool = false
 
+    /// Proto field `mount_options = 3` (`bool`), JSON `mountOptions`.
+    public var mountOptions: Bool = false
+
     /// Fields read from the wire that this schema does not know; re-emitted on encode.
     public var unknownFields = UnknownFields()
 
@@ -1119,6 +1122,8 @@ extension RuntimeFeatures {
                 self.supplementalGroupsPolicy = try reader.readBool()
             case 16:  // user_namespaces_host_network = 2
                 self.userNamespacesHostNetwork = try reader.readBool()
+            case 24:  // mount_options = 3
+                self.mountOptions = try reader.readBool()
             default:
                 try reader.skipField(tag, into: &self.unknownFields)
             }
@@ -1134,6 +1139,9 @@ extension RuntimeFeatures {
         if self.userNamespacesHostNetwork {
             size += 2
         }
+        if self.mountOptions {
+            size += 2
+        }
         return size
     }
 
@@ -1141,6 +1149,9 @@ extension RuntimeFeatures {
     /// then the known ones from the highest number down, skipping proto3 defaults.
     public func encodeMessage(into writer: inout ProtoWriter) {
         writer.writeUnknownFields(self.unknownFields)
+        if self.mountOptions {
+            writer.writeBool(field: 3, self.mountOptions)
+        }
         if self.userNamespacesHostNetwork {
             writer.writeBool(field: 2, self.userNamespacesHostNetwork)
         }
@@ -1160,6 +1171,10 @@ extension RuntimeFeatures {
             writer.key("userNamespacesHostNetwork")
             writer.writeBool(self.userNamespacesHostNetwork)
         }
+        if self.mountOptions || writer.options.emitDefaultValues {
+            writer.key("mountOptions")
+            writer.writeBool(self.mountOptions)
+        }
         writer.endObject()
     }
 
@@ -1171,6 +1186,8 @@ extension RuntimeFeatures {
                 self.supplementalGroupsPolicy = try context.decodeBool(member)
             case "userNamespacesHostNetwork", "user_namespaces_host_network":
                 self.userNamespacesHostNetwork = try context.decodeBool(member)
+            case "mountOptions", "mount_options":
+                self.mountOptions = try context.decodeBool(member)
             default:
                 try context.unknownField(member.key)
             }
@@ -1184,6 +1201,9 @@ extension RuntimeFeatures {
         }
         if self.userNamespacesHostNetwork {
             writer.field("user_namespaces_host_network", self.userNamespacesHostNetwork)
+        }
+        if self.mountOptions {
+            writer.field("mount_options", self.mountOptions)
         }
     }
 }
@@ -1336,6 +1356,214 @@ extension StatusResponse {
         if let value = self.features {
             writer.field("features", value)
         }
+    }
+}
+
+/// Checkpoint the listed running containers of one pod into output_path, an existing empty directory.
+///
+/// Proto message `runtime.v1.CheckpointPodRequest`.
+public struct CheckpointPodRequest: ProtoMessage {
+    /// The fully qualified proto name, `runtime.v1.CheckpointPodRequest`.
+    public static let protoMessageName = "runtime.v1.CheckpointPodRequest"
+
+    /// Proto field `pod_sandbox_id = 1` (`string`), JSON `podSandboxId`.
+    public var podSandboxID: String = ""
+
+    /// Proto field `output_path = 2` (`string`), JSON `outputPath`.
+    public var outputPath: String = ""
+
+    /// Proto field `container_ids = 3` (`repeated string`), JSON `containerIds`.
+    public var containerIds: [String] = []
+
+    /// Proto field `options = 4` (`map<string, string>`), JSON `options`.
+    public var options: StringMap = StringMap()
+
+    /// Fields read from the wire that this schema does not know; re-emitted on encode.
+    public var unknownFields = UnknownFields()
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message and lets `configure` set its fields: `CheckpointPodRequest { $0.field = value }`.
+    public init(_ configure: (inout Self) -> Void) {
+        self.init()
+        configure(&self)
+    }
+}
+
+extension CheckpointPodRequest {
+    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
+    /// unknown field rather than rejected, as protobuf's own runtimes do.
+    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+        while let tag = try reader.nextTag() {
+            switch tag.raw {
+            case 10:  // pod_sandbox_id = 1
+                self.podSandboxID = try reader.readString()
+            case 18:  // output_path = 2
+                self.outputPath = try reader.readString()
+            case 26:  // container_ids = 3
+                self.containerIds.append(try reader.readString())
+            case 34:  // options = 4
+                try reader.readStringMapEntry(tag, into: &self.options)
+            default:
+                try reader.skipField(tag, into: &self.unknownFields)
+            }
+        }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        var size = self.unknownFields.bytes.count
+        if !self.podSandboxID.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.podSandboxID)
+        }
+        if !self.outputPath.isEmpty {
+            size += ProtoSize.string(tagSize: 1, self.outputPath)
+        }
+        if !self.containerIds.isEmpty {
+            size += ProtoSize.repeatedString(tagSize: 1, self.containerIds)
+        }
+        if !self.options.isEmpty {
+            size += ProtoSize.stringMap(tagSize: 1, self.options)
+        }
+        return size
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+        if !self.options.isEmpty {
+            writer.writeStringMap(field: 4, self.options)
+        }
+        if !self.containerIds.isEmpty {
+            writer.writeRepeatedString(field: 3, self.containerIds)
+        }
+        if !self.outputPath.isEmpty {
+            writer.writeString(field: 2, self.outputPath)
+        }
+        if !self.podSandboxID.isEmpty {
+            writer.writeString(field: 1, self.podSandboxID)
+        }
+    }
+
+    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
+    public func encodeJSON(into writer: inout JSONWriter) {
+        writer.beginObject()
+        if !self.podSandboxID.isEmpty || writer.options.emitDefaultValues {
+            writer.key("podSandboxId")
+            writer.writeString(self.podSandboxID)
+        }
+        if !self.outputPath.isEmpty || writer.options.emitDefaultValues {
+            writer.key("outputPath")
+            writer.writeString(self.outputPath)
+        }
+        if !self.containerIds.isEmpty || writer.options.emitDefaultValues {
+            writer.key("containerIds")
+            writer.beginArray()
+            for item in self.containerIds { writer.writeString(item) }
+            writer.endArray()
+        }
+        if !self.options.isEmpty || writer.options.emitDefaultValues {
+            writer.key("options")
+            writer.writeStringMap(self.options)
+        }
+        writer.endObject()
+    }
+
+    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
+    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
+        for member in try context.expectObject(value) {
+            switch member.key {
+            case "podSandboxId", "pod_sandbox_id":
+                self.podSandboxID = try context.decodeString(member)
+            case "outputPath", "output_path":
+                self.outputPath = try context.decodeString(member)
+            case "containerIds", "container_ids":
+                self.containerIds = try context.decodeRepeatedString(member)
+            case "options":
+                self.options = try context.decodeStringMap(member)
+            default:
+                try context.unknownField(member.key)
+            }
+        }
+    }
+
+    /// Writes the fields that are set, by proto name.
+    public func describe(into writer: inout DescriptionWriter) {
+        if !self.podSandboxID.isEmpty {
+            writer.field("pod_sandbox_id", self.podSandboxID)
+        }
+        if !self.outputPath.isEmpty {
+            writer.field("output_path", self.outputPath)
+        }
+        if !self.containerIds.isEmpty {
+            writer.field("container_ids", self.containerIds)
+        }
+        if !self.options.isEmpty {
+            writer.field("options", self.options)
+        }
+    }
+}
+
+/// Nothing to return: the checkpoint lives in the directory the caller named.
+///
+/// Proto message `runtime.v1.CheckpointPodResponse`.
+public struct CheckpointPodResponse: ProtoMessage {
+    /// The fully qualified proto name, `runtime.v1.CheckpointPodResponse`.
+    public static let protoMessageName = "runtime.v1.CheckpointPodResponse"
+
+    /// Fields read from the wire that this schema does not know; re-emitted on encode.
+    public var unknownFields = UnknownFields()
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message and lets `configure` set its fields: `CheckpointPodResponse { $0.field = value }`.
+    public init(_ configure: (inout Self) -> Void) {
+        self.init()
+        configure(&self)
+    }
+}
+
+extension CheckpointPodResponse {
+    /// Merges binary fields from `reader`. A known field number with an unexpected wire type is kept as an
+    /// unknown field rather than rejected, as protobuf's own runtimes do.
+    public mutating func decodeMessage(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+        while let tag = try reader.nextTag() {
+            switch tag.raw {
+            default:
+                try reader.skipField(tag, into: &self.unknownFields)
+            }
+        }
+    }
+
+    /// The exact size of the binary encoding, counted field by field as `encodeMessage` writes them.
+    public func encodedSize() -> Int {
+        self.unknownFields.bytes.count
+    }
+
+    /// Writes the fields back to front (``ProtoWriter`` fills its buffer from the end): the unknown fields,
+    /// then the known ones from the highest number down, skipping proto3 defaults.
+    public func encodeMessage(into writer: inout ProtoWriter) {
+        writer.writeUnknownFields(self.unknownFields)
+    }
+
+    /// Writes the proto3 JSON object (protojson names, int64 as strings, enums by name).
+    public func encodeJSON(into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.endObject()
+    }
+
+    /// Merges a proto3 JSON object; keys may be JSON names or proto field names.
+    public mutating func decodeJSON(from value: JSONValue, context: inout JSONDecodingContext) throws(ProtoDecodingError) {
+        for member in try context.expectObject(value) {
+            try context.unknownField(member.key)
+        }
+    }
+
+    /// Writes the fields that are set, by proto name.
+    public func describe(into writer: inout DescriptionWriter) {
     }
 }
 

@@ -212,6 +212,20 @@ public enum RuntimeService {
     public static let checkpointContainer = ProtoMethod<CheckpointContainerRequest, CheckpointContainerResponse>(
         serviceName: serviceName, methodName: "CheckpointContainer", isServerStreaming: false)
 
+    /// `CheckpointPod` (unary): `CheckpointPodRequest` → `CheckpointPodResponse`.
+    ///
+    /// Whole-pod checkpoint into a caller-owned directory, and the matching restore, which leaves every
+    /// restored container CREATED for the caller to start.
+    public static let checkpointPod = ProtoMethod<CheckpointPodRequest, CheckpointPodResponse>(
+        serviceName: serviceName, methodName: "CheckpointPod", isServerStreaming: false)
+
+    /// `RestorePod` (unary): `RestorePodRequest` → `RestorePodResponse`.
+    ///
+    /// Whole-pod checkpoint into a caller-owned directory, and the matching restore, which leaves every
+    /// restored container CREATED for the caller to start.
+    public static let restorePod = ProtoMethod<RestorePodRequest, RestorePodResponse>(
+        serviceName: serviceName, methodName: "RestorePod", isServerStreaming: false)
+
     /// `GetContainerEvents` (server-streaming): `GetEventsRequest` → `ContainerEventResponse`.
     ///
     /// Container lifecycle events (unbounded server stream).
@@ -279,6 +293,8 @@ public enum RuntimeService {
         MethodDescriptor(updateRuntimeConfig),
         MethodDescriptor(status),
         MethodDescriptor(checkpointContainer),
+        MethodDescriptor(checkpointPod),
+        MethodDescriptor(restorePod),
         MethodDescriptor(getContainerEvents),
         MethodDescriptor(listMetricDescriptors),
         MethodDescriptor(listPodSandboxMetrics),
@@ -347,7 +363,7 @@ public enum CRIv1Schema {
     /// The proto package, `runtime.v1`.
     public static let protoPackage = "runtime.v1"
 
-    /// Every message type (170), nested ones included, in schema order.
+    /// Every message type (175), nested ones included, in schema order.
     public static let allMessageTypes: [any ProtoMessage.Type] = [
         VersionRequest.self,
         VersionResponse.self,
@@ -502,6 +518,11 @@ public enum CRIv1Schema {
         ReopenContainerLogResponse.self,
         CheckpointContainerRequest.self,
         CheckpointContainerResponse.self,
+        CheckpointPodRequest.self,
+        CheckpointPodResponse.self,
+        RestorePodRequest.self,
+        RestoredContainer.self,
+        RestorePodResponse.self,
         GetEventsRequest.self,
         ContainerEventResponse.self,
         ListMetricDescriptorsRequest.self,

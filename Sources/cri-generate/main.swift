@@ -1,6 +1,8 @@
-// cri-generate: turns the CRI .proto into the Swift sources of module CRIv1.
+// cri-generate: turns the CRI .proto into the Swift sources of module CRIv1, and optionally the per-RPC
+// surfaces above it (the typed CRIClient methods, the fake runtime's serving protocol and handler table).
 //
-//     cri-generate --proto Protos/cri/runtime/v1/api.proto --out Sources/CRIv1
+//     cri-generate --proto Protos/cri/runtime/v1/api.proto --out Sources/CRIv1 \
+//         [--client-out Sources/CRI/Client] [--fake-out Sources/CRITesting]
 //
 // Writes one file per API area, removes stale generated files from the output directory, and exits non-zero
 // with a `line:column: message` diagnostic when the schema does not parse.
@@ -57,14 +59,18 @@ func previouslyGenerated(in directory: String) -> [String] {
     return names
 }
 
-let usage = "usage: cri-generate --proto <file.proto> --out <directory>"
+let usage = "usage: cri-generate --proto <file.proto> --out <directory> [--client-out <directory>] [--fake-out <directory>]"
 var protoPath: String?
 var outputDirectory: String?
+var clientDirectory: String?
+var fakeDirectory: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--proto": protoPath = arguments.popFirst()
     case "--out": outputDirectory = arguments.popFirst()
+    case "--client-out": clientDirectory = arguments.popFirst()
+    case "--fake-out": fakeDirectory = arguments.popFirst()
     case "-h", "--help":
         print(usage)
         exit(0)
@@ -75,8 +81,10 @@ guard let protoPath, let outputDirectory else { fail(usage, code: 2) }
 guard let protoText = readFile(protoPath) else { fail("cannot read \(protoPath)") }
 
 let files: [GeneratedFile]
+let surfaces: [GeneratedFile]
 do {
     files = try SwiftGenerator(protoPath: protoPath).generate(protoText: protoText)
+    surfaces = try SurfaceGenerator(protoPath: protoPath).generate(protoText: protoText)
 } catch let error as ProtoSyntaxError {
     fail("\(protoPath):\(error)")
 } catch {
@@ -94,3 +102,9 @@ for file in files {
     }
 }
 print("cri-generate: wrote \(files.count) files to \(outputDirectory)")
+
+for (directory, name) in [(clientDirectory, SurfaceGenerator.clientFile), (fakeDirectory, SurfaceGenerator.fakeFile)] {
+    guard let directory, let file = surfaces.first(where: { $0.name == name }) else { continue }
+    guard writeFile(directory + "/" + file.name, file.contents) else { fail("cannot write \(directory)/\(file.name)") }
+    print("cri-generate: wrote \(directory)/\(file.name)")
+}

@@ -88,6 +88,26 @@ import Testing
         }
     }
 
+    @Test("create reads stop_signal in the 1.37 SIGNAL_ spelling and in the one earlier config files use")
+    func createReadsBothSignalSpellings() async throws {
+        try await withCLI { cli, server, endpoint in
+            try cli.write("pod.yaml", Fixtures.podYAML(logDirectory: cli.directory))
+            try cli.write("old.yaml", Fixtures.containerYAML(name: "old") + "\nstop_signal: SIGKILL\n")
+            try cli.write("new.json", #"{"metadata": {"name": "new"}, "image": {"image": "busybox"}, "stopSignal": "SIGNAL_SIGUSR1"}"#)
+            try cli.write("bad.yaml", Fixtures.containerYAML(name: "bad") + "\nstop_signal: KILL\n")
+            let podID = try await cli.run(endpoint + ["runp", "pod.yaml"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            for file in ["old.yaml", "new.json"] {
+                let created = try await cli.run(endpoint + ["create", "--with-pull", podID, file, "pod.yaml"])
+                #expect(created.status == 0, "\(file): \(created.stderr)")
+            }
+            let bad = try await cli.run(endpoint + ["create", "--with-pull", podID, "bad.yaml", "pod.yaml"])
+            #expect(bad.status != 0)
+            #expect(bad.stderr.contains("stop_signal") || bad.stderr.contains("stopSignal"), "\(bad.stderr)")
+            let signals = await server.runtime.calls.compactMap { ($0.request as? CreateContainerRequest)?.config?.stopSignal }
+            #expect(signals == [.signalSigkill, .signalSigusr1])
+        }
+    }
+
     @Test func runCreatesPodPullsAndStarts() async throws {
         try await withCLI { cli, _, endpoint in
             try cli.write("pod.yaml", Fixtures.podYAML(logDirectory: cli.directory))

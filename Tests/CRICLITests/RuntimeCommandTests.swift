@@ -89,7 +89,7 @@ import Testing
         for name in [
             "version", "info", "runtime-config", "runp", "pods", "inspectp", "stopp", "rmp", "create", "start", "run",
             "ps", "inspect", "stop", "rm", "exec", "attach", "port-forward", "logs", "pull", "images", "inspecti", "rmi",
-            "imagefsinfo", "stats", "statsp", "metricsp", "metricdescs", "update-runtime-config", "events", "update", "checkpoint", "config", "completion", "demo",
+            "imagefsinfo", "stats", "statsp", "metricsp", "metricdescs", "update-runtime-config", "events", "update", "checkpoint", "checkpointp", "restorep", "config", "completion", "demo",
             "fake-runtime",
         ] {
             #expect(result.stdout.contains("  \(name)"), "missing \(name)")

@@ -9,22 +9,22 @@ struct SchemaTests {
         try ProtoParser.parse(try PackagePaths.read(PackagePaths.ourProto))
     }
 
-    @Test("has the Kubernetes 1.36.3 counts")
+    @Test("has the Kubernetes 1.37 counts")
     func counts() throws {
         let file = try Self.ourSchema()
         #expect(file.syntax == "proto3")
         #expect(file.package == "runtime.v1")
         #expect(file.options == [SchemaOption(name: "go_package", value: "k8s.io/cri-api/pkg/apis/runtime/v1")])
         #expect(file.services.map(\.name) == ["RuntimeService", "ImageService"])
-        #expect(file.services.map(\.methods.count) == [35, 6])
+        #expect(file.services.map(\.methods.count) == [37, 6])
         let methods = file.services.flatMap(\.methods)
-        #expect(methods.count == 41)
+        #expect(methods.count == 43)
         #expect(methods.filter(\.isServerStreaming).map(\.name).sorted() == [
             "GetContainerEvents", "StreamContainerStats", "StreamContainers", "StreamImages", "StreamPodSandboxMetrics",
             "StreamPodSandboxStats", "StreamPodSandboxes",
         ])
         #expect(methods.allSatisfy { !$0.isClientStreaming })
-        #expect(file.allMessages.count == 170)
+        #expect(file.allMessages.count == 175)
         #expect(file.allEnums.count == 11)
         #expect(file.allEnums.filter { !$0.scope.isEmpty }.map(\.fullName) == ["runtime.v1.SecurityProfile.ProfileType"])
         let fields = file.allMessages.flatMap { message in message.fields.map { (message.name, $0) } }
@@ -47,7 +47,7 @@ struct SchemaTests {
         #expect(!text.contains("Licensed under the Apache License"))
         #expect(!text.contains("/*"))
         #expect(text.contains("Apache-2.0"))
-        #expect(text.contains("1.36.3"))
+        #expect(text.contains("Kubernetes 1.37."))
         let comments = text.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("//") }
         #expect(comments.allSatisfy { $0.count <= 120 })
     }
@@ -58,7 +58,7 @@ struct SchemaTests {
         guard FileManager.default.fileExists(atPath: url.path) else {
             Issue.record("""
                 The upstream CRI schema is missing at \(url.path). This test compares our transcription with \
-                Kubernetes 1.36.3's api.proto and must not be skipped; place cri-api/runtime/v1/api.proto there.
+                Kubernetes 1.37's api.proto and must not be skipped; place cri-api/runtime/v1/api.proto there.
                 """)
             return
         }
@@ -75,7 +75,7 @@ struct SchemaTests {
             #expect(ours.services[key] == reference.services[key], "service \(key)")
         }
         #expect(ours.messageOrder == reference.messageOrder, "declaration order of messages")
-        #expect(reference.messages.count == 170 && reference.enums.count == 11 && reference.services.count == 2)
+        #expect(reference.messages.count == 175 && reference.enums.count == 11 && reference.services.count == 2)
     }
 }
 

@@ -11,7 +11,7 @@ enum PackagePaths {
         .deletingLastPathComponent()  // package root
 
     static var ourProto: URL { root.appendingPathComponent("Protos/cri/runtime/v1/api.proto") }
-    /// The upstream Kubernetes 1.36.3 schema, a sibling of the package in the workspace (and in CI).
+    /// The upstream Kubernetes 1.37 schema, a sibling of the package in the workspace (and in CI).
     static var referenceProto: URL {
         root.appendingPathComponent("../shared/reference/cri-api/runtime/v1/api.proto").standardizedFileURL
     }

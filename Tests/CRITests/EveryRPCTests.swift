@@ -6,11 +6,11 @@ import Testing
 import Glibc
 #endif
 
-/// Drives every one of the 41 RPCs through the real client, over a unix socket, against the fake
+/// Drives every one of the 43 RPCs through the real client, over a unix socket, against the fake
 /// runtime, checking answers and state changes; the last check proves none was skipped.
 @Suite("Every CRI RPC through CRIClient")
 struct EveryRPCTests {
-    @Test func all41RPCs() async throws {
+    @Test func all43RPCs() async throws {
         let logDirectory = makeTemporaryDirectory()
         let runtime = FakeRuntime()
         try await withFakeCRIServer(runtime: runtime) { server in
@@ -20,7 +20,7 @@ struct EveryRPCTests {
         }
         let called = Set(await runtime.calledMethods)
         let all = Set((RuntimeService.allMethods + ImageService.allMethods).map(\.methodName))
-        #expect(all.count == 41)
+        #expect(all.count == 43)
         #expect(all.subtracting(called).isEmpty, "not called: \(all.subtracting(called).sorted())")
     }
 
@@ -138,6 +138,21 @@ struct EveryRPCTests {
         checkpoint.location = logDirectory + "/checkpoint.tar"
         _ = try await cri.checkpointContainer(checkpoint)
         #expect(readFile(logDirectory + "/checkpoint.tar").contains(containerID))
+        let podCheckpoint = makeTemporaryDirectory()
+        var checkpointPod = CheckpointPodRequest()
+        checkpointPod.podSandboxID = podID
+        checkpointPod.outputPath = podCheckpoint
+        checkpointPod.containerIds = [containerID]
+        _ = try await cri.checkpointPod(checkpointPod)
+        var restore = RestorePodRequest()
+        restore.checkpointPath = podCheckpoint
+        restore.config = Fixtures.podConfig(uid: "restored", logDirectory: logDirectory)
+        restore.containerConfigs = [Fixtures.containerConfig(image: "busybox:1.36")]
+        let restored = try await cri.restorePod(restore)
+        #expect(restored.restoredContainers.map(\.name) == ["busybox"])
+        let restoredID = try #require(restored.restoredContainers.first?.containerID)
+        #expect(try await cri.containerStatus(id: restoredID).status?.state == .containerCreated)
+        try await cri.removePodSandbox(id: restored.podSandboxID)
 
         // Teardown
         try await cri.stopContainer(id: containerID, timeout: 10)

@@ -105,6 +105,7 @@ enum GoldenValues {
                     $0.recursiveReadOnly = true
                     $0.image = ImageSpec { $0.image = "registry.k8s.io/data:1" }
                     $0.imageSubPath = "sub"
+                    $0.mountOptions = ["noexec", "nosuid"]
                 }
             ]
             $0.devices = [Device { $0.containerPath = "/dev/fuse"; $0.hostPath = "/dev/fuse"; $0.permissions = "rwm" }]
@@ -142,7 +143,7 @@ enum GoldenValues {
                 }
             }
             $0.cdiDevices = [CDIDevice { $0.name = "vendor.com/gpu=0" }]
-            $0.stopSignal = .sigterm
+            $0.stopSignal = .signalSigterm
         }
         $0.sandboxConfig = PodSandboxConfig {
             $0.metadata = PodSandboxMetadata { $0.name = "nginx-pod"; $0.uid = "u"; $0.namespace = "default" }
@@ -331,6 +332,6 @@ enum GoldenValues {
             },
             RuntimeHandler { $0.name = "runc"; $0.features = RuntimeHandlerFeatures { $0.userNamespaces = true } },
         ]
-        $0.features = RuntimeFeatures { $0.supplementalGroupsPolicy = true }
+        $0.features = RuntimeFeatures { $0.supplementalGroupsPolicy = true; $0.mountOptions = true }
     }
 }

@@ -53,7 +53,7 @@ struct JSONShapeTests {
     func oddNames() throws {
         let config = try Self.object(GoldenValues.createContainerRequest.config!)
         #expect((config["CDIDevices"] as? [[String: Any]])?.first?["name"] as? String == "vendor.com/gpu=0")
-        #expect(config["stopSignal"] as? String == "SIGTERM")
+        #expect(config["stopSignal"] as? String == "SIGNAL_SIGTERM")
         let mount = try #require((config["mounts"] as? [[String: Any]])?.first)
         #expect((mount["uidMappings"] as? [[String: Any]])?.first?["hostId"] as? Int == 100_000)
         #expect(mount["propagation"] as? String == "PROPAGATION_HOST_TO_CONTAINER")
@@ -97,6 +97,21 @@ struct JSONShapeTests {
         #expect(container.stopSignal == Signal(protoValue: 15))
         #expect(try Container(jsonString: #"{"created_at": 1732665600123456789}"#).createdAt == 1_732_665_600_123_456_789)
         #expect(try Container(jsonString: #"{"createdAt": "-5", "state": "CONTAINER_EXITED"}"#).state == .containerExited)
+    }
+
+    @Test("Signal: prints the 1.37 SIGNAL_ names, still reads the names earlier schemas used")
+    func legacySignalNames() throws {
+        let old = try ContainerConfig(jsonString: #"{"stop_signal": "SIGKILL"}"#)
+        let current = try ContainerConfig(jsonString: #"{"stopSignal": "SIGNAL_SIGKILL"}"#)
+        #expect(old.stopSignal == .signalSigkill)
+        #expect(current == old)
+        #expect(try ContainerConfig(jsonString: #"{"stop_signal": "RUNTIME_DEFAULT"}"#).stopSignal == .signalRuntimeDefault)
+        #expect(try Self.object(old)["stopSignal"] as? String == "SIGNAL_SIGKILL")
+        #expect(Signal(protoName: "SIGRTMAXMINUS1") == .signalSigrtmaxminus1)
+        #expect(Signal.signalSigusr1.protoName == "SIGNAL_SIGUSR1")
+        // Only Signal gained a prefix: other enums do not accept made-up short names.
+        #expect(ContainerState(protoName: "RUNNING") == nil)
+        #expect(throws: ProtoDecodingError.self) { try ContainerConfig(jsonString: #"{"stop_signal": "KILL"}"#) }
     }
 
     @Test("unknown keys are reported with their path, or rejected when asked")

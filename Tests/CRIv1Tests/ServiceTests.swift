@@ -4,11 +4,11 @@ import Testing
 
 @Suite("Service descriptors")
 struct ServiceTests {
-    @Test("41 methods, 7 server-streaming, with the paths gRPC uses")
+    @Test("43 methods, 7 server-streaming, with the paths gRPC uses")
     func methods() {
-        #expect(RuntimeService.allMethods.count == 35)
+        #expect(RuntimeService.allMethods.count == 37)
         #expect(ImageService.allMethods.count == 6)
-        #expect(CRIv1Schema.allMethods.count == 41)
+        #expect(CRIv1Schema.allMethods.count == 43)
         #expect(CRIv1Schema.allMethods.filter(\.isServerStreaming).map(\.methodName).sorted() == [
             "GetContainerEvents", "StreamContainerStats", "StreamContainers", "StreamImages", "StreamPodSandboxMetrics",
             "StreamPodSandboxStats", "StreamPodSandboxes",
@@ -19,7 +19,7 @@ struct ServiceTests {
         let events = CRIv1Schema.allMethods.first { $0.methodName == "GetContainerEvents" }
         #expect(events?.requestType == GetEventsRequest.self)
         #expect(events?.responseType == ContainerEventResponse.self)
-        #expect(Set(CRIv1Schema.allMethods.map(\.path)).count == 41)
+        #expect(Set(CRIv1Schema.allMethods.map(\.path)).count == 43)
     }
 
     @Test("typed descriptors carry their message types")

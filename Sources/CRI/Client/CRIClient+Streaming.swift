@@ -42,7 +42,8 @@ extension CRIClient {
             RuntimeService.getContainerEvents, request, deadline: .fixed(nil), options: callOptions, body)
     }
 
-    /// Runs a `Stream*` list RPC and collects every item under one deadline, as the kubelet does;
+    /// Runs a `Stream*` list RPC and collects every item under one deadline, as the kubelet does (the typed
+    /// `stream*` methods are generated, in CRIClient+RPCs.swift);
     /// a runtime that answers UNIMPLEMENTED (containerd 1.6/1.7) is remembered and served by the
     /// unary `List*` RPC from then on.
     func collect<Request, Response, Item>(
@@ -62,83 +63,6 @@ extension CRIClient {
         } catch let error as CRIError where error.code == .unimplemented {
             unsupportedStreamingMethods.withLock { _ = $0.insert(method.methodName) }
             return try await fallback()
-        }
-    }
-
-    /// StreamPodSandboxes (falling back to ListPodSandbox): every pod sandbox matching the filter,
-    /// without the 16 MiB single-message limit on runtimes that stream.
-    /// - Throws: ``CRIError``.
-    public func streamPodSandboxes(
-        _ request: StreamPodSandboxesRequest = StreamPodSandboxesRequest(), options callOptions: CRICallOptions? = nil
-    ) async throws -> [PodSandbox] {
-        try await collect(RuntimeService.streamPodSandboxes, request, options: callOptions, items: \.podSandboxes) {
-            var list = ListPodSandboxRequest()
-            list.filter = request.filter
-            return try await listPodSandbox(list, options: callOptions).items
-        }
-    }
-
-    /// StreamContainers (falling back to ListContainers): every container matching the filter.
-    /// - Throws: ``CRIError``.
-    public func streamContainers(
-        _ request: StreamContainersRequest = StreamContainersRequest(), options callOptions: CRICallOptions? = nil
-    ) async throws -> [Container] {
-        try await collect(RuntimeService.streamContainers, request, options: callOptions, items: \.containers) {
-            var list = ListContainersRequest()
-            list.filter = request.filter
-            return try await listContainers(list, options: callOptions).containers
-        }
-    }
-
-    /// StreamContainerStats (falling back to ListContainerStats).
-    /// - Throws: ``CRIError``.
-    public func streamContainerStats(
-        _ request: StreamContainerStatsRequest = StreamContainerStatsRequest(),
-        options callOptions: CRICallOptions? = nil
-    ) async throws -> [ContainerStats] {
-        try await collect(RuntimeService.streamContainerStats, request, options: callOptions, items: \.containerStats) {
-            var list = ListContainerStatsRequest()
-            list.filter = request.filter
-            return try await listContainerStats(list, options: callOptions).stats
-        }
-    }
-
-    /// StreamPodSandboxStats (falling back to ListPodSandboxStats).
-    /// - Throws: ``CRIError``.
-    public func streamPodSandboxStats(
-        _ request: StreamPodSandboxStatsRequest = StreamPodSandboxStatsRequest(),
-        options callOptions: CRICallOptions? = nil
-    ) async throws -> [PodSandboxStats] {
-        try await collect(RuntimeService.streamPodSandboxStats, request, options: callOptions, items: \.podSandboxStats)
-        {
-            var list = ListPodSandboxStatsRequest()
-            list.filter = request.filter
-            return try await listPodSandboxStats(list, options: callOptions).stats
-        }
-    }
-
-    /// StreamPodSandboxMetrics (falling back to ListPodSandboxMetrics).
-    /// - Throws: ``CRIError``.
-    public func streamPodSandboxMetrics(
-        _ request: StreamPodSandboxMetricsRequest = StreamPodSandboxMetricsRequest(),
-        options callOptions: CRICallOptions? = nil
-    ) async throws -> [PodSandboxMetrics] {
-        try await collect(
-            RuntimeService.streamPodSandboxMetrics, request, options: callOptions, items: \.podSandboxMetrics
-        ) {
-            try await listPodSandboxMetrics(ListPodSandboxMetricsRequest(), options: callOptions).podMetrics
-        }
-    }
-
-    /// StreamImages (falling back to ListImages).
-    /// - Throws: ``CRIError``.
-    public func streamImages(
-        _ request: StreamImagesRequest = StreamImagesRequest(), options callOptions: CRICallOptions? = nil
-    ) async throws -> [Image] {
-        try await collect(ImageService.streamImages, request, options: callOptions, items: \.images) {
-            var list = ListImagesRequest()
-            list.filter = request.filter
-            return try await listImages(list, options: callOptions).images
         }
     }
 

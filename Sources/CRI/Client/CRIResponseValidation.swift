@@ -52,6 +52,22 @@ enum CRIResponseValidation {
         response.imageRef.isEmpty ? "PullImageResponse has an empty image_ref" : nil
     }
 
+    /// RestorePod must name the new sandbox and give every restored container a distinct name and a runtime ID.
+    static func restorePod(_ response: RestorePodResponse) -> String? {
+        if response.podSandboxID.isEmpty { return "RestorePodResponse has an empty pod_sandbox_id" }
+        var names: Set<String> = []
+        var ids: Set<String> = []
+        for container in response.restoredContainers {
+            if container.name.isEmpty || container.containerID.isEmpty {
+                return "RestorePodResponse has a restored container without a name or container_id"
+            }
+            guard names.insert(container.name).inserted, ids.insert(container.containerID).inserted else {
+                return "RestorePodResponse lists container \"\(container.name)\" (\(container.containerID)) twice"
+            }
+        }
+        return nil
+    }
+
     static func url(_ url: String, _ message: String) -> String? {
         url.isEmpty ? "\(message) has an empty url" : nil
     }

@@ -24,7 +24,7 @@ struct CRIRoot: AsyncParsableCommand {
             StopCommand.self, RemoveCommand.self, ExecCommand.self, AttachCommand.self, PortForwardCommand.self,
             LogsCommand.self, PullCommand.self, ImagesCommand.self, InspectImageCommand.self, RemoveImageCommand.self,
             ImageFsInfoCommand.self, StatsCommand.self, PodStatsCommand.self, PodMetricsCommand.self, MetricDescriptorsCommand.self, EventsCommand.self, UpdateCommand.self,
-            CheckpointCommand.self, ConfigCommand.self, CompletionCommand.self, DemoCommand.self, FakeRuntimeCommand.self,
+            CheckpointCommand.self, CheckpointPodCommand.self, RestorePodCommand.self, ConfigCommand.self, CompletionCommand.self, DemoCommand.self, FakeRuntimeCommand.self,
         ]
     )
 }

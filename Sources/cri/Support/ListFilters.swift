@@ -4,13 +4,18 @@ import CRI
 enum ListFilters {
     /// `k=v` labels as a selector.
     static func labels(_ pairs: [String]) throws -> StringMap {
-        var selector = StringMap()
+        try keyValues(pairs, flag: "--label")
+    }
+
+    /// Repeated `k=v` flag values as a map; a pair without `=` or with an empty key is an error naming `flag`.
+    static func keyValues(_ pairs: [String], flag: String) throws -> StringMap {
+        var map = StringMap()
         for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty else { throw CLIFailure("invalid --label \(quoted(pair)): use key=value") }
-            selector[String(parts[0])] = String(parts[1])
+            guard parts.count == 2, !parts[0].isEmpty else { throw CLIFailure("invalid \(flag) \(quoted(pair)): use key=value") }
+            map[String(parts[0])] = String(parts[1])
         }
-        return selector
+        return map
     }
 
     /// A compiled `--name`/`--namespace` pattern (Go regexp semantics: matches anywhere).
