@@ -6,7 +6,7 @@ struct EnumEmitter {
         var canonical: [Int32: String] = [:]
         var cases: [(name: String, value: EnumValueDefinition)] = []
         for value in definition.values {
-            let name = SwiftNaming.caseName(forEnumValue: value.name)
+            let name = SwiftNaming.caseName(forEnumValue: value.name, inEnum: definition.name)
             cases.append((name, value))
             if canonical[value.number] == nil { canonical[value.number] = name }
         }
@@ -50,7 +50,9 @@ struct EnumEmitter {
                 out.switchBlock("switch protoName {") { out in
                     for (name, value) in cases { out.line("case \"\(value.name)\": self = .\(canonical[value.number] ?? name)") }
                     for (legacyName, value) in legacy {
-                        let name = canonical[value.number] ?? SwiftNaming.caseName(forEnumValue: value.name)
+                        let name =
+                            canonical[value.number]
+                            ?? SwiftNaming.caseName(forEnumValue: value.name, inEnum: definition.name)
                         out.line("case \"\(legacyName)\": self = .\(name)")
                     }
                     out.line("default: return nil")

@@ -105,11 +105,25 @@ package enum SwiftNaming {
     }
 
     /// The Swift case name for an enum value: `CONTAINER_RUNNING` → `containerRunning`,
-    /// `RuntimeDefault` → `runtimeDefault`, `SIGNAL_SIGABRT` → `signalSigabrt`.
-    package static func caseName(forEnumValue name: String) -> String {
-        let base = lowerCamelCase(name)
+    /// `RuntimeDefault` → `runtimeDefault`.
+    ///
+    /// A value that repeats its enum's name as a prefix loses it, as swift-protobuf does
+    /// (`SIGNAL_SIGABRT` in `Signal` → `sigabrt`): Kubernetes 1.37 renamed every `Signal` value that way, and
+    /// dropping the prefix keeps the Swift names users already wrote.
+    package static func caseName(forEnumValue name: String, inEnum enumName: String? = nil) -> String {
+        let base = lowerCamelCase(enumName.map { stripEnumPrefix(name, enumName: $0) } ?? name)
         if reservedEnumCases.contains(base) { return base + "_" }
         return swiftKeywords.contains(base) ? "`\(base)`" : base
+    }
+
+    /// `name` without a leading `ENUM_NAME_` (the enum's name in upper snake case), when what is left still
+    /// makes an identifier.
+    static func stripEnumPrefix(_ name: String, enumName: String) -> String {
+        let prefix = words(enumName).map { $0.uppercased() }.joined(separator: "_") + "_"
+        guard name.hasPrefix(prefix) else { return name }
+        let rest = name.dropFirst(prefix.count)
+        guard let first = rest.unicodeScalars.first, !("0"..."9").contains(first) else { return name }
+        return String(rest)
     }
 
     /// The Swift type name for a message (`Message` suffix) or enum (`Enum` suffix) when the proto name clashes.

@@ -1360,215 +1360,215 @@ extension ContainerConfig {
 /// Proto enum `runtime.v1.Signal`; numbers the schema does not know decode as `unrecognized`.
 public enum Signal: ProtoEnum {
     /// `SIGNAL_RUNTIME_DEFAULT` (0).
-    case signalRuntimeDefault
+    case runtimeDefault
     /// `SIGNAL_SIGABRT` (1).
-    case signalSigabrt
+    case sigabrt
     /// `SIGNAL_SIGALRM` (2).
-    case signalSigalrm
+    case sigalrm
     /// `SIGNAL_SIGBUS` (3).
-    case signalSigbus
+    case sigbus
     /// `SIGNAL_SIGCHLD` (4).
-    case signalSigchld
+    case sigchld
     /// `SIGNAL_SIGCLD` (5).
-    case signalSigcld
+    case sigcld
     /// `SIGNAL_SIGCONT` (6).
-    case signalSigcont
+    case sigcont
     /// `SIGNAL_SIGFPE` (7).
-    case signalSigfpe
+    case sigfpe
     /// `SIGNAL_SIGHUP` (8).
-    case signalSighup
+    case sighup
     /// `SIGNAL_SIGILL` (9).
-    case signalSigill
+    case sigill
     /// `SIGNAL_SIGINT` (10).
-    case signalSigint
+    case sigint
     /// `SIGNAL_SIGIO` (11).
-    case signalSigio
+    case sigio
     /// `SIGNAL_SIGIOT` (12).
-    case signalSigiot
+    case sigiot
     /// `SIGNAL_SIGKILL` (13).
-    case signalSigkill
+    case sigkill
     /// `SIGNAL_SIGPIPE` (14).
-    case signalSigpipe
+    case sigpipe
     /// `SIGNAL_SIGPOLL` (15).
-    case signalSigpoll
+    case sigpoll
     /// `SIGNAL_SIGPROF` (16).
-    case signalSigprof
+    case sigprof
     /// `SIGNAL_SIGPWR` (17).
-    case signalSigpwr
+    case sigpwr
     /// `SIGNAL_SIGQUIT` (18).
-    case signalSigquit
+    case sigquit
     /// `SIGNAL_SIGSEGV` (19).
-    case signalSigsegv
+    case sigsegv
     /// `SIGNAL_SIGSTKFLT` (20).
-    case signalSigstkflt
+    case sigstkflt
     /// `SIGNAL_SIGSTOP` (21).
-    case signalSigstop
+    case sigstop
     /// `SIGNAL_SIGSYS` (22).
-    case signalSigsys
+    case sigsys
     /// `SIGNAL_SIGTERM` (23).
-    case signalSigterm
+    case sigterm
     /// `SIGNAL_SIGTRAP` (24).
-    case signalSigtrap
+    case sigtrap
     /// `SIGNAL_SIGTSTP` (25).
-    case signalSigtstp
+    case sigtstp
     /// `SIGNAL_SIGTTIN` (26).
-    case signalSigttin
+    case sigttin
     /// `SIGNAL_SIGTTOU` (27).
-    case signalSigttou
+    case sigttou
     /// `SIGNAL_SIGURG` (28).
-    case signalSigurg
+    case sigurg
     /// `SIGNAL_SIGUSR1` (29).
-    case signalSigusr1
+    case sigusr1
     /// `SIGNAL_SIGUSR2` (30).
-    case signalSigusr2
+    case sigusr2
     /// `SIGNAL_SIGVTALRM` (31).
-    case signalSigvtalrm
+    case sigvtalrm
     /// `SIGNAL_SIGWINCH` (32).
-    case signalSigwinch
+    case sigwinch
     /// `SIGNAL_SIGXCPU` (33).
-    case signalSigxcpu
+    case sigxcpu
     /// `SIGNAL_SIGXFSZ` (34).
-    case signalSigxfsz
+    case sigxfsz
     /// `SIGNAL_SIGRTMIN` (35).
-    case signalSigrtmin
+    case sigrtmin
     /// `SIGNAL_SIGRTMINPLUS1` (36).
-    case signalSigrtminplus1
+    case sigrtminplus1
     /// `SIGNAL_SIGRTMINPLUS2` (37).
-    case signalSigrtminplus2
+    case sigrtminplus2
     /// `SIGNAL_SIGRTMINPLUS3` (38).
-    case signalSigrtminplus3
+    case sigrtminplus3
     /// `SIGNAL_SIGRTMINPLUS4` (39).
-    case signalSigrtminplus4
+    case sigrtminplus4
     /// `SIGNAL_SIGRTMINPLUS5` (40).
-    case signalSigrtminplus5
+    case sigrtminplus5
     /// `SIGNAL_SIGRTMINPLUS6` (41).
-    case signalSigrtminplus6
+    case sigrtminplus6
     /// `SIGNAL_SIGRTMINPLUS7` (42).
-    case signalSigrtminplus7
+    case sigrtminplus7
     /// `SIGNAL_SIGRTMINPLUS8` (43).
-    case signalSigrtminplus8
+    case sigrtminplus8
     /// `SIGNAL_SIGRTMINPLUS9` (44).
-    case signalSigrtminplus9
+    case sigrtminplus9
     /// `SIGNAL_SIGRTMINPLUS10` (45).
-    case signalSigrtminplus10
+    case sigrtminplus10
     /// `SIGNAL_SIGRTMINPLUS11` (46).
-    case signalSigrtminplus11
+    case sigrtminplus11
     /// `SIGNAL_SIGRTMINPLUS12` (47).
-    case signalSigrtminplus12
+    case sigrtminplus12
     /// `SIGNAL_SIGRTMINPLUS13` (48).
-    case signalSigrtminplus13
+    case sigrtminplus13
     /// `SIGNAL_SIGRTMINPLUS14` (49).
-    case signalSigrtminplus14
+    case sigrtminplus14
     /// `SIGNAL_SIGRTMINPLUS15` (50).
-    case signalSigrtminplus15
+    case sigrtminplus15
     /// `SIGNAL_SIGRTMAXMINUS14` (51).
-    case signalSigrtmaxminus14
+    case sigrtmaxminus14
     /// `SIGNAL_SIGRTMAXMINUS13` (52).
-    case signalSigrtmaxminus13
+    case sigrtmaxminus13
     /// `SIGNAL_SIGRTMAXMINUS12` (53).
-    case signalSigrtmaxminus12
+    case sigrtmaxminus12
     /// `SIGNAL_SIGRTMAXMINUS11` (54).
-    case signalSigrtmaxminus11
+    case sigrtmaxminus11
     /// `SIGNAL_SIGRTMAXMINUS10` (55).
-    case signalSigrtmaxminus10
+    case sigrtmaxminus10
     /// `SIGNAL_SIGRTMAXMINUS9` (56).
-    case signalSigrtmaxminus9
+    case sigrtmaxminus9
     /// `SIGNAL_SIGRTMAXMINUS8` (57).
-    case signalSigrtmaxminus8
+    case sigrtmaxminus8
     /// `SIGNAL_SIGRTMAXMINUS7` (58).
-    case signalSigrtmaxminus7
+    case sigrtmaxminus7
     /// `SIGNAL_SIGRTMAXMINUS6` (59).
-    case signalSigrtmaxminus6
+    case sigrtmaxminus6
     /// `SIGNAL_SIGRTMAXMINUS5` (60).
-    case signalSigrtmaxminus5
+    case sigrtmaxminus5
     /// `SIGNAL_SIGRTMAXMINUS4` (61).
-    case signalSigrtmaxminus4
+    case sigrtmaxminus4
     /// `SIGNAL_SIGRTMAXMINUS3` (62).
-    case signalSigrtmaxminus3
+    case sigrtmaxminus3
     /// `SIGNAL_SIGRTMAXMINUS2` (63).
-    case signalSigrtmaxminus2
+    case sigrtmaxminus2
     /// `SIGNAL_SIGRTMAXMINUS1` (64).
-    case signalSigrtmaxminus1
+    case sigrtmaxminus1
     /// `SIGNAL_SIGRTMAX` (65).
-    case signalSigrtmax
+    case sigrtmax
     /// A number this schema does not know, kept so it survives a round trip.
     case unrecognized(Int32)
 
-    /// The proto3 default, `.signalRuntimeDefault`.
-    public init() { self = .signalRuntimeDefault }
+    /// The proto3 default, `.runtimeDefault`.
+    public init() { self = .runtimeDefault }
 
     /// Every known case in declaration order (``unrecognized(_:)`` excluded).
-    public static let allCases: [Signal] = [.signalRuntimeDefault, .signalSigabrt, .signalSigalrm, .signalSigbus, .signalSigchld, .signalSigcld, .signalSigcont, .signalSigfpe, .signalSighup, .signalSigill, .signalSigint, .signalSigio, .signalSigiot, .signalSigkill, .signalSigpipe, .signalSigpoll, .signalSigprof, .signalSigpwr, .signalSigquit, .signalSigsegv, .signalSigstkflt, .signalSigstop, .signalSigsys, .signalSigterm, .signalSigtrap, .signalSigtstp, .signalSigttin, .signalSigttou, .signalSigurg, .signalSigusr1, .signalSigusr2, .signalSigvtalrm, .signalSigwinch, .signalSigxcpu, .signalSigxfsz, .signalSigrtmin, .signalSigrtminplus1, .signalSigrtminplus2, .signalSigrtminplus3, .signalSigrtminplus4, .signalSigrtminplus5, .signalSigrtminplus6, .signalSigrtminplus7, .signalSigrtminplus8, .signalSigrtminplus9, .signalSigrtminplus10, .signalSigrtminplus11, .signalSigrtminplus12, .signalSigrtminplus13, .signalSigrtminplus14, .signalSigrtminplus15, .signalSigrtmaxminus14, .signalSigrtmaxminus13, .signalSigrtmaxminus12, .signalSigrtmaxminus11, .signalSigrtmaxminus10, .signalSigrtmaxminus9, .signalSigrtmaxminus8, .signalSigrtmaxminus7, .signalSigrtmaxminus6, .signalSigrtmaxminus5, .signalSigrtmaxminus4, .signalSigrtmaxminus3, .signalSigrtmaxminus2, .signalSigrtmaxminus1, .signalSigrtmax]
+    public static let allCases: [Signal] = [.runtimeDefault, .sigabrt, .sigalrm, .sigbus, .sigchld, .sigcld, .sigcont, .sigfpe, .sighup, .sigill, .sigint, .sigio, .sigiot, .sigkill, .sigpipe, .sigpoll, .sigprof, .sigpwr, .sigquit, .sigsegv, .sigstkflt, .sigstop, .sigsys, .sigterm, .sigtrap, .sigtstp, .sigttin, .sigttou, .sigurg, .sigusr1, .sigusr2, .sigvtalrm, .sigwinch, .sigxcpu, .sigxfsz, .sigrtmin, .sigrtminplus1, .sigrtminplus2, .sigrtminplus3, .sigrtminplus4, .sigrtminplus5, .sigrtminplus6, .sigrtminplus7, .sigrtminplus8, .sigrtminplus9, .sigrtminplus10, .sigrtminplus11, .sigrtminplus12, .sigrtminplus13, .sigrtminplus14, .sigrtminplus15, .sigrtmaxminus14, .sigrtmaxminus13, .sigrtmaxminus12, .sigrtmaxminus11, .sigrtmaxminus10, .sigrtmaxminus9, .sigrtmaxminus8, .sigrtmaxminus7, .sigrtmaxminus6, .sigrtmaxminus5, .sigrtmaxminus4, .sigrtmaxminus3, .sigrtmaxminus2, .sigrtmaxminus1, .sigrtmax]
 
     /// The case for a wire number; unknown numbers become ``unrecognized(_:)``.
     public init(protoValue: Int32) {
         switch protoValue {
-        case 0: self = .signalRuntimeDefault
-        case 1: self = .signalSigabrt
-        case 2: self = .signalSigalrm
-        case 3: self = .signalSigbus
-        case 4: self = .signalSigchld
-        case 5: self = .signalSigcld
-        case 6: self = .signalSigcont
-        case 7: self = .signalSigfpe
-        case 8: self = .signalSighup
-        case 9: self = .signalSigill
-        case 10: self = .signalSigint
-        case 11: self = .signalSigio
-        case 12: self = .signalSigiot
-        case 13: self = .signalSigkill
-        case 14: self = .signalSigpipe
-        case 15: self = .signalSigpoll
-        case 16: self = .signalSigprof
-        case 17: self = .signalSigpwr
-        case 18: self = .signalSigquit
-        case 19: self = .signalSigsegv
-        case 20: self = .signalSigstkflt
-        case 21: self = .signalSigstop
-        case 22: self = .signalSigsys
-        case 23: self = .signalSigterm
-        case 24: self = .signalSigtrap
-        case 25: self = .signalSigtstp
-        case 26: self = .signalSigttin
-        case 27: self = .signalSigttou
-        case 28: self = .signalSigurg
-        case 29: self = .signalSigusr1
-        case 30: self = .signalSigusr2
-        case 31: self = .signalSigvtalrm
-        case 32: self = .signalSigwinch
-        case 33: self = .signalSigxcpu
-        case 34: self = .signalSigxfsz
-        case 35: self = .signalSigrtmin
-        case 36: self = .signalSigrtminplus1
-        case 37: self = .signalSigrtminplus2
-        case 38: self = .signalSigrtminplus3
-        case 39: self = .signalSigrtminplus4
-        case 40: self = .signalSigrtminplus5
-        case 41: self = .signalSigrtminplus6
-        case 42: self = .signalSigrtminplus7
-        case 43: self = .signalSigrtminplus8
-        case 44: self = .signalSigrtminplus9
-        case 45: self = .signalSigrtminplus10
-        case 46: self = .signalSigrtminplus11
-        case 47: self = .signalSigrtminplus12
-        case 48: self = .signalSigrtminplus13
-        case 49: self = .signalSigrtminplus14
-        case 50: self = .signalSigrtminplus15
-        case 51: self = .signalSigrtmaxminus14
-        case 52: self = .signalSigrtmaxminus13
-        case 53: self = .signalSigrtmaxminus12
-        case 54: self = .signalSigrtmaxminus11
-        case 55: self = .signalSigrtmaxminus10
-        case 56: self = .signalSigrtmaxminus9
-        case 57: self = .signalSigrtmaxminus8
-        case 58: self = .signalSigrtmaxminus7
-        case 59: self = .signalSigrtmaxminus6
-        case 60: self = .signalSigrtmaxminus5
-        case 61: self = .signalSigrtmaxminus4
-        case 62: self = .signalSigrtmaxminus3
-        case 63: self = .signalSigrtmaxminus2
-        case 64: self = .signalSigrtmaxminus1
-        case 65: self = .signalSigrtmax
+        case 0: self = .runtimeDefault
+        case 1: self = .sigabrt
+        case 2: self = .sigalrm
+        case 3: self = .sigbus
+        case 4: self = .sigchld
+        case 5: self = .sigcld
+        case 6: self = .sigcont
+        case 7: self = .sigfpe
+        case 8: self = .sighup
+        case 9: self = .sigill
+        case 10: self = .sigint
+        case 11: self = .sigio
+        case 12: self = .sigiot
+        case 13: self = .sigkill
+        case 14: self = .sigpipe
+        case 15: self = .sigpoll
+        case 16: self = .sigprof
+        case 17: self = .sigpwr
+        case 18: self = .sigquit
+        case 19: self = .sigsegv
+        case 20: self = .sigstkflt
+        case 21: self = .sigstop
+        case 22: self = .sigsys
+        case 23: self = .sigterm
+        case 24: self = .sigtrap
+        case 25: self = .sigtstp
+        case 26: self = .sigttin
+        case 27: self = .sigttou
+        case 28: self = .sigurg
+        case 29: self = .sigusr1
+        case 30: self = .sigusr2
+        case 31: self = .sigvtalrm
+        case 32: self = .sigwinch
+        case 33: self = .sigxcpu
+        case 34: self = .sigxfsz
+        case 35: self = .sigrtmin
+        case 36: self = .sigrtminplus1
+        case 37: self = .sigrtminplus2
+        case 38: self = .sigrtminplus3
+        case 39: self = .sigrtminplus4
+        case 40: self = .sigrtminplus5
+        case 41: self = .sigrtminplus6
+        case 42: self = .sigrtminplus7
+        case 43: self = .sigrtminplus8
+        case 44: self = .sigrtminplus9
+        case 45: self = .sigrtminplus10
+        case 46: self = .sigrtminplus11
+        case 47: self = .sigrtminplus12
+        case 48: self = .sigrtminplus13
+        case 49: self = .sigrtminplus14
+        case 50: self = .sigrtminplus15
+        case 51: self = .sigrtmaxminus14
+        case 52: self = .sigrtmaxminus13
+        case 53: self = .sigrtmaxminus12
+        case 54: self = .sigrtmaxminus11
+        case 55: self = .sigrtmaxminus10
+        case 56: self = .sigrtmaxminus9
+        case 57: self = .sigrtmaxminus8
+        case 58: self = .sigrtmaxminus7
+        case 59: self = .sigrtmaxminus6
+        case 60: self = .sigrtmaxminus5
+        case 61: self = .sigrtmaxminus4
+        case 62: self = .sigrtmaxminus3
+        case 63: self = .sigrtmaxminus2
+        case 64: self = .sigrtmaxminus1
+        case 65: self = .sigrtmax
         default: self = .unrecognized(protoValue)
         }
     }
@@ -1576,72 +1576,72 @@ public enum Signal: ProtoEnum {
     /// The wire number.
     public var protoValue: Int32 {
         switch self {
-        case .signalRuntimeDefault: 0
-        case .signalSigabrt: 1
-        case .signalSigalrm: 2
-        case .signalSigbus: 3
-        case .signalSigchld: 4
-        case .signalSigcld: 5
-        case .signalSigcont: 6
-        case .signalSigfpe: 7
-        case .signalSighup: 8
-        case .signalSigill: 9
-        case .signalSigint: 10
-        case .signalSigio: 11
-        case .signalSigiot: 12
-        case .signalSigkill: 13
-        case .signalSigpipe: 14
-        case .signalSigpoll: 15
-        case .signalSigprof: 16
-        case .signalSigpwr: 17
-        case .signalSigquit: 18
-        case .signalSigsegv: 19
-        case .signalSigstkflt: 20
-        case .signalSigstop: 21
-        case .signalSigsys: 22
-        case .signalSigterm: 23
-        case .signalSigtrap: 24
-        case .signalSigtstp: 25
-        case .signalSigttin: 26
-        case .signalSigttou: 27
-        case .signalSigurg: 28
-        case .signalSigusr1: 29
-        case .signalSigusr2: 30
-        case .signalSigvtalrm: 31
-        case .signalSigwinch: 32
-        case .signalSigxcpu: 33
-        case .signalSigxfsz: 34
-        case .signalSigrtmin: 35
-        case .signalSigrtminplus1: 36
-        case .signalSigrtminplus2: 37
-        case .signalSigrtminplus3: 38
-        case .signalSigrtminplus4: 39
-        case .signalSigrtminplus5: 40
-        case .signalSigrtminplus6: 41
-        case .signalSigrtminplus7: 42
-        case .signalSigrtminplus8: 43
-        case .signalSigrtminplus9: 44
-        case .signalSigrtminplus10: 45
-        case .signalSigrtminplus11: 46
-        case .signalSigrtminplus12: 47
-        case .signalSigrtminplus13: 48
-        case .signalSigrtminplus14: 49
-        case .signalSigrtminplus15: 50
-        case .signalSigrtmaxminus14: 51
-        case .signalSigrtmaxminus13: 52
-        case .signalSigrtmaxminus12: 53
-        case .signalSigrtmaxminus11: 54
-        case .signalSigrtmaxminus10: 55
-        case .signalSigrtmaxminus9: 56
-        case .signalSigrtmaxminus8: 57
-        case .signalSigrtmaxminus7: 58
-        case .signalSigrtmaxminus6: 59
-        case .signalSigrtmaxminus5: 60
-        case .signalSigrtmaxminus4: 61
-        case .signalSigrtmaxminus3: 62
-        case .signalSigrtmaxminus2: 63
-        case .signalSigrtmaxminus1: 64
-        case .signalSigrtmax: 65
+        case .runtimeDefault: 0
+        case .sigabrt: 1
+        case .sigalrm: 2
+        case .sigbus: 3
+        case .sigchld: 4
+        case .sigcld: 5
+        case .sigcont: 6
+        case .sigfpe: 7
+        case .sighup: 8
+        case .sigill: 9
+        case .sigint: 10
+        case .sigio: 11
+        case .sigiot: 12
+        case .sigkill: 13
+        case .sigpipe: 14
+        case .sigpoll: 15
+        case .sigprof: 16
+        case .sigpwr: 17
+        case .sigquit: 18
+        case .sigsegv: 19
+        case .sigstkflt: 20
+        case .sigstop: 21
+        case .sigsys: 22
+        case .sigterm: 23
+        case .sigtrap: 24
+        case .sigtstp: 25
+        case .sigttin: 26
+        case .sigttou: 27
+        case .sigurg: 28
+        case .sigusr1: 29
+        case .sigusr2: 30
+        case .sigvtalrm: 31
+        case .sigwinch: 32
+        case .sigxcpu: 33
+        case .sigxfsz: 34
+        case .sigrtmin: 35
+        case .sigrtminplus1: 36
+        case .sigrtminplus2: 37
+        case .sigrtminplus3: 38
+        case .sigrtminplus4: 39
+        case .sigrtminplus5: 40
+        case .sigrtminplus6: 41
+        case .sigrtminplus7: 42
+        case .sigrtminplus8: 43
+        case .sigrtminplus9: 44
+        case .sigrtminplus10: 45
+        case .sigrtminplus11: 46
+        case .sigrtminplus12: 47
+        case .sigrtminplus13: 48
+        case .sigrtminplus14: 49
+        case .sigrtminplus15: 50
+        case .sigrtmaxminus14: 51
+        case .sigrtmaxminus13: 52
+        case .sigrtmaxminus12: 53
+        case .sigrtmaxminus11: 54
+        case .sigrtmaxminus10: 55
+        case .sigrtmaxminus9: 56
+        case .sigrtmaxminus8: 57
+        case .sigrtmaxminus7: 58
+        case .sigrtmaxminus6: 59
+        case .sigrtmaxminus5: 60
+        case .sigrtmaxminus4: 61
+        case .sigrtmaxminus3: 62
+        case .sigrtmaxminus2: 63
+        case .sigrtmaxminus1: 64
+        case .sigrtmax: 65
         case .unrecognized(let number): number
         }
     }
@@ -1649,138 +1649,138 @@ public enum Signal: ProtoEnum {
     /// The case named `protoName` in the schema (`SIGNAL_RUNTIME_DEFAULT`), if any; aliases and the names of earlier schemas are accepted.
     public init?(protoName: String) {
         switch protoName {
-        case "SIGNAL_RUNTIME_DEFAULT": self = .signalRuntimeDefault
-        case "SIGNAL_SIGABRT": self = .signalSigabrt
-        case "SIGNAL_SIGALRM": self = .signalSigalrm
-        case "SIGNAL_SIGBUS": self = .signalSigbus
-        case "SIGNAL_SIGCHLD": self = .signalSigchld
-        case "SIGNAL_SIGCLD": self = .signalSigcld
-        case "SIGNAL_SIGCONT": self = .signalSigcont
-        case "SIGNAL_SIGFPE": self = .signalSigfpe
-        case "SIGNAL_SIGHUP": self = .signalSighup
-        case "SIGNAL_SIGILL": self = .signalSigill
-        case "SIGNAL_SIGINT": self = .signalSigint
-        case "SIGNAL_SIGIO": self = .signalSigio
-        case "SIGNAL_SIGIOT": self = .signalSigiot
-        case "SIGNAL_SIGKILL": self = .signalSigkill
-        case "SIGNAL_SIGPIPE": self = .signalSigpipe
-        case "SIGNAL_SIGPOLL": self = .signalSigpoll
-        case "SIGNAL_SIGPROF": self = .signalSigprof
-        case "SIGNAL_SIGPWR": self = .signalSigpwr
-        case "SIGNAL_SIGQUIT": self = .signalSigquit
-        case "SIGNAL_SIGSEGV": self = .signalSigsegv
-        case "SIGNAL_SIGSTKFLT": self = .signalSigstkflt
-        case "SIGNAL_SIGSTOP": self = .signalSigstop
-        case "SIGNAL_SIGSYS": self = .signalSigsys
-        case "SIGNAL_SIGTERM": self = .signalSigterm
-        case "SIGNAL_SIGTRAP": self = .signalSigtrap
-        case "SIGNAL_SIGTSTP": self = .signalSigtstp
-        case "SIGNAL_SIGTTIN": self = .signalSigttin
-        case "SIGNAL_SIGTTOU": self = .signalSigttou
-        case "SIGNAL_SIGURG": self = .signalSigurg
-        case "SIGNAL_SIGUSR1": self = .signalSigusr1
-        case "SIGNAL_SIGUSR2": self = .signalSigusr2
-        case "SIGNAL_SIGVTALRM": self = .signalSigvtalrm
-        case "SIGNAL_SIGWINCH": self = .signalSigwinch
-        case "SIGNAL_SIGXCPU": self = .signalSigxcpu
-        case "SIGNAL_SIGXFSZ": self = .signalSigxfsz
-        case "SIGNAL_SIGRTMIN": self = .signalSigrtmin
-        case "SIGNAL_SIGRTMINPLUS1": self = .signalSigrtminplus1
-        case "SIGNAL_SIGRTMINPLUS2": self = .signalSigrtminplus2
-        case "SIGNAL_SIGRTMINPLUS3": self = .signalSigrtminplus3
-        case "SIGNAL_SIGRTMINPLUS4": self = .signalSigrtminplus4
-        case "SIGNAL_SIGRTMINPLUS5": self = .signalSigrtminplus5
-        case "SIGNAL_SIGRTMINPLUS6": self = .signalSigrtminplus6
-        case "SIGNAL_SIGRTMINPLUS7": self = .signalSigrtminplus7
-        case "SIGNAL_SIGRTMINPLUS8": self = .signalSigrtminplus8
-        case "SIGNAL_SIGRTMINPLUS9": self = .signalSigrtminplus9
-        case "SIGNAL_SIGRTMINPLUS10": self = .signalSigrtminplus10
-        case "SIGNAL_SIGRTMINPLUS11": self = .signalSigrtminplus11
-        case "SIGNAL_SIGRTMINPLUS12": self = .signalSigrtminplus12
-        case "SIGNAL_SIGRTMINPLUS13": self = .signalSigrtminplus13
-        case "SIGNAL_SIGRTMINPLUS14": self = .signalSigrtminplus14
-        case "SIGNAL_SIGRTMINPLUS15": self = .signalSigrtminplus15
-        case "SIGNAL_SIGRTMAXMINUS14": self = .signalSigrtmaxminus14
-        case "SIGNAL_SIGRTMAXMINUS13": self = .signalSigrtmaxminus13
-        case "SIGNAL_SIGRTMAXMINUS12": self = .signalSigrtmaxminus12
-        case "SIGNAL_SIGRTMAXMINUS11": self = .signalSigrtmaxminus11
-        case "SIGNAL_SIGRTMAXMINUS10": self = .signalSigrtmaxminus10
-        case "SIGNAL_SIGRTMAXMINUS9": self = .signalSigrtmaxminus9
-        case "SIGNAL_SIGRTMAXMINUS8": self = .signalSigrtmaxminus8
-        case "SIGNAL_SIGRTMAXMINUS7": self = .signalSigrtmaxminus7
-        case "SIGNAL_SIGRTMAXMINUS6": self = .signalSigrtmaxminus6
-        case "SIGNAL_SIGRTMAXMINUS5": self = .signalSigrtmaxminus5
-        case "SIGNAL_SIGRTMAXMINUS4": self = .signalSigrtmaxminus4
-        case "SIGNAL_SIGRTMAXMINUS3": self = .signalSigrtmaxminus3
-        case "SIGNAL_SIGRTMAXMINUS2": self = .signalSigrtmaxminus2
-        case "SIGNAL_SIGRTMAXMINUS1": self = .signalSigrtmaxminus1
-        case "SIGNAL_SIGRTMAX": self = .signalSigrtmax
-        case "RUNTIME_DEFAULT": self = .signalRuntimeDefault
-        case "SIGABRT": self = .signalSigabrt
-        case "SIGALRM": self = .signalSigalrm
-        case "SIGBUS": self = .signalSigbus
-        case "SIGCHLD": self = .signalSigchld
-        case "SIGCLD": self = .signalSigcld
-        case "SIGCONT": self = .signalSigcont
-        case "SIGFPE": self = .signalSigfpe
-        case "SIGHUP": self = .signalSighup
-        case "SIGILL": self = .signalSigill
-        case "SIGINT": self = .signalSigint
-        case "SIGIO": self = .signalSigio
-        case "SIGIOT": self = .signalSigiot
-        case "SIGKILL": self = .signalSigkill
-        case "SIGPIPE": self = .signalSigpipe
-        case "SIGPOLL": self = .signalSigpoll
-        case "SIGPROF": self = .signalSigprof
-        case "SIGPWR": self = .signalSigpwr
-        case "SIGQUIT": self = .signalSigquit
-        case "SIGSEGV": self = .signalSigsegv
-        case "SIGSTKFLT": self = .signalSigstkflt
-        case "SIGSTOP": self = .signalSigstop
-        case "SIGSYS": self = .signalSigsys
-        case "SIGTERM": self = .signalSigterm
-        case "SIGTRAP": self = .signalSigtrap
-        case "SIGTSTP": self = .signalSigtstp
-        case "SIGTTIN": self = .signalSigttin
-        case "SIGTTOU": self = .signalSigttou
-        case "SIGURG": self = .signalSigurg
-        case "SIGUSR1": self = .signalSigusr1
-        case "SIGUSR2": self = .signalSigusr2
-        case "SIGVTALRM": self = .signalSigvtalrm
-        case "SIGWINCH": self = .signalSigwinch
-        case "SIGXCPU": self = .signalSigxcpu
-        case "SIGXFSZ": self = .signalSigxfsz
-        case "SIGRTMIN": self = .signalSigrtmin
-        case "SIGRTMINPLUS1": self = .signalSigrtminplus1
-        case "SIGRTMINPLUS2": self = .signalSigrtminplus2
-        case "SIGRTMINPLUS3": self = .signalSigrtminplus3
-        case "SIGRTMINPLUS4": self = .signalSigrtminplus4
-        case "SIGRTMINPLUS5": self = .signalSigrtminplus5
-        case "SIGRTMINPLUS6": self = .signalSigrtminplus6
-        case "SIGRTMINPLUS7": self = .signalSigrtminplus7
-        case "SIGRTMINPLUS8": self = .signalSigrtminplus8
-        case "SIGRTMINPLUS9": self = .signalSigrtminplus9
-        case "SIGRTMINPLUS10": self = .signalSigrtminplus10
-        case "SIGRTMINPLUS11": self = .signalSigrtminplus11
-        case "SIGRTMINPLUS12": self = .signalSigrtminplus12
-        case "SIGRTMINPLUS13": self = .signalSigrtminplus13
-        case "SIGRTMINPLUS14": self = .signalSigrtminplus14
-        case "SIGRTMINPLUS15": self = .signalSigrtminplus15
-        case "SIGRTMAXMINUS14": self = .signalSigrtmaxminus14
-        case "SIGRTMAXMINUS13": self = .signalSigrtmaxminus13
-        case "SIGRTMAXMINUS12": self = .signalSigrtmaxminus12
-        case "SIGRTMAXMINUS11": self = .signalSigrtmaxminus11
-        case "SIGRTMAXMINUS10": self = .signalSigrtmaxminus10
-        case "SIGRTMAXMINUS9": self = .signalSigrtmaxminus9
-        case "SIGRTMAXMINUS8": self = .signalSigrtmaxminus8
-        case "SIGRTMAXMINUS7": self = .signalSigrtmaxminus7
-        case "SIGRTMAXMINUS6": self = .signalSigrtmaxminus6
-        case "SIGRTMAXMINUS5": self = .signalSigrtmaxminus5
-        case "SIGRTMAXMINUS4": self = .signalSigrtmaxminus4
-        case "SIGRTMAXMINUS3": self = .signalSigrtmaxminus3
-        case "SIGRTMAXMINUS2": self = .signalSigrtmaxminus2
-        case "SIGRTMAXMINUS1": self = .signalSigrtmaxminus1
-        case "SIGRTMAX": self = .signalSigrtmax
+        case "SIGNAL_RUNTIME_DEFAULT": self = .runtimeDefault
+        case "SIGNAL_SIGABRT": self = .sigabrt
+        case "SIGNAL_SIGALRM": self = .sigalrm
+        case "SIGNAL_SIGBUS": self = .sigbus
+        case "SIGNAL_SIGCHLD": self = .sigchld
+        case "SIGNAL_SIGCLD": self = .sigcld
+        case "SIGNAL_SIGCONT": self = .sigcont
+        case "SIGNAL_SIGFPE": self = .sigfpe
+        case "SIGNAL_SIGHUP": self = .sighup
+        case "SIGNAL_SIGILL": self = .sigill
+        case "SIGNAL_SIGINT": self = .sigint
+        case "SIGNAL_SIGIO": self = .sigio
+        case "SIGNAL_SIGIOT": self = .sigiot
+        case "SIGNAL_SIGKILL": self = .sigkill
+        case "SIGNAL_SIGPIPE": self = .sigpipe
+        case "SIGNAL_SIGPOLL": self = .sigpoll
+        case "SIGNAL_SIGPROF": self = .sigprof
+        case "SIGNAL_SIGPWR": self = .sigpwr
+        case "SIGNAL_SIGQUIT": self = .sigquit
+        case "SIGNAL_SIGSEGV": self = .sigsegv
+        case "SIGNAL_SIGSTKFLT": self = .sigstkflt
+        case "SIGNAL_SIGSTOP": self = .sigstop
+        case "SIGNAL_SIGSYS": self = .sigsys
+        case "SIGNAL_SIGTERM": self = .sigterm
+        case "SIGNAL_SIGTRAP": self = .sigtrap
+        case "SIGNAL_SIGTSTP": self = .sigtstp
+        case "SIGNAL_SIGTTIN": self = .sigttin
+        case "SIGNAL_SIGTTOU": self = .sigttou
+        case "SIGNAL_SIGURG": self = .sigurg
+        case "SIGNAL_SIGUSR1": self = .sigusr1
+        case "SIGNAL_SIGUSR2": self = .sigusr2
+        case "SIGNAL_SIGVTALRM": self = .sigvtalrm
+        case "SIGNAL_SIGWINCH": self = .sigwinch
+        case "SIGNAL_SIGXCPU": self = .sigxcpu
+        case "SIGNAL_SIGXFSZ": self = .sigxfsz
+        case "SIGNAL_SIGRTMIN": self = .sigrtmin
+        case "SIGNAL_SIGRTMINPLUS1": self = .sigrtminplus1
+        case "SIGNAL_SIGRTMINPLUS2": self = .sigrtminplus2
+        case "SIGNAL_SIGRTMINPLUS3": self = .sigrtminplus3
+        case "SIGNAL_SIGRTMINPLUS4": self = .sigrtminplus4
+        case "SIGNAL_SIGRTMINPLUS5": self = .sigrtminplus5
+        case "SIGNAL_SIGRTMINPLUS6": self = .sigrtminplus6
+        case "SIGNAL_SIGRTMINPLUS7": self = .sigrtminplus7
+        case "SIGNAL_SIGRTMINPLUS8": self = .sigrtminplus8
+        case "SIGNAL_SIGRTMINPLUS9": self = .sigrtminplus9
+        case "SIGNAL_SIGRTMINPLUS10": self = .sigrtminplus10
+        case "SIGNAL_SIGRTMINPLUS11": self = .sigrtminplus11
+        case "SIGNAL_SIGRTMINPLUS12": self = .sigrtminplus12
+        case "SIGNAL_SIGRTMINPLUS13": self = .sigrtminplus13
+        case "SIGNAL_SIGRTMINPLUS14": self = .sigrtminplus14
+        case "SIGNAL_SIGRTMINPLUS15": self = .sigrtminplus15
+        case "SIGNAL_SIGRTMAXMINUS14": self = .sigrtmaxminus14
+        case "SIGNAL_SIGRTMAXMINUS13": self = .sigrtmaxminus13
+        case "SIGNAL_SIGRTMAXMINUS12": self = .sigrtmaxminus12
+        case "SIGNAL_SIGRTMAXMINUS11": self = .sigrtmaxminus11
+        case "SIGNAL_SIGRTMAXMINUS10": self = .sigrtmaxminus10
+        case "SIGNAL_SIGRTMAXMINUS9": self = .sigrtmaxminus9
+        case "SIGNAL_SIGRTMAXMINUS8": self = .sigrtmaxminus8
+        case "SIGNAL_SIGRTMAXMINUS7": self = .sigrtmaxminus7
+        case "SIGNAL_SIGRTMAXMINUS6": self = .sigrtmaxminus6
+        case "SIGNAL_SIGRTMAXMINUS5": self = .sigrtmaxminus5
+        case "SIGNAL_SIGRTMAXMINUS4": self = .sigrtmaxminus4
+        case "SIGNAL_SIGRTMAXMINUS3": self = .sigrtmaxminus3
+        case "SIGNAL_SIGRTMAXMINUS2": self = .sigrtmaxminus2
+        case "SIGNAL_SIGRTMAXMINUS1": self = .sigrtmaxminus1
+        case "SIGNAL_SIGRTMAX": self = .sigrtmax
+        case "RUNTIME_DEFAULT": self = .runtimeDefault
+        case "SIGABRT": self = .sigabrt
+        case "SIGALRM": self = .sigalrm
+        case "SIGBUS": self = .sigbus
+        case "SIGCHLD": self = .sigchld
+        case "SIGCLD": self = .sigcld
+        case "SIGCONT": self = .sigcont
+        case "SIGFPE": self = .sigfpe
+        case "SIGHUP": self = .sighup
+        case "SIGILL": self = .sigill
+        case "SIGINT": self = .sigint
+        case "SIGIO": self = .sigio
+        case "SIGIOT": self = .sigiot
+        case "SIGKILL": self = .sigkill
+        case "SIGPIPE": self = .sigpipe
+        case "SIGPOLL": self = .sigpoll
+        case "SIGPROF": self = .sigprof
+        case "SIGPWR": self = .sigpwr
+        case "SIGQUIT": self = .sigquit
+        case "SIGSEGV": self = .sigsegv
+        case "SIGSTKFLT": self = .sigstkflt
+        case "SIGSTOP": self = .sigstop
+        case "SIGSYS": self = .sigsys
+        case "SIGTERM": self = .sigterm
+        case "SIGTRAP": self = .sigtrap
+        case "SIGTSTP": self = .sigtstp
+        case "SIGTTIN": self = .sigttin
+        case "SIGTTOU": self = .sigttou
+        case "SIGURG": self = .sigurg
+        case "SIGUSR1": self = .sigusr1
+        case "SIGUSR2": self = .sigusr2
+        case "SIGVTALRM": self = .sigvtalrm
+        case "SIGWINCH": self = .sigwinch
+        case "SIGXCPU": self = .sigxcpu
+        case "SIGXFSZ": self = .sigxfsz
+        case "SIGRTMIN": self = .sigrtmin
+        case "SIGRTMINPLUS1": self = .sigrtminplus1
+        case "SIGRTMINPLUS2": self = .sigrtminplus2
+        case "SIGRTMINPLUS3": self = .sigrtminplus3
+        case "SIGRTMINPLUS4": self = .sigrtminplus4
+        case "SIGRTMINPLUS5": self = .sigrtminplus5
+        case "SIGRTMINPLUS6": self = .sigrtminplus6
+        case "SIGRTMINPLUS7": self = .sigrtminplus7
+        case "SIGRTMINPLUS8": self = .sigrtminplus8
+        case "SIGRTMINPLUS9": self = .sigrtminplus9
+        case "SIGRTMINPLUS10": self = .sigrtminplus10
+        case "SIGRTMINPLUS11": self = .sigrtminplus11
+        case "SIGRTMINPLUS12": self = .sigrtminplus12
+        case "SIGRTMINPLUS13": self = .sigrtminplus13
+        case "SIGRTMINPLUS14": self = .sigrtminplus14
+        case "SIGRTMINPLUS15": self = .sigrtminplus15
+        case "SIGRTMAXMINUS14": self = .sigrtmaxminus14
+        case "SIGRTMAXMINUS13": self = .sigrtmaxminus13
+        case "SIGRTMAXMINUS12": self = .sigrtmaxminus12
+        case "SIGRTMAXMINUS11": self = .sigrtmaxminus11
+        case "SIGRTMAXMINUS10": self = .sigrtmaxminus10
+        case "SIGRTMAXMINUS9": self = .sigrtmaxminus9
+        case "SIGRTMAXMINUS8": self = .sigrtmaxminus8
+        case "SIGRTMAXMINUS7": self = .sigrtmaxminus7
+        case "SIGRTMAXMINUS6": self = .sigrtmaxminus6
+        case "SIGRTMAXMINUS5": self = .sigrtmaxminus5
+        case "SIGRTMAXMINUS4": self = .sigrtmaxminus4
+        case "SIGRTMAXMINUS3": self = .sigrtmaxminus3
+        case "SIGRTMAXMINUS2": self = .sigrtmaxminus2
+        case "SIGRTMAXMINUS1": self = .sigrtmaxminus1
+        case "SIGRTMAX": self = .sigrtmax
         default: return nil
         }
     }
@@ -1788,72 +1788,72 @@ public enum Signal: ProtoEnum {
     /// The schema name, or nil for ``unrecognized(_:)``.
     public var protoName: String? {
         switch self {
-        case .signalRuntimeDefault: "SIGNAL_RUNTIME_DEFAULT"
-        case .signalSigabrt: "SIGNAL_SIGABRT"
-        case .signalSigalrm: "SIGNAL_SIGALRM"
-        case .signalSigbus: "SIGNAL_SIGBUS"
-        case .signalSigchld: "SIGNAL_SIGCHLD"
-        case .signalSigcld: "SIGNAL_SIGCLD"
-        case .signalSigcont: "SIGNAL_SIGCONT"
-        case .signalSigfpe: "SIGNAL_SIGFPE"
-        case .signalSighup: "SIGNAL_SIGHUP"
-        case .signalSigill: "SIGNAL_SIGILL"
-        case .signalSigint: "SIGNAL_SIGINT"
-        case .signalSigio: "SIGNAL_SIGIO"
-        case .signalSigiot: "SIGNAL_SIGIOT"
-        case .signalSigkill: "SIGNAL_SIGKILL"
-        case .signalSigpipe: "SIGNAL_SIGPIPE"
-        case .signalSigpoll: "SIGNAL_SIGPOLL"
-        case .signalSigprof: "SIGNAL_SIGPROF"
-        case .signalSigpwr: "SIGNAL_SIGPWR"
-        case .signalSigquit: "SIGNAL_SIGQUIT"
-        case .signalSigsegv: "SIGNAL_SIGSEGV"
-        case .signalSigstkflt: "SIGNAL_SIGSTKFLT"
-        case .signalSigstop: "SIGNAL_SIGSTOP"
-        case .signalSigsys: "SIGNAL_SIGSYS"
-        case .signalSigterm: "SIGNAL_SIGTERM"
-        case .signalSigtrap: "SIGNAL_SIGTRAP"
-        case .signalSigtstp: "SIGNAL_SIGTSTP"
-        case .signalSigttin: "SIGNAL_SIGTTIN"
-        case .signalSigttou: "SIGNAL_SIGTTOU"
-        case .signalSigurg: "SIGNAL_SIGURG"
-        case .signalSigusr1: "SIGNAL_SIGUSR1"
-        case .signalSigusr2: "SIGNAL_SIGUSR2"
-        case .signalSigvtalrm: "SIGNAL_SIGVTALRM"
-        case .signalSigwinch: "SIGNAL_SIGWINCH"
-        case .signalSigxcpu: "SIGNAL_SIGXCPU"
-        case .signalSigxfsz: "SIGNAL_SIGXFSZ"
-        case .signalSigrtmin: "SIGNAL_SIGRTMIN"
-        case .signalSigrtminplus1: "SIGNAL_SIGRTMINPLUS1"
-        case .signalSigrtminplus2: "SIGNAL_SIGRTMINPLUS2"
-        case .signalSigrtminplus3: "SIGNAL_SIGRTMINPLUS3"
-        case .signalSigrtminplus4: "SIGNAL_SIGRTMINPLUS4"
-        case .signalSigrtminplus5: "SIGNAL_SIGRTMINPLUS5"
-        case .signalSigrtminplus6: "SIGNAL_SIGRTMINPLUS6"
-        case .signalSigrtminplus7: "SIGNAL_SIGRTMINPLUS7"
-        case .signalSigrtminplus8: "SIGNAL_SIGRTMINPLUS8"
-        case .signalSigrtminplus9: "SIGNAL_SIGRTMINPLUS9"
-        case .signalSigrtminplus10: "SIGNAL_SIGRTMINPLUS10"
-        case .signalSigrtminplus11: "SIGNAL_SIGRTMINPLUS11"
-        case .signalSigrtminplus12: "SIGNAL_SIGRTMINPLUS12"
-        case .signalSigrtminplus13: "SIGNAL_SIGRTMINPLUS13"
-        case .signalSigrtminplus14: "SIGNAL_SIGRTMINPLUS14"
-        case .signalSigrtminplus15: "SIGNAL_SIGRTMINPLUS15"
-        case .signalSigrtmaxminus14: "SIGNAL_SIGRTMAXMINUS14"
-        case .signalSigrtmaxminus13: "SIGNAL_SIGRTMAXMINUS13"
-        case .signalSigrtmaxminus12: "SIGNAL_SIGRTMAXMINUS12"
-        case .signalSigrtmaxminus11: "SIGNAL_SIGRTMAXMINUS11"
-        case .signalSigrtmaxminus10: "SIGNAL_SIGRTMAXMINUS10"
-        case .signalSigrtmaxminus9: "SIGNAL_SIGRTMAXMINUS9"
-        case .signalSigrtmaxminus8: "SIGNAL_SIGRTMAXMINUS8"
-        case .signalSigrtmaxminus7: "SIGNAL_SIGRTMAXMINUS7"
-        case .signalSigrtmaxminus6: "SIGNAL_SIGRTMAXMINUS6"
-        case .signalSigrtmaxminus5: "SIGNAL_SIGRTMAXMINUS5"
-        case .signalSigrtmaxminus4: "SIGNAL_SIGRTMAXMINUS4"
-        case .signalSigrtmaxminus3: "SIGNAL_SIGRTMAXMINUS3"
-        case .signalSigrtmaxminus2: "SIGNAL_SIGRTMAXMINUS2"
-        case .signalSigrtmaxminus1: "SIGNAL_SIGRTMAXMINUS1"
-        case .signalSigrtmax: "SIGNAL_SIGRTMAX"
+        case .runtimeDefault: "SIGNAL_RUNTIME_DEFAULT"
+        case .sigabrt: "SIGNAL_SIGABRT"
+        case .sigalrm: "SIGNAL_SIGALRM"
+        case .sigbus: "SIGNAL_SIGBUS"
+        case .sigchld: "SIGNAL_SIGCHLD"
+        case .sigcld: "SIGNAL_SIGCLD"
+        case .sigcont: "SIGNAL_SIGCONT"
+        case .sigfpe: "SIGNAL_SIGFPE"
+        case .sighup: "SIGNAL_SIGHUP"
+        case .sigill: "SIGNAL_SIGILL"
+        case .sigint: "SIGNAL_SIGINT"
+        case .sigio: "SIGNAL_SIGIO"
+        case .sigiot: "SIGNAL_SIGIOT"
+        case .sigkill: "SIGNAL_SIGKILL"
+        case .sigpipe: "SIGNAL_SIGPIPE"
+        case .sigpoll: "SIGNAL_SIGPOLL"
+        case .sigprof: "SIGNAL_SIGPROF"
+        case .sigpwr: "SIGNAL_SIGPWR"
+        case .sigquit: "SIGNAL_SIGQUIT"
+        case .sigsegv: "SIGNAL_SIGSEGV"
+        case .sigstkflt: "SIGNAL_SIGSTKFLT"
+        case .sigstop: "SIGNAL_SIGSTOP"
+        case .sigsys: "SIGNAL_SIGSYS"
+        case .sigterm: "SIGNAL_SIGTERM"
+        case .sigtrap: "SIGNAL_SIGTRAP"
+        case .sigtstp: "SIGNAL_SIGTSTP"
+        case .sigttin: "SIGNAL_SIGTTIN"
+        case .sigttou: "SIGNAL_SIGTTOU"
+        case .sigurg: "SIGNAL_SIGURG"
+        case .sigusr1: "SIGNAL_SIGUSR1"
+        case .sigusr2: "SIGNAL_SIGUSR2"
+        case .sigvtalrm: "SIGNAL_SIGVTALRM"
+        case .sigwinch: "SIGNAL_SIGWINCH"
+        case .sigxcpu: "SIGNAL_SIGXCPU"
+        case .sigxfsz: "SIGNAL_SIGXFSZ"
+        case .sigrtmin: "SIGNAL_SIGRTMIN"
+        case .sigrtminplus1: "SIGNAL_SIGRTMINPLUS1"
+        case .sigrtminplus2: "SIGNAL_SIGRTMINPLUS2"
+        case .sigrtminplus3: "SIGNAL_SIGRTMINPLUS3"
+        case .sigrtminplus4: "SIGNAL_SIGRTMINPLUS4"
+        case .sigrtminplus5: "SIGNAL_SIGRTMINPLUS5"
+        case .sigrtminplus6: "SIGNAL_SIGRTMINPLUS6"
+        case .sigrtminplus7: "SIGNAL_SIGRTMINPLUS7"
+        case .sigrtminplus8: "SIGNAL_SIGRTMINPLUS8"
+        case .sigrtminplus9: "SIGNAL_SIGRTMINPLUS9"
+        case .sigrtminplus10: "SIGNAL_SIGRTMINPLUS10"
+        case .sigrtminplus11: "SIGNAL_SIGRTMINPLUS11"
+        case .sigrtminplus12: "SIGNAL_SIGRTMINPLUS12"
+        case .sigrtminplus13: "SIGNAL_SIGRTMINPLUS13"
+        case .sigrtminplus14: "SIGNAL_SIGRTMINPLUS14"
+        case .sigrtminplus15: "SIGNAL_SIGRTMINPLUS15"
+        case .sigrtmaxminus14: "SIGNAL_SIGRTMAXMINUS14"
+        case .sigrtmaxminus13: "SIGNAL_SIGRTMAXMINUS13"
+        case .sigrtmaxminus12: "SIGNAL_SIGRTMAXMINUS12"
+        case .sigrtmaxminus11: "SIGNAL_SIGRTMAXMINUS11"
+        case .sigrtmaxminus10: "SIGNAL_SIGRTMAXMINUS10"
+        case .sigrtmaxminus9: "SIGNAL_SIGRTMAXMINUS9"
+        case .sigrtmaxminus8: "SIGNAL_SIGRTMAXMINUS8"
+        case .sigrtmaxminus7: "SIGNAL_SIGRTMAXMINUS7"
+        case .sigrtmaxminus6: "SIGNAL_SIGRTMAXMINUS6"
+        case .sigrtmaxminus5: "SIGNAL_SIGRTMAXMINUS5"
+        case .sigrtmaxminus4: "SIGNAL_SIGRTMAXMINUS4"
+        case .sigrtmaxminus3: "SIGNAL_SIGRTMAXMINUS3"
+        case .sigrtmaxminus2: "SIGNAL_SIGRTMAXMINUS2"
+        case .sigrtmaxminus1: "SIGNAL_SIGRTMAXMINUS1"
+        case .sigrtmax: "SIGNAL_SIGRTMAX"
         case .unrecognized: nil
         }
     }

@@ -36,13 +36,26 @@ struct NamingTests {
         "enum cases are lowerCamel of the value name",
         arguments: [
             ("CONTAINER_RUNNING", "containerRunning"), ("RuntimeDefault", "runtimeDefault"),
-            ("SIGNAL_SIGABRT", "signalSigabrt"), ("SIGNAL_SIGRTMIN_PLUS_1", "signalSigrtminPlus1"), ("TCP", "tcp"),
+            ("SIGNAL_SIGABRT", "signalSigabrt"), ("TCP", "tcp"),
             ("SANDBOX_NOTREADY", "sandboxNotready"), ("Merge", "merge"), ("POD", "pod"), ("default", "`default`"),
             ("INIT", "init_"), ("UNRECOGNIZED", "unrecognized_"),
         ]
     )
     func enumCases(proto: String, swift: String) {
         #expect(SwiftNaming.caseName(forEnumValue: proto) == swift)
+    }
+
+    @Test(
+        "a value that repeats its enum's name loses that prefix, as in swift-protobuf",
+        arguments: [
+            ("Signal", "SIGNAL_SIGABRT", "sigabrt"), ("Signal", "SIGNAL_RUNTIME_DEFAULT", "runtimeDefault"),
+            ("Signal", "SIGNAL_SIGRTMINPLUS1", "sigrtminplus1"), ("ContainerState", "CONTAINER_RUNNING", "containerRunning"),
+            ("ContainerState", "CONTAINER_STATE_RUNNING", "running"), ("MetricType", "METRIC_TYPE_1", "metricType1"),
+            ("CgroupDriver", "SYSTEMD", "systemd"), ("Signal", "SIGNAL_", "signal"),
+        ]
+    )
+    func enumPrefixes(enumName: String, proto: String, swift: String) {
+        #expect(SwiftNaming.caseName(forEnumValue: proto, inEnum: enumName) == swift)
     }
 
     @Test(

@@ -143,7 +143,7 @@ enum GoldenValues {
                 }
             }
             $0.cdiDevices = [CDIDevice { $0.name = "vendor.com/gpu=0" }]
-            $0.stopSignal = .signalSigterm
+            $0.stopSignal = .sigterm
         }
         $0.sandboxConfig = PodSandboxConfig {
             $0.metadata = PodSandboxMetadata { $0.name = "nginx-pod"; $0.uid = "u"; $0.namespace = "default" }

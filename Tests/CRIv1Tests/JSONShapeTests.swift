@@ -103,12 +103,12 @@ struct JSONShapeTests {
     func legacySignalNames() throws {
         let old = try ContainerConfig(jsonString: #"{"stop_signal": "SIGKILL"}"#)
         let current = try ContainerConfig(jsonString: #"{"stopSignal": "SIGNAL_SIGKILL"}"#)
-        #expect(old.stopSignal == .signalSigkill)
+        #expect(old.stopSignal == .sigkill)
         #expect(current == old)
-        #expect(try ContainerConfig(jsonString: #"{"stop_signal": "RUNTIME_DEFAULT"}"#).stopSignal == .signalRuntimeDefault)
+        #expect(try ContainerConfig(jsonString: #"{"stop_signal": "RUNTIME_DEFAULT"}"#).stopSignal == .runtimeDefault)
         #expect(try Self.object(old)["stopSignal"] as? String == "SIGNAL_SIGKILL")
-        #expect(Signal(protoName: "SIGRTMAXMINUS1") == .signalSigrtmaxminus1)
-        #expect(Signal.signalSigusr1.protoName == "SIGNAL_SIGUSR1")
+        #expect(Signal(protoName: "SIGRTMAXMINUS1") == .sigrtmaxminus1)
+        #expect(Signal.sigusr1.protoName == "SIGNAL_SIGUSR1")
         // Only Signal gained a prefix: other enums do not accept made-up short names.
         #expect(ContainerState(protoName: "RUNNING") == nil)
         #expect(throws: ProtoDecodingError.self) { try ContainerConfig(jsonString: #"{"stop_signal": "KILL"}"#) }
