@@ -136,6 +136,17 @@ public final class SimulatedKernel: @unchecked Sendable {
         locked { !(pipes[Self.key(name)]?.instances.isEmpty ?? true) }
     }
 
+    /// Waits until no server instance of `name` is left (its server closed them all), at most `seconds`.
+    public func awaitPipeGone(_ name: String, seconds: Int = 5) -> Bool {
+        locked {
+            let deadline = Self.deadline(milliseconds: UInt32(seconds * 1000))
+            while !(pipes[Self.key(name)]?.instances.isEmpty ?? true) {
+                if timedWait(until: deadline) { return false }
+            }
+            return true
+        }
+    }
+
     /// Waits until a client waits in `WaitNamedPipeW` for `name`, at most `seconds`; false if none did.
     public func awaitWaiter(onPipe name: String, seconds: Int = 10) -> Bool {
         locked {
