@@ -21,13 +21,7 @@ struct NamedPipeTransportTests {
     }
 
     @Test func bytesFlowBothWaysAndCloseIsEndOfStream() throws {
-        try withCleanKernel {
-            let endpoint = uniquePipe()
-            let listener = try listen(on: endpoint)
-            defer { listener.close() }
-            let accepted = Accepted(listener)
-            let client = try connect(to: endpoint, deadline: .now + .seconds(5))
-            let server = try accepted.stream()
+        try withConnectedPipe { _, client, server in
             try client.write(Array("ping".utf8))
             #expect(try server.readExactly(4) == Array("ping".utf8))
             // More than one socket buffer: the write completes in several kernel steps.
@@ -45,13 +39,7 @@ struct NamedPipeTransportTests {
     }
 
     @Test func closeWakesABlockedRead() throws {
-        try withCleanKernel {
-            let endpoint = uniquePipe()
-            let listener = try listen(on: endpoint)
-            defer { listener.close() }
-            let accepted = Accepted(listener)
-            let client = try connect(to: endpoint, deadline: .now + .seconds(5))
-            let server = try accepted.stream()
+        try withConnectedPipe { endpoint, client, server in
             let reader = try background { () throws -> Int in
                 var byte: UInt8 = 0
                 return try withUnsafeMutableBytes(of: &byte) { buffer in try client.read(into: buffer) }
@@ -83,9 +71,11 @@ struct NamedPipeTransportTests {
         try withCleanKernel {
             let endpoint = uniquePipe()
             guard case .namedPipe(let path) = endpoint.kind else { return }
-            // A server with a single instance, taken by a first client: every other client sees ERROR_PIPE_BUSY.
-            let instance = try #require(createInstance(path, maxInstances: 1))
+            // A server with two instances, both taken by clients: every other client sees ERROR_PIPE_BUSY.
+            let instances = [createInstance(path, maxInstances: 2), createInstance(path, maxInstances: 2)]
+            #expect(createInstance(path, maxInstances: 2) == nil && GetLastError() == DWORD(ERROR_PIPE_BUSY))
             let first = try connect(to: endpoint, deadline: .now + .seconds(1))
+            let other = try connect(to: endpoint, deadline: .now + .seconds(1))
             let started = ContinuousClock.now
             #expect {
                 try connect(to: endpoint, deadline: .now + .milliseconds(300))
@@ -95,14 +85,16 @@ struct NamedPipeTransportTests {
             let waited = ContinuousClock.now - started
             #expect(waited >= .milliseconds(290) && waited < .seconds(2), "\(waited)")
 
-            // Busy, then free: the client waits in WaitNamedPipeW and connects once an instance is listening.
-            let second = try background { try connect(to: endpoint, deadline: .now + .seconds(10)) }
+            // Busy, then free: the client waits in WaitNamedPipeW and connects once an instance is listening again
+            // (the server closed one connection and made a new instance, as a server does).
+            let waiting = try background { try connect(to: endpoint, deadline: .now + .seconds(10)) }
             #expect(SimulatedKernel.shared.awaitWaiter(onPipe: path))
             first.close()
-            CloseHandle(instance)
-            let next = try #require(createInstance(path, maxInstances: 1))
-            try second.value().close()
-            CloseHandle(next)
+            CloseHandle(instances[0])
+            let next = try #require(createInstance(path, maxInstances: 2))
+            try waiting.value().close()
+            for handle in [instances[1], next] { CloseHandle(handle) }
+            other.close()
         }
     }
 
@@ -188,6 +180,18 @@ func withCleanKernel(_ body: () throws -> Void) throws {
     try body()
     #expect(Array(SimulatedKernel.shared.violations.dropFirst(violations)) == [])
     #expect(SimulatedKernel.shared.awaitOpenHandles(atMost: before), "handles leaked: \(SimulatedKernel.shared.openHandleCount) open, \(before) before")
+}
+
+/// Runs `body` with a client and a server end connected over a fresh pipe, in ``withCleanKernel``.
+func withConnectedPipe(_ body: (Endpoint, any ByteStream, any ByteStream) throws -> Void) throws {
+    try withCleanKernel {
+        let endpoint = uniquePipe()
+        let listener = try listen(on: endpoint)
+        defer { listener.close() }
+        let accepted = Accepted(listener)
+        let client = try connect(to: endpoint, deadline: .now + .seconds(5))
+        try body(endpoint, client, try accepted.stream())
+    }
 }
 
 /// A server instance made directly with CreateNamedPipeW, as a server with a limited instance count would.

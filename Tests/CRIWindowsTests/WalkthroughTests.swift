@@ -62,6 +62,7 @@ struct WalkthroughTests {
     @Test func theWalkthroughsCommandSequence() async throws {
         let home = try Home()
         defer { home.remove() }
+        #expect(SimulatedKernel.shared.awaitPipeGone(#"\\.\pipe\containerd-containerd"#))
         try await withFakeCRIServer(runtime: windowsRuntime(), listeningOn: "npipe:////./pipe/containerd-containerd") { server in
             // crictl info
             let info = await home.run("info")
@@ -120,6 +121,8 @@ struct WalkthroughTests {
         let home = try Home()
         defer { home.remove() }
         try FileManager.default.removeItem(atPath: ConfigFile.defaultPath(environment: ["USERPROFILE": home.profile]))
+        // A server an earlier test shut down may still be closing its last instance (its accept thread does that).
+        #expect(SimulatedKernel.shared.awaitPipeGone(#"\\.\pipe\containerd-containerd"#))
         let missing = await home.run("version")
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("npipe:////./pipe/containerd-containerd"))
