@@ -74,7 +74,8 @@ extension TransportError {
     static func unsupportedOnWindows(_ endpoint: Endpoint, _ verb: String) -> TransportError {
         TransportError(
             code: .unsupported,
-            message: "\(verb) \(quoted(endpoint.description)): only named pipes (npipe://) are implemented on Windows"
+            message: "\(verb) \(quoted(endpoint.description)): only named pipes (npipe://) are implemented on Windows; "
+                + "TCP, which exec, attach and port-forward need to reach the runtime's streaming server, is not yet"
         )
     }
 }
