@@ -36,7 +36,7 @@ timeout "${CRI_WINDOWS_TIMEOUT:-300}" swift test --skip-build --no-parallel --tr
     --scratch-path "$scratch" --filter CRIWindowsTests 2>&1 | tee "$log" || status=$?
 # The suites exist only in the stand-in build: make sure they ran, so a wrong condition cannot pass by skipping.
 for suite in "Named pipes over the simulated Win32 kernel" "CRIClient over a simulated Windows named pipe" \
-    "The Windows walkthrough over a simulated pipe"; do
+    "The Windows walkthrough over a simulated pipe" "The Windows console"; do
     if ! grep -qF "Suite \"$suite\" passed" "$log"; then
         echo "check-windows: FAILED: suite \"$suite\" did not pass" >&2
         status=1
