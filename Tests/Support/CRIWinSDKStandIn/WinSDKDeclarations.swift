@@ -62,17 +62,30 @@ public typealias OVERLAPPED = _OVERLAPPED
 /// H: `typedef struct _OVERLAPPED *LPOVERLAPPED` (S: `var overlapped: LPOVERLAPPED? = nil`).
 public typealias LPOVERLAPPED = UnsafeMutablePointer<OVERLAPPED>
 
-/// H: minwinbase.h `struct _SECURITY_ATTRIBUTES`; only passed as nil by our code.
+/// The WinSDK overlay's `BOOL` where it is not bridged to `Bool`: struct fields
+/// (S, Configuration.swift: `saAttributes.bInheritHandle = true`).
+public struct WindowsBool: ExpressibleByBooleanLiteral, Sendable {
+    private var value: Int32
+    /// The value as a Swift `Bool` (nonzero is true, as in C).
+    public var boolValue: Bool { value != 0 }
+    /// `true` or `false`.
+    public init(booleanLiteral value: Bool) { self.value = value ? 1 : 0 }
+}
+
+/// H: minwinbase.h `struct _SECURITY_ATTRIBUTES`; our code passes nil
+/// (S, Configuration.swift: `var saAttributes: SECURITY_ATTRIBUTES = SECURITY_ATTRIBUTES()`).
 public struct _SECURITY_ATTRIBUTES {
     /// The structure's size.
     public var nLength: DWORD = 0
     /// A SECURITY_DESCRIPTOR.
     public var lpSecurityDescriptor: LPVOID! = nil
-    /// Whether child processes inherit the handle (a struct field: WindowsBool in the real overlay).
-    public var bInheritHandle: Int32 = 0
+    /// Whether child processes inherit the handle.
+    public var bInheritHandle: WindowsBool = false
     /// Zeroed, as the imported initializer.
     public init() {}
 }
+/// H: `typedef struct _SECURITY_ATTRIBUTES SECURITY_ATTRIBUTES`.
+public typealias SECURITY_ATTRIBUTES = _SECURITY_ATTRIBUTES
 /// H: `typedef struct _SECURITY_ATTRIBUTES *LPSECURITY_ATTRIBUTES`.
 public typealias LPSECURITY_ATTRIBUTES = UnsafeMutablePointer<_SECURITY_ATTRIBUTES>
 
@@ -100,7 +113,7 @@ public var GENERIC_READ: UInt32 { 0x8000_0000 }
 public var GENERIC_WRITE: UInt32 { 0x4000_0000 }
 /// H: fileapi.h.
 public var OPEN_EXISTING: Int32 { 3 }
-/// H: winbase.h.
+/// H: winbase.h (S, Configuration.swift: `DWORD(FILE_FLAG_OVERLAPPED) | DWORD(FILE_FLAG_FIRST_PIPE_INSTANCE)`).
 public var FILE_FLAG_OVERLAPPED: Int32 { 0x4000_0000 }
 /// H: winbase.h.
 public var FILE_FLAG_FIRST_PIPE_INSTANCE: Int32 { 0x0008_0000 }
@@ -170,7 +183,9 @@ public func GetLastError() -> DWORD { SimulatedKernel.lastError }
 /// H: errhandlingapi.h `void SetLastError(DWORD)`.
 public func SetLastError(_ dwErrCode: DWORD) { SimulatedKernel.lastError = dwErrCode }
 
-/// H: fileapi.h `HANDLE CreateFileW(LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWORD, DWORD, HANDLE)`.
+/// H: fileapi.h `HANDLE CreateFileW(LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWORD, DWORD, HANDLE)`
+/// (S, Configuration.swift: `CreateFileW(pipeNameW, targetAccess, 0, &saAttributes, DWORD(OPEN_EXISTING), ...,
+/// nil)`, result checked `guard let childEnd, childEnd != INVALID_HANDLE_VALUE`).
 public func CreateFileW(
     _ lpFileName: LPCWSTR!, _ dwDesiredAccess: DWORD, _ dwShareMode: DWORD,
     _ lpSecurityAttributes: LPSECURITY_ATTRIBUTES!, _ dwCreationDisposition: DWORD,
@@ -181,7 +196,10 @@ public func CreateFileW(
         flags: dwFlagsAndAttributes)
 }
 
-/// H: winbase.h `HANDLE CreateNamedPipeW(LPCWSTR, DWORD, DWORD, DWORD, DWORD, DWORD, DWORD, LPSECURITY_ATTRIBUTES)`.
+/// H: winbase.h `HANDLE CreateNamedPipeW(LPCWSTR, DWORD, DWORD, DWORD, DWORD, DWORD, DWORD, LPSECURITY_ATTRIBUTES)`
+/// (S, Configuration.swift: `CreateNamedPipeW(pipeNameW, openMode, DWORD(PIPE_TYPE_BYTE) | ..., 1,
+/// DWORD(64 * 1024), DWORD(64 * 1024), 0, nil)`; with FILE_FLAG_FIRST_PIPE_INSTANCE an existing name fails with
+/// ERROR_ACCESS_DENIED, as the simulation does).
 public func CreateNamedPipeW(
     _ lpName: LPCWSTR!, _ dwOpenMode: DWORD, _ dwPipeMode: DWORD, _ nMaxInstances: DWORD,
     _ nOutBufferSize: DWORD, _ nInBufferSize: DWORD, _ nDefaultTimeOut: DWORD,
