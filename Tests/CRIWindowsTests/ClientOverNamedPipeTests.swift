@@ -18,7 +18,7 @@ func windowsRuntime() -> FakeRuntime {
 struct ClientOverNamedPipeTests {
     @Test func everydayWorkflowOverContainerdsPipe() async throws {
         #expect(SimulatedKernel.shared.awaitPipeGone(#"\\.\pipe\containerd-containerd"#))  // From an earlier test.
-        try await withFakeCRIServer(runtime: windowsRuntime(), listeningOn: "npipe:////./pipe/containerd-containerd") { server in
+        try await withFakeCRIServer(runtime: windowsRuntime(), listeningOn: "npipe:////./pipe/containerd-containerd") { _ in
             // The walkthrough's spelling (two slashes) reaches the same pipe.
             try await withCRIClient(endpoint: "npipe://./pipe/containerd-containerd") { cri in
                 let version = try await cri.version()
@@ -48,7 +48,6 @@ struct ClientOverNamedPipeTests {
                 try await cri.removePodSandbox(id: podID)
                 #expect(try await cri.listPodSandbox(filter: nil).isEmpty)
             }
-            _ = server
         }
         #expect(SimulatedKernel.shared.violations == [])
         // Shutting the server down closes every instance (the accept thread closes the one it waits on).

@@ -115,7 +115,7 @@ struct NamedPipeTransportTests {
             }
             SimulatedKernel.shared.callerIsElevated = true
             defer { SimulatedKernel.shared.callerIsElevated = false }
-            let accepted = Accepted(listener)
+            let accepted = try Accepted(listener)
             let client = try connect(to: endpoint, deadline: .now + .seconds(1))
             try accepted.stream().close()
             client.close()
@@ -195,7 +195,7 @@ func withConnectedPipe(_ body: (Endpoint, any ByteStream, any ByteStream) throws
         let endpoint = uniquePipe()
         let listener = try listen(on: endpoint)
         defer { listener.close() }
-        let accepted = Accepted(listener)
+        let accepted = try Accepted(listener)
         let client = try connect(to: endpoint, deadline: .now + .seconds(5))
         try body(endpoint, client, try accepted.stream())
     }
@@ -242,8 +242,8 @@ func background<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value)
 /// Accepts one connection in the background.
 final class Accepted: Sendable {
     private let pending: Background<any ByteStream>
-    init(_ listener: any Listener) {
-        pending = try! Background { try listener.accept() }  // Safe: thread creation only fails at the thread limit.
+    init(_ listener: any Listener) throws {
+        pending = try Background { try listener.accept() }
     }
     func stream() throws -> any ByteStream { try pending.value() }
 }
