@@ -1,8 +1,7 @@
 #if !os(Windows)
 // The console subset of WinSDK, for Terminal+Windows.swift. Shapes from the SDK headers named (processenv.h,
-// consoleapi.h,
-// wincon.h); swift-subprocess does not call these, so they follow the importer rules in WinSDKDeclarations.swift:
-// `((DWORD)-10)` imports as a DWORD, `0x0004` as Int32, structs with their C field names.
+// consoleapi.h, wincon.h); swift-subprocess does not call these, so they follow the importer rules stated in
+// WinSDKDeclarations.swift: `((DWORD)-10)` imports as a DWORD, `0x0004` as Int32, structs keep their C field names.
 
 /// H: processenv.h `STD_INPUT_HANDLE ((DWORD)-10)`.
 public var STD_INPUT_HANDLE: DWORD { DWORD(bitPattern: -10) }
