@@ -20,6 +20,12 @@ let package = Package(
         // The fuzz targets' entry points, for the Fuzz/ package (a separate package, so it needs a product); not API.
         .library(name: "CRIFuzzTargets", targets: ["CRIFuzzTargets"]),
     ],
+    // CRI_WINDOWS_STANDIN (test-only, never enable it in a product build): compiles every Windows path on Linux
+    // against CRIWinSDKStandIn, a Swift declaration of the Win32 calls we use backed by a simulated kernel.
+    // Scripts/check-windows.sh builds and tests this way; see README "Windows".
+    traits: [
+        .trait(name: "CRI_WINDOWS_STANDIN", description: "Test only: build the Windows code paths on Linux against a simulated WinSDK."),
+    ],
     dependencies: [
         // The CLI only: the library modules depend on the toolchain alone.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,9 +38,16 @@ let package = Package(
         .target(name: "CRIv1", dependencies: ["CRIWire"], swiftSettings: strictSettings),
         // Layer 3: HPACK and HTTP/2 framing and connections.
         .target(name: "CRIHPACK", swiftSettings: strictSettings),
-        .target(name: "CRIHTTP2", dependencies: ["CRIHPACK"], swiftSettings: strictSettings),
+        // CRITransport: the one OS-thread spawner (startIOThread) the reader thread uses.
+        .target(name: "CRIHTTP2", dependencies: ["CRIHPACK", "CRITransport"], swiftSettings: strictSettings),
         // Layer 4: byte-stream transports and endpoints, and gRPC over HTTP/2.
-        .target(name: "CRITransport", swiftSettings: strictSettings),
+        .target(
+            name: "CRITransport",
+            dependencies: [.target(name: "CRIWinSDKStandIn", condition: .when(traits: ["CRI_WINDOWS_STANDIN"]))],
+            swiftSettings: strictSettings
+        ),
+        // Test support, in no product: the WinSDK subset our Windows code calls, over a simulated Win32 kernel.
+        .target(name: "CRIWinSDKStandIn", path: "Tests/Support/CRIWinSDKStandIn", swiftSettings: strictSettings),
         .target(
             name: "CRIGRPC",
             dependencies: ["CRIWire", "CRIHTTP2", "CRITransport"],
@@ -100,6 +113,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CRITransportTests", dependencies: ["CRITransport"], swiftSettings: strictSettings),
+        // The Windows code paths over the simulated Win32 kernel; its tests run only in the CRI_WINDOWS_STANDIN build.
+        .testTarget(
+            name: "CRIWindowsTests",
+            dependencies: [
+                // cri: the walkthrough runs the CLI in-process, where the simulated pipes are.
+                "CRI", "CRITesting", "CRITransport", "cri",
+                .target(name: "CRIWinSDKStandIn", condition: .when(traits: ["CRI_WINDOWS_STANDIN"])),
+            ],
+            // The walkthrough's crictl.yaml, pod-config.yaml, simple-server.yaml and README, as it writes them.
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
         // Hostile peers, abusive clients and load against the client, server and fake runtime.
         .testTarget(
             name: "CRIHostileTests",

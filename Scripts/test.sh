@@ -5,13 +5,15 @@
 #
 # Steps, cheapest and most informative first:
 #   tests  the whole suite, serially, against the containerd lab     -> the closing "N passed, N failed" line
+#   windows  Scripts/check-windows.sh: every Windows code path built against the WinSDK stand-in (its own
+#          .build-windows) and the simulated named-pipe suites run; fails on any error, warning or failed test
 #   fuzz   Scripts/fuzz.sh 30: every libFuzzer target 30 s, two at a time; fails on a crash, leak or timeout
 #   asan   the whole suite again, built with AddressSanitizer (+LeakSanitizer): zero reports allowed
 #   tsan   the whole suite again, built with ThreadSanitizer: zero reports allowed
 #   bench  Scripts/bench.sh --smoke: builds Benchmarks/ (ours and the grpc-swift-2 peer, debug) and runs every
 #          cri-bench mode once with tiny counts, against FakeCRIServer and the lab's containerd; fails only if
 #          one of ours fails. No timings are judged here: performance is Scripts/bench.sh's job.
-# CRI_TEST_STEPS picks steps (default "tests fuzz asan tsan bench"; the checks and the debug build always run).
+# CRI_TEST_STEPS picks steps (default "tests windows fuzz asan tsan bench"; the checks and the debug build always run).
 # A failing step does not stop the later ones (CI reports everything); the exit status is non-zero if any failed.
 #
 # The end-to-end tests (Tests/CRIEndToEndTests) need the containerd lab. As root, this script brings it up
@@ -33,9 +35,9 @@ if [ "${CI:-}" = true ]; then
     ci=true
     export CRI_E2E_REQUIRED=1
 fi
-steps=" ${CRI_TEST_STEPS:-tests fuzz asan tsan bench} "
+steps=" ${CRI_TEST_STEPS:-tests windows fuzz asan tsan bench} "
 for step in $steps; do
-    case $step in tests | fuzz | asan | tsan | bench) ;; *) echo "test.sh: unknown step '$step' in CRI_TEST_STEPS" >&2; exit 2 ;; esac
+    case $step in tests | windows | fuzz | asan | tsan | bench) ;; *) echo "test.sh: unknown step '$step' in CRI_TEST_STEPS" >&2; exit 2 ;; esac
 done
 wants() { [[ $steps == *" $1 "* ]]; }
 
@@ -166,6 +168,17 @@ if wants tests; then
     took tests "$start"
     count_tests "$scratch/test.log" >"$scratch/summary"
     [ "$status" -eq 0 ] || overall=1
+fi
+
+if wants windows; then
+    banner "windows: Scripts/check-windows.sh"
+    start=$SECONDS
+    status=0
+    Scripts/check-windows.sh 2>&1 | tee "$scratch/windows.log" || status=$?
+    took windows "$start"
+    [ "$status" -eq 0 ] || overall=1
+    echo "windows: $(grep -E "^check-windows: (ok|FAILED)" "$scratch/windows.log" | tail -n 1 | sed 's/^check-windows: //')" \
+        >>"$scratch/results"
 fi
 
 if wants fuzz; then

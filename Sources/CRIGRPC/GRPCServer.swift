@@ -49,7 +49,7 @@ package final class GRPCServer: Sendable {
     /// Accepts connections on a dedicated thread (accepting blocks) until `accept` returns nil or
     /// throws, or the server shuts down.
     package func serve(acceptingWith accept: @escaping @Sendable () throws -> (any HTTP2Transport)?) {
-        _ = spawnDetachedThread { [self] in
+        _ = spawnDetachedThread(name: "cri-grpc-accept") { [self] in
             while !state.withLock({ $0.shuttingDown }) {
                 guard let transport = try? accept() else { return }
                 serve(transport)

@@ -45,7 +45,7 @@ extension HTTP2Connection {
     /// for itself. With one CPU it would not, and a server in the same process (a test's fake
     /// runtime) could not answer until the call gave up; such machines never read inline.
     static let poolHasSpareThreads: Bool = {
-        #if os(Windows)
+        #if os(Windows) || CRI_WINDOWS_STANDIN
         return false
         #else
         return sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1

@@ -12,19 +12,19 @@ package func connect(
 ) throws(TransportError) -> any ByteStream {
     switch endpoint.kind {
     case .unixSocket(let path):
-        #if os(Windows)
+        #if os(Windows) || CRI_WINDOWS_STANDIN
         throw .unsupportedOnWindows(endpoint, "connect to")
         #else
         return try SocketConnector.connectUnix(path: path, deadline: deadline)
         #endif
     case .tcp(let host, let port):
-        #if os(Windows)
+        #if os(Windows) || CRI_WINDOWS_STANDIN
         throw .unsupportedOnWindows(endpoint, "connect to")
         #else
         return try SocketConnector.connectTCP(host: host, port: port, deadline: deadline)
         #endif
     case .namedPipe(let path):
-        #if os(Windows)
+        #if os(Windows) || CRI_WINDOWS_STANDIN
         return try NamedPipeStream.connect(path: path, deadline: deadline)
         #else
         throw .namedPipesNeedWindows(endpoint, path, "connect to")
@@ -40,19 +40,19 @@ package func connect(
 package func listen(on endpoint: Endpoint) throws(TransportError) -> any Listener {
     switch endpoint.kind {
     case .unixSocket(let path):
-        #if os(Windows)
+        #if os(Windows) || CRI_WINDOWS_STANDIN
         throw .unsupportedOnWindows(endpoint, "listen on")
         #else
         return try SocketListener.listenUnix(path: path)
         #endif
     case .tcp(let host, let port):
-        #if os(Windows)
+        #if os(Windows) || CRI_WINDOWS_STANDIN
         throw .unsupportedOnWindows(endpoint, "listen on")
         #else
         return try SocketListener.listenTCP(host: host, port: port)
         #endif
     case .namedPipe(let path):
-        #if os(Windows)
+        #if os(Windows) || CRI_WINDOWS_STANDIN
         return try NamedPipeListener(path: path)
         #else
         throw .namedPipesNeedWindows(endpoint, path, "listen on")
@@ -74,7 +74,8 @@ extension TransportError {
     static func unsupportedOnWindows(_ endpoint: Endpoint, _ verb: String) -> TransportError {
         TransportError(
             code: .unsupported,
-            message: "\(verb) \(quoted(endpoint.description)): only named pipes (npipe://) are implemented on Windows"
+            message: "\(verb) \(quoted(endpoint.description)): only named pipes (npipe://) are implemented on Windows; "
+                + "TCP, which exec, attach and port-forward need to reach the runtime's streaming server, is not yet"
         )
     }
 }

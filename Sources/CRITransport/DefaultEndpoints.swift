@@ -1,9 +1,11 @@
-#if canImport(Glibc)
+#if os(Windows)
+import WinSDK
+#elseif CRI_WINDOWS_STANDIN
+import CRIWinSDKStandIn  // The Windows path on Linux, against the simulated kernel (Scripts/check-windows.sh).
+#elseif canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
-#elseif os(Windows)
-import WinSDK
 #endif
 
 extension Endpoint {
@@ -28,7 +30,7 @@ extension Endpoint {
 
     /// The default endpoints for the platform this code runs on.
     package static var platformDefaults: [Endpoint] {
-        #if os(Windows)
+        #if os(Windows) || CRI_WINDOWS_STANDIN
         windowsDefaults
         #else
         unixDefaults
@@ -55,7 +57,7 @@ extension Endpoint {
     package var localAddressExists: Bool {
         switch kind {
         case .unixSocket(let path):
-            #if os(Windows)
+            #if os(Windows) || CRI_WINDOWS_STANDIN
             return false
             #else
             return Posix.fileIdentity(atPath: path)?.isSocket ?? false
@@ -63,7 +65,7 @@ extension Endpoint {
         case .tcp:
             return false
         case .namedPipe(let path):
-            #if os(Windows)
+            #if os(Windows) || CRI_WINDOWS_STANDIN
             // FindFirstFile lists the pipe without opening it, so it does not take a server instance as
             // GetFileAttributes or CreateFile would.
             var data = WIN32_FIND_DATAW()

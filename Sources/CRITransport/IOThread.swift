@@ -1,10 +1,13 @@
-#if canImport(Glibc)
+// The Windows path compiles on Linux too, against the WinSDK stand-in (CRI_WINDOWS_STANDIN, Scripts/check-windows.sh).
+#if os(Windows)
+import ucrt
+import WinSDK
+#elseif CRI_WINDOWS_STANDIN
+import CRIWinSDKStandIn
+#elseif canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
-#elseif os(Windows)
-import ucrt
-import WinSDK
 #endif
 
 /// Runs `body` on a new detached OS thread named `name`, for loops that block in ``ByteStream/read(into:)`` or
@@ -14,15 +17,24 @@ import WinSDK
 /// dedicated thread per connection keeps a stalled peer from starving everything else. The thread ends when
 /// `body` returns; end the loop by closing the stream or listener it blocks on.
 ///
-/// - Parameter name: shown by debuggers and `top -H`; Linux keeps the first 15 bytes.
+/// This is the one place the project creates OS threads (HTTP/2 readers, gRPC and streaming servers, deadlines).
+///
+/// - Parameters:
+///   - name: shown by debuggers and `top -H`; Linux keeps the first 15 bytes.
+///   - stackSize: bytes of stack; nil for the platform's default.
 /// - Throws: ``TransportError`` if the system cannot create a thread (EAGAIN: thread limit reached).
-package func startIOThread(name: String, _ body: @escaping @Sendable () -> Void) throws(TransportError) {
+package func startIOThread(
+    name: String,
+    stackSize: Int? = nil,
+    _ body: @escaping @Sendable () -> Void
+) throws(TransportError) {
     let start = Unmanaged.passRetained(ThreadStart(name: name, body: body))
-    #if os(Windows)
-    // _beginthreadex, not CreateThread: the thread may use the C runtime (Microsoft's CreateThread documentation).
+    #if os(Windows) || CRI_WINDOWS_STANDIN
+    // _beginthreadex, not CreateThread: the thread may use the C runtime (Microsoft's CreateThread documentation;
+    // swift-subprocess's Thread.swift does the same).
     let value = _beginthreadex(
         nil,
-        0,
+        UInt32(clamping: stackSize ?? 0),
         { parameter in
             guard let parameter else { return 0 }
             Unmanaged<ThreadStart>.fromOpaque(parameter).takeRetainedValue().run()
@@ -42,6 +54,7 @@ package func startIOThread(name: String, _ body: @escaping @Sendable () -> Void)
     pthread_attr_init(&attributes)
     defer { pthread_attr_destroy(&attributes) }
     pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    if let stackSize { pthread_attr_setstacksize(&attributes, stackSize) }
     #if canImport(Glibc)
     var thread = pthread_t()
     #else
@@ -83,7 +96,9 @@ private final class ThreadStart {
 }
 
 private func setCurrentThreadName(_ name: String) {
-    #if canImport(Glibc)
+    #if os(Windows) || CRI_WINDOWS_STANDIN
+    _ = name.withCString(encodedAs: UTF16.self) { SetThreadDescription(GetCurrentThread(), $0) }
+    #elseif canImport(Glibc)
     // Linux limits names to 16 bytes with the NUL; cut at a character boundary so the name stays valid UTF-8.
     var shortened = ""
     for character in name {
@@ -93,7 +108,5 @@ private func setCurrentThreadName(_ name: String) {
     _ = linuxSetThreadName?(pthread_self(), shortened)
     #elseif canImport(Darwin)
     _ = pthread_setname_np(name)
-    #elseif os(Windows)
-    _ = name.withCString(encodedAs: UTF16.self) { SetThreadDescription(GetCurrentThread(), $0) }
     #endif
 }

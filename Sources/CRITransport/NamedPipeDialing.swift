@@ -41,6 +41,11 @@ package func openNamedPipe<Opener: NamedPipeOpener>(
         case .failure(let error):
             var failure = TransportError.win32(operation, error)
             if error == .fileNotFound { failure.message += "; is the container runtime running?" }
+            if error == .accessDenied {
+                // containerd's default pipe security gives administrators full access and everyone else read only.
+                failure.message += "; the pipe lets only administrators write: run the command from an elevated "
+                    + "(Run as administrator) prompt"
+            }
             throw failure
         }
         var milliseconds: UInt32?

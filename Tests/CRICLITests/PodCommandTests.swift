@@ -4,6 +4,38 @@ import Foundation
 import Testing
 
 @Suite struct PodCommandTests {
+    /// The Windows walkthrough's habits (its pod config, `pods POD_ID`), on the platform CI runs; the whole
+    /// walkthrough runs over a simulated named pipe in CRIWindowsTests (Scripts/check-windows.sh).
+    @Test func walkthroughPodConfigAndPositionalPodID() async throws {
+        try await withCLI { cli, _, endpoint in
+            try cli.write("pod-config.yaml", """
+                metadata:
+                  attempt: 1
+                  name: sample-sandbox
+                  namespace: default
+                  uid: 0123456789abcdef012345678.log
+                log_directory: /logs
+                windows:
+                  namespaces:
+                    options: {}
+                """)
+            let runp = try await cli.run(endpoint + ["runp", "pod-config.yaml"])
+            #expect(runp.status == 0, "\(runp.stderr)")
+            #expect(runp.stderr.contains(#"WARN: pod-config.yaml: unknown field "windows.namespaces""#))
+            #expect(runp.stderr.contains("belong in windows.security_context.namespace_options"))
+            let podID = runp.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+
+            let positional = try await cli.run(endpoint + ["pods", podID])
+            #expect(positional.status == 0, "\(positional.stderr)")
+            #expect(positional.lines.count == 2 && positional.lines[1].hasPrefix(String(podID.prefix(13))))
+            let other = try await cli.run(endpoint + ["pods", "ffffffffffff"])
+            #expect(other.status == 0 && other.lines.count == 1)
+            let twice = try await cli.run(endpoint + ["pods", "--id", podID, "ffffffffffff"])
+            #expect(twice.status != 0)
+            #expect(twice.stderr.contains("given twice"))
+        }
+    }
+
     @Test func runpPodsInspectpStoppRmp() async throws {
         try await withCLI { cli, server, endpoint in
             try cli.write("pod.yaml", Fixtures.podYAML(logDirectory: cli.directory + "/logs"))

@@ -27,13 +27,16 @@ final class CRIChannel: Sendable {
         configuration.userAgent = options.userAgent
         let endpoint = endpoint
         let backoff = backoff
+        // Connecting waits at most the call timeout (crictl dials with it too), and never more than 5 s: a busy named
+        // pipe or a full backlog must not hold a 400 ms call for seconds.
+        let connectLimit = options.timeout > .zero ? min(options.timeout, .seconds(5)) : .seconds(5)
         grpc = GRPCClient(configuration: configuration) {
-            try Self.connect(to: endpoint, text: endpointText, backoff: backoff)
+            try Self.connect(to: endpoint, text: endpointText, backoff: backoff, limit: connectLimit)
         }
     }
 
     private static func connect(
-        to endpoint: Endpoint, text: String, backoff: ReconnectGate
+        to endpoint: Endpoint, text: String, backoff: ReconnectGate, limit: Duration
     ) throws -> any HTTP2Transport {
         let now = ContinuousClock.now
         if let wait = backoff.state.withLock({ $0.remainingWait(at: now) }) {
@@ -45,7 +48,7 @@ final class CRIChannel: Sendable {
             )
         }
         do {
-            let stream = try CRITransport.connect(to: endpoint, deadline: now + .seconds(5))
+            let stream = try CRITransport.connect(to: endpoint, deadline: now + limit)
             backoff.state.withLock { $0.succeeded() }
             return ByteStreamTransport(stream)
         } catch {

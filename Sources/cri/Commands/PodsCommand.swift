@@ -16,13 +16,22 @@ struct PodsCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Only the most recently created pod.") var latest = false
     @Option(name: [.customShort("n"), .customLong("last")], help: "Only the N most recently created pods.") var last = 0
     @Flag(help: "Show full IDs.") var noTrunc = false
+    // crictl takes the ID only as --id; walkthroughs (the Windows one this project started from) type
+    // `crictl pods POD_ID`, which crictl rejects. Accepted here as the same filter.
+    @Argument(help: "Only the pod with this ID (or ID prefix); the same as --id.") var podID: String?
+
+    func validate() throws {
+        if let id, let podID, id != podID {
+            throw ValidationError("the pod ID is given twice, differently: --id \(id) and \(podID)")
+        }
+    }
 
     func run() async throws {
         try output.require([.table, .json, .yaml])
         let nameRegex = try ListFilters.regex(name, flag: "--name")
         let namespaceRegex = try ListFilters.regex(namespace, flag: "--namespace")
         var filter = PodSandboxFilter()
-        filter.id = id ?? ""
+        filter.id = id ?? podID ?? ""
         filter.state = try ListFilters.podStateFilter(state)
         filter.labelSelector = try ListFilters.labels(label)
         try await withRuntimeClient { client, _ in

@@ -39,7 +39,7 @@ struct CLISettings: Sendable {
 
     /// The default RPC timeout (crictl: 2 s on unix, 200 s on Windows).
     static var defaultTimeout: Duration {
-        #if os(Windows)
+        #if os(Windows) || CRI_WINDOWS_STANDIN
         .seconds(200)
         #else
         .seconds(2)

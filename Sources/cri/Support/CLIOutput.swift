@@ -48,6 +48,10 @@ enum CLIOutput {
     }
 
     private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
+        if let capture {
+            capture.append(descriptor, bytes)
+            return
+        }
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }

@@ -17,10 +17,14 @@ struct ConfigFile {
     /// The keys crictl knows, in its order.
     static let keys = ["runtime-endpoint", "image-endpoint", "timeout", "debug", "pull-image-on-create", "disable-pull-on-run"]
 
-    /// Where crictl looks by default.
-    static var defaultPath: String {
-        #if os(Windows)
-        (ProcessInfo.processInfo.environment["USERPROFILE"] ?? "C:") + "\\.crictl\\crictl.yaml"
+    /// Where crictl looks by default, for the current context's environment.
+    static var defaultPath: String { defaultPath(environment: CLIContext.current.environment) }
+
+    /// Where crictl looks by default: `/etc/crictl.yaml`, or on Windows `%USERPROFILE%\.crictl\crictl.yaml`
+    /// (crictl's main_windows.go joins USERPROFILE, `.crictl` and `crictl.yaml`).
+    static func defaultPath(environment: [String: String]) -> String {
+        #if os(Windows) || CRI_WINDOWS_STANDIN
+        (environment["USERPROFILE"] ?? "C:") + "\\.crictl\\crictl.yaml"
         #else
         "/etc/crictl.yaml"
         #endif
@@ -35,7 +39,7 @@ struct ConfigFile {
     static func selectedPath(_ context: CLIContext) -> (path: String, explicit: Bool) {
         if let path = context.globals.configPath { return (path, true) }
         if let path = context.env("CRI_CONFIG_FILE") { return (path, true) }
-        return (defaultPath, false)
+        return (defaultPath(environment: context.environment), false)
     }
 
     /// Loads the context's config file; nil when it does not exist and was not asked for explicitly.

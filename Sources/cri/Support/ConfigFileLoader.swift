@@ -52,10 +52,23 @@ enum ConfigFileLoader {
             throw CLIFailure("\(path): unknown field\(unknown.count == 1 ? "" : "s") \(unknown.map(quoted).joined(separator: ", ")) (--strict)")
         }
         for field in unknown {
-            CLIOutput.warning("\(path): unknown field \(quoted(field))")
+            let hint = misplacedFieldHints[Message.protoMessageName]?[field].map { "; \($0)" } ?? ""
+            CLIOutput.warning("\(path): unknown field \(quoted(field)) (not a field of \(Message.protoMessageName))\(hint)")
         }
         return message
     }
+
+    /// Where keys that walkthroughs put in the wrong place belong, by message and unknown-field path. crictl drops
+    /// them silently, so the pod or container runs without what the file seemed to ask for.
+    static let misplacedFieldHints: [String: [String: String]] = [
+        "runtime.v1.ContainerConfig": [
+            "ports": "port mappings belong to the pod config's port_mappings (container_port, host_port, protocol)",
+        ],
+        "runtime.v1.PodSandboxConfig": [
+            "windows.namespaces":
+                "Windows namespace settings belong in windows.security_context.namespace_options (network: POD or NODE)",
+        ],
+    ]
 
     /// JSON (parsed exactly) or YAML (converted to the same JSON value).
     static func parse(_ bytes: [UInt8], path: String) throws -> JSONValue {

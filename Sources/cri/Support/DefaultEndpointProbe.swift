@@ -18,11 +18,13 @@ enum DefaultEndpointProbe {
             return found.description
         }
         let checked = candidates.map { "  \($0.description)" }.joined(separator: "\n")
+        // The platform's own spelling: a pipe on Windows, a socket elsewhere.
+        let example = Endpoint.platformDefaults.first?.canonicalURL ?? "unix:///path/to.sock"
         throw CLIFailure("""
-            no runtime endpoint is configured and none of the default sockets exists; checked:
+            no runtime endpoint is configured and none of the default endpoints exists; checked:
             \(checked)
-            set one with --runtime-endpoint unix:///path/to.sock, the CONTAINER_RUNTIME_ENDPOINT environment variable, \
-            or `cri config --set runtime-endpoint=unix:///path/to.sock` (writes \(ConfigFile.defaultPath))
+            set one with --runtime-endpoint \(example), the CONTAINER_RUNTIME_ENDPOINT environment variable, \
+            or `cri config --set runtime-endpoint=\(example)` (writes \(ConfigFile.defaultPath))
             """)
     }
 }

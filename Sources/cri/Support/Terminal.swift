@@ -1,3 +1,5 @@
+// The POSIX terminal; Terminal+Windows.swift is the Windows console's (also built on Linux against the stand-in).
+#if !(os(Windows) || CRI_WINDOWS_STANDIN)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -88,3 +90,4 @@ enum Terminal {
         return (size.ws_col, size.ws_row)
     }
 }
+#endif
