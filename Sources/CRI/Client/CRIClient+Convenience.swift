@@ -113,7 +113,9 @@ extension CRIClient {
         return try await execSync(request)
     }
 
-    /// Prepares an interactive exec and returns the streaming URL to connect to.
+    /// Prepares an interactive exec and returns the streaming URL to connect to (a secret: whoever holds it can run
+    /// the command). ``withExecSession(containerID:command:stdin:tty:options:callOptions:isolation:_:)`` does this and
+    /// connects; ``runExec(containerID:command:stdin:tty:options:callOptions:)`` runs the command to its end.
     /// - Throws: ``CRIError``.
     public func exec(
         containerID: String, command: [String], tty: Bool = false, stdin: Bool = false

@@ -161,8 +161,8 @@ extension CRIClient {
             deadline: request.timeout == 0 ? .fixed(nil) : .extended(.seconds(request.timeout)), options: callOptions)
     }
 
-    /// Exec: Prepares an interactive command; the response's URL is the streaming endpoint (see
-    /// ``CRIStreamingSession``).
+    /// Exec: Prepares an interactive command; the response's URL is the streaming endpoint, good for one session.
+    /// ``withExecSession(_:options:callOptions:isolation:_:)`` makes this call and opens the session.
     ///
     /// - Throws: ``CRIError``.
     public func exec(_ request: ExecRequest, options callOptions: CRICallOptions? = nil) async throws -> ExecResponse {
@@ -172,6 +172,8 @@ extension CRIClient {
     }
 
     /// Attach: Prepares an attach to a container's process; the response's URL is the streaming endpoint.
+    /// ``withAttachSession(containerID:stdin:tty:options:callOptions:isolation:_:)`` makes this call and opens the
+    /// session.
     ///
     /// - Throws: ``CRIError``.
     public func attach(
@@ -183,6 +185,8 @@ extension CRIClient {
     }
 
     /// PortForward: Prepares port forwarding into a pod sandbox; the response's URL is the streaming endpoint.
+    /// ``withPortForward(podSandboxID:port:options:callOptions:isolation:_:)`` makes this call and opens a
+    /// connection.
     ///
     /// - Throws: ``CRIError``.
     public func portForward(
