@@ -1,0 +1,702 @@
+package import CRITransport
+import Synchronization
+
+/// A SPDY/3.1 session over a ``ByteStream`` after the HTTP upgrade: one reader thread that decodes frames, answers
+/// pings, honours GOAWAY and dispatches stream data, and serialized, deadline-bounded writes.
+///
+/// Flow control follows what the Kubernetes streaming peers do, not only the draft: moby/spdystream (kubelet's and
+/// containerd's SPDY library) never sends SETTINGS or WINDOW_UPDATE and ignores both ("Implement flow control",
+/// moby/spdystream#2, open since 2014). So windows are tracked from the start but only enforced once the peer has
+/// shown it does flow control:
+/// - sending waits for window only after the peer sent a WINDOW_UPDATE or a SETTINGS INITIAL_WINDOW_SIZE (else a
+///   spdystream peer would stall us after 64 KiB of stdin forever);
+/// - receiving past our window is a violation only from a peer that announced itself with SETTINGS, which a
+///   SPDY/3.1 implementation that honours windows sends first;
+/// - WINDOW_UPDATE frames are sent (when `sendsWindowUpdates`) as the application consumes data; spdystream skips
+///   them harmlessly.
+///
+/// - Note: thread-safe. Stream handlers run on the reader thread, in frame order; a handler that blocks
+///   (back-pressure) stops reading for the whole session.
+package final class SPDYConnection: Sendable {
+    /// Which end of the connection this is.
+    package enum Role: Sendable {
+        /// Opens odd-numbered streams.
+        case client
+        /// Accepts the client's streams; would open even-numbered ones.
+        case server
+    }
+
+    /// How the connection ended.
+    package enum Ending: Sendable {
+        /// The byte stream ended (after a GOAWAY from the peer, if `goAway`).
+        case endOfStream(goAway: Bool)
+        /// Framing failed, a read failed, the peer broke the protocol, or we aborted.
+        case failed(StreamingError)
+    }
+
+    /// What to do with connection-level events.
+    package struct Handlers: Sendable {
+        /// Server role: a stream the peer opened; return its handlers, or nil to refuse it (RST_STREAM).
+        package var newStream: @Sendable (SPDYStream) -> SPDYStream.Handlers?
+        /// Called once, last, after every stream's `end`.
+        package var end: @Sendable (Ending) -> Void
+
+        /// Creates handlers.
+        package init(
+            newStream: @escaping @Sendable (SPDYStream) -> SPDYStream.Handlers? = { _ in nil },
+            end: @escaping @Sendable (Ending) -> Void
+        ) {
+            self.newStream = newStream
+            self.end = end
+        }
+    }
+
+    /// The draft's default window (SPDY/3.1 § 2.6.8: "64KB") for streams and the session.
+    package static let defaultWindow = 64 * 1024
+    private static let maxWindow = Int(Int32.max)
+
+    struct StreamState {
+        var stream: SPDYStream
+        var handlers: SPDYStream.Handlers?
+        var replied: Bool
+        var replyWaiter: CheckedContinuation<Result<Void, StreamingError>, Never>?
+        var localClosed = false
+        var remoteClosed = false
+        var sendWindow: Int
+        var receiveWindow = SPDYConnection.defaultWindow
+        var unacknowledged = 0
+    }
+
+    struct State {
+        var streams: [UInt32: StreamState] = [:]
+        var nextStreamID: UInt32
+        var lastPeerStreamID: UInt32 = 0
+        var goAwayReceived = false
+        var goAwaySent = false
+        var ending: StreamingError?
+        var readerFinished = false
+        var aborted = false
+        var peerDoesFlowControl = false
+        var peerAnnounced = false
+        var initialSendWindow = SPDYConnection.defaultWindow
+        var sessionSendWindow = SPDYConnection.defaultWindow
+        var sessionReceiveWindow = SPDYConnection.defaultWindow
+        var sessionUnacknowledged = 0
+        var windowGeneration = 0
+        var windowWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiterID = 0
+        var closeTimer: Task<Void, Never>?
+    }
+
+    private struct Writer {
+        var encoder = SPDYFrameEncoder()
+        var broken = false
+    }
+
+    private let stream: any ByteStream
+    package let role: Role
+    /// Names the connection in messages (the URL, without its token).
+    package let label: String
+    private let writeTimeout: Duration
+    private let closeTimeout: Duration
+    private let maxFrameLength: Int
+    private let maxHeaderBlockSize: Int
+    private let sendsWindowUpdates: Bool
+    let state: Mutex<State>
+    private let writer = Mutex(Writer())
+
+    /// Wraps an upgraded stream.
+    ///
+    /// - Parameters:
+    ///   - maxFrameLength: the largest frame accepted from the peer.
+    ///   - sendsWindowUpdates: whether to return window to the peer as data is consumed (spdystream does not).
+    ///   - closeTimeout: after our GOAWAY, how long we wait for the peer to close before dropping the stream.
+    package init(
+        stream: any ByteStream,
+        role: Role,
+        label: String,
+        maxFrameLength: Int = 16 * 1024 * 1024,
+        maxHeaderBlockSize: Int = 256 * 1024,
+        writeTimeout: Duration,
+        sendsWindowUpdates: Bool = true,
+        closeTimeout: Duration = .seconds(5)
+    ) {
+        self.stream = stream
+        self.role = role
+        self.label = label
+        self.maxFrameLength = maxFrameLength
+        self.maxHeaderBlockSize = maxHeaderBlockSize
+        self.writeTimeout = writeTimeout
+        self.sendsWindowUpdates = sendsWindowUpdates
+        self.closeTimeout = closeTimeout
+        self.state = Mutex(State(nextStreamID: role == .client ? 1 : 2))
+    }
+
+    /// Starts the reader thread; `initialBytes` were read past the HTTP head and are already SPDY frames.
+    package func start(initialBytes: [UInt8], handlers: Handlers) throws(StreamingError) {
+        do {
+            try startIOThread(name: role == .client ? "cri-spdy-client" : "cri-spdy-server") { [self] in
+                let ending = readLoop(initialBytes: initialBytes, handlers: handlers)
+                stream.close()
+                finishStreams(ending)
+                handlers.end(ending)
+            }
+        } catch {
+            stream.close()
+            throw StreamingError.transport(error, "\(label): start reader thread")
+        }
+    }
+
+    // MARK: Streams
+
+    /// Client role: opens a stream (SYN_STREAM, priority 0 as client-go sends it) without waiting for the reply.
+    ///
+    /// - Throws: ``StreamingError`` once the session is over or the peer sent GOAWAY.
+    package func openStream(headers: SPDYHeaders, handlers: SPDYStream.Handlers) throws(StreamingError) -> SPDYStream {
+        let label = self.label
+        let opened = try state.withLock { state throws(StreamingError) -> SPDYStream in
+            if let ending = state.ending { throw ending }
+            guard !state.goAwayReceived, !state.goAwaySent, state.nextStreamID < 0x8000_0000 else {
+                throw StreamingError(code: .connectionClosed, message: "\(label): the session is going away")
+            }
+            let id = state.nextStreamID
+            state.nextStreamID += 2
+            let stream = SPDYStream(id: id, headers: headers, connection: self)
+            state.streams[id] = StreamState(
+                stream: stream, handlers: handlers, replied: false, sendWindow: state.initialSendWindow)
+            return stream
+        }
+        try send(.synStream(
+            streamID: opened.id, associatedTo: 0, priority: 0, fin: false, unidirectional: false, headers: headers))
+        return opened
+    }
+
+    /// Client role: waits until the peer answered `stream` with SYN_REPLY (client-go waits likewise).
+    ///
+    /// - Throws: ``StreamingError/Code/connectionClosed`` if the peer reset the stream or the session ended,
+    ///   ``StreamingError/Code/timedOut`` after `deadline`.
+    package func waitForReply(_ stream: SPDYStream, deadline: ContinuousClock.Instant) async throws(StreamingError) {
+        let label = self.label
+        let id = stream.id
+        let timer = Task { [self] in
+            do {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                resumeReplyWaiter(
+                    id,
+                    .failure(StreamingError(code: .timedOut, message: "\(label): no SYN_REPLY for stream \(id)")))
+            } catch {
+                // Cancelled: the reply came.
+            }
+        }
+        defer { timer.cancel() }
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Void, StreamingError>, Never>) in
+            let ready = state.withLock { state -> Result<Void, StreamingError>? in
+                guard var entry = state.streams[id] else {
+                    return .failure(
+                        state.ending ?? StreamingError(code: .connectionClosed, message: "\(label): stream \(id) reset"))
+                }
+                if entry.replied { return .success(()) }
+                entry.replyWaiter = continuation
+                state.streams[id] = entry
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+        try result.get()
+    }
+
+    private func resumeReplyWaiter(_ id: UInt32, _ result: Result<Void, StreamingError>) {
+        let waiter = state.withLock { state -> CheckedContinuation<Result<Void, StreamingError>, Never>? in
+            defer { state.streams[id]?.replyWaiter = nil }
+            return state.streams[id]?.replyWaiter
+        }
+        waiter?.resume(returning: result)
+    }
+
+    /// Server role: accepts a peer stream with SYN_REPLY.
+    func reply(_ stream: SPDYStream) throws(StreamingError) {
+        try send(.synReply(streamID: stream.id, fin: false, headers: SPDYHeaders()))
+    }
+
+    /// Sends DATA on `stream`, split into frames of at most `frameSize`, waiting for the peer's window where it does
+    /// flow control; `fin` half-closes the stream after the last byte.
+    func write(
+        _ stream: SPDYStream, _ bytes: [UInt8], fin: Bool, frameSize: Int, deadline: ContinuousClock.Instant
+    ) async throws(StreamingError) {
+        var start = 0
+        repeat {
+            let wanted = min(bytes.count - start, max(1, frameSize))
+            let granted = wanted == 0 ? 0 : try await reserveWindow(stream.id, wanted: wanted, deadline: deadline)
+            let end = start + granted
+            try sendData(stream, Array(bytes[start..<end]), fin: fin && end == bytes.count)
+            start = end
+        } while start < bytes.count
+    }
+
+    /// Sends DATA without waiting for window (the server role, which behaves like spdystream).
+    func writeIgnoringWindow(_ stream: SPDYStream, _ bytes: [UInt8], fin: Bool, frameSize: Int) throws(StreamingError)
+    {
+        var start = 0
+        repeat {
+            let end = min(bytes.count, start + max(1, frameSize))
+            state.withLock { state in
+                state.sessionSendWindow -= end - start
+                state.streams[stream.id]?.sendWindow -= end - start
+            }
+            try sendData(stream, Array(bytes[start..<end]), fin: fin && end == bytes.count)
+            start = end
+        } while start < bytes.count
+    }
+
+    private func sendData(_ stream: SPDYStream, _ payload: [UInt8], fin: Bool) throws(StreamingError) {
+        let label = self.label
+        try state.withLock { state throws(StreamingError) in
+            guard let entry = state.streams[stream.id], !entry.localClosed else {
+                throw StreamingError(
+                    code: .connectionClosed, message: "\(label): stream \(stream.id) is closed for writing")
+            }
+            if fin { state.streams[stream.id]?.localClosed = true }
+        }
+        try send(.data(streamID: stream.id, fin: fin, payload: payload))
+        if fin { forgetIfClosed(stream.id) }
+    }
+
+    /// Resets a stream (RST_STREAM) and forgets it; its handlers see ``SPDYStream/End/reset(_:)`` no more.
+    func reset(_ stream: SPDYStream, status: SPDYRstStatus) {
+        let known = state.withLock { $0.streams.removeValue(forKey: stream.id) != nil }
+        if known { try? send(.rstStream(streamID: stream.id, status: status.rawValue)) }
+    }
+
+    private func forgetIfClosed(_ id: UInt32) {
+        state.withLock { state in
+            if let entry = state.streams[id], entry.localClosed, entry.remoteClosed {
+                state.streams[id] = nil
+            }
+        }
+    }
+
+    // MARK: Flow control
+
+    private enum Reservation {
+        case granted(Int)
+        case wait(generation: Int)
+        case failed(StreamingError)
+    }
+
+    private func reserveWindow(_ id: UInt32, wanted: Int, deadline: ContinuousClock.Instant)
+        async throws(StreamingError) -> Int
+    {
+        let label = self.label
+        while true {
+            let reservation = state.withLock { state -> Reservation in
+                if let ending = state.ending { return .failed(ending) }
+                guard var entry = state.streams[id], !entry.localClosed else {
+                    return .failed(
+                        StreamingError(code: .connectionClosed, message: "\(label): stream \(id) is closed for writing"))
+                }
+                var granted = wanted
+                if state.peerDoesFlowControl {
+                    granted = min(wanted, entry.sendWindow, state.sessionSendWindow)
+                    guard granted > 0 else { return .wait(generation: state.windowGeneration) }
+                }
+                entry.sendWindow -= granted
+                state.sessionSendWindow -= granted
+                state.streams[id] = entry
+                return .granted(granted)
+            }
+            switch reservation {
+            case .granted(let count): return count
+            case .failed(let error): throw error
+            case .wait(let generation):
+                guard ContinuousClock.now < deadline else {
+                    throw StreamingError(
+                        code: .timedOut, message: "\(label): the peer's flow-control window stayed closed")
+                }
+                await waitForWindow(after: generation, deadline: deadline)
+            }
+        }
+    }
+
+    private func waitForWindow(after generation: Int, deadline: ContinuousClock.Instant) async {
+        let waiterID = state.withLock { state -> Int in
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        let timer = Task { [self] in
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            let waiter = state.withLock { $0.windowWaiters.removeValue(forKey: waiterID) }
+            waiter?.resume()
+        }
+        defer { timer.cancel() }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.windowGeneration != generation || state.ending != nil { return true }
+                state.windowWaiters[waiterID] = continuation
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    private func wakeWindowWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        state.windowGeneration += 1
+        defer { state.windowWaiters = [:] }
+        return Array(state.windowWaiters.values)
+    }
+
+    /// The application consumed `count` bytes of `stream`'s data: give the window back (WINDOW_UPDATE) once half of
+    /// it is used, for the stream and for the session.
+    func consumed(_ count: Int, on id: UInt32) {
+        guard sendsWindowUpdates, count > 0 else { return }
+        let threshold = Self.defaultWindow / 2
+        let updates = state.withLock { state -> [SPDYFrame] in
+            // After our GOAWAY the write side is shut: nothing more to give back.
+            guard state.ending == nil, !state.goAwaySent else { return [] }
+            var frames: [SPDYFrame] = []
+            if var entry = state.streams[id], !entry.remoteClosed {
+                entry.unacknowledged += count
+                if entry.unacknowledged >= threshold {
+                    frames.append(.windowUpdate(streamID: id, delta: UInt32(entry.unacknowledged)))
+                    entry.receiveWindow += entry.unacknowledged
+                    entry.unacknowledged = 0
+                }
+                state.streams[id] = entry
+            }
+            state.sessionUnacknowledged += count
+            if state.sessionUnacknowledged >= threshold {
+                frames.append(.windowUpdate(streamID: 0, delta: UInt32(state.sessionUnacknowledged)))
+                state.sessionReceiveWindow += state.sessionUnacknowledged
+                state.sessionUnacknowledged = 0
+            }
+            return frames
+        }
+        for frame in updates { try? send(frame) }
+    }
+
+    // MARK: Closing
+
+    /// Ends the session gracefully: GOAWAY, then half-closes; drops the stream if the peer has not closed its side
+    /// within the close timeout. Idempotent.
+    package func close() {
+        let (first, lastGood) = state.withLock { state -> (Bool, UInt32) in
+            defer { state.goAwaySent = true }
+            return (!state.goAwaySent && !state.readerFinished, state.lastPeerStreamID)
+        }
+        guard first else { return }
+        try? send(.goAway(lastGoodStreamID: lastGood, status: 0))
+        stream.shutdownWrite()
+        let timeout = closeTimeout
+        let timer = Task { [stream] in
+            do {
+                try await Task.sleep(for: timeout)
+                stream.close()
+            } catch {
+                // Cancelled: the reader saw the end first.
+            }
+        }
+        let late = state.withLock { state -> Bool in
+            if state.readerFinished || state.aborted { return true }
+            state.closeTimer = timer
+            return false
+        }
+        if late { timer.cancel() }
+    }
+
+    /// Closes the stream at once; the reader ends with ``StreamingError/Code/cancelled``.
+    package func abort() {
+        let timer = state.withLock { state -> Task<Void, Never>? in
+            state.aborted = true
+            defer { state.closeTimer = nil }
+            return state.closeTimer
+        }
+        timer?.cancel()
+        stream.close()
+    }
+
+    // MARK: Writing
+
+    private func send(_ frame: SPDYFrame) throws(StreamingError) {
+        let deadline = ContinuousClock.now.advanced(by: writeTimeout)
+        let label = self.label
+        // Encoding and writing under one lock: header blocks share one zlib stream, so frames must reach the wire
+        // in the order their headers were compressed.
+        try writer.withLock { writer throws(StreamingError) in
+            guard !writer.broken else {
+                throw StreamingError(code: .connectionClosed, message: "\(label): the connection is closed")
+            }
+            var bytes: [UInt8] = []
+            do throws(SPDYError) {
+                try writer.encoder.encode(frame, into: &bytes)
+            } catch {
+                // Checked before anything is compressed: the encoder stays usable.
+                throw StreamingError(code: .messageTooLarge, message: "\(label): \(error)")
+            }
+            do throws(TransportError) {
+                try stream.write(bytes, deadline: deadline)
+            } catch {
+                writer.broken = true
+                stream.close()
+                throw StreamingError.transport(error, "\(label): write")
+            }
+        }
+    }
+
+    // MARK: Reader thread
+
+    private func readLoop(initialBytes: [UInt8], handlers: Handlers) -> Ending {
+        var decoder = SPDYFrameDecoder(maxFrameLength: maxFrameLength, maxHeaderBlockSize: maxHeaderBlockSize)
+        decoder.append(initialBytes)
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            do throws(StreamingError) {
+                while let frame = try nextFrame(&decoder) {
+                    try handle(frame, handlers: handlers)
+                }
+            } catch {
+                let goAway: SPDYFrame = .goAway(
+                    lastGoodStreamID: state.withLock { $0.lastPeerStreamID }, status: 1)
+                try? send(goAway)
+                return .failed(error)
+            }
+            let count: Int
+            do throws(TransportError) {
+                count = try stream.read(into: &chunk)
+            } catch {
+                if state.withLock({ $0.aborted }) { return .failed(closedLocally) }
+                return .failed(.transport(error, "\(label): read"))
+            }
+            if count == 0 {
+                let (aborted, goAway) = state.withLock { ($0.aborted, $0.goAwayReceived) }
+                return aborted ? .failed(closedLocally) : .endOfStream(goAway: goAway)
+            }
+            decoder.append(chunk[..<count])
+        }
+    }
+
+    private var closedLocally: StreamingError {
+        StreamingError(code: .cancelled, message: "\(label): connection closed locally")
+    }
+
+    private func nextFrame(_ decoder: inout SPDYFrameDecoder) throws(StreamingError) -> SPDYFrame? {
+        do throws(SPDYError) {
+            return try decoder.nextFrame()
+        } catch {
+            let code: StreamingError.Code =
+                error.code == .frameTooLarge || error.code == .headerBlockTooLarge ? .messageTooLarge : .protocolViolation
+            throw StreamingError(code: code, message: "\(label): SPDY: \(error.message)")
+        }
+    }
+
+    private func violation(_ reason: String) -> StreamingError {
+        StreamingError(code: .protocolViolation, message: "\(label): SPDY: \(reason)")
+    }
+
+    private func handle(_ frame: SPDYFrame, handlers: Handlers) throws(StreamingError) {
+        switch frame {
+        case .data(let id, let fin, let payload):
+            try receiveData(id, fin: fin, payload)
+        case .synStream(let id, _, _, let fin, _, let headers):
+            try receiveSynStream(id, fin: fin, headers: headers, handlers: handlers)
+        case .synReply(let id, let fin, _):
+            try receiveSynReply(id, fin: fin)
+        case .rstStream(let id, let status):
+            receiveReset(id, status: status)
+        case .settings(_, let settings):
+            try receiveSettings(settings)
+        case .ping(let id):
+            // SPDY/3 § 2.6.5: the receiver echoes pings the peer initiated (odd ids come from the client).
+            let fromPeer = (id % 2 == 1) == (role == .server)
+            if fromPeer { try? send(.ping(id: id)) }
+        case .goAway:
+            state.withLock { $0.goAwayReceived = true }
+        case .headers(let id, let fin, _):
+            if fin { remoteFinished(id) }
+        case .windowUpdate(let id, let delta):
+            try receiveWindowUpdate(id, delta: delta)
+        }
+    }
+
+    private func receiveData(_ id: UInt32, fin: Bool, _ payload: [UInt8]) throws(StreamingError) {
+        enum Action {
+            case deliver(SPDYStream.Handlers?)
+            case ignore
+            case violation(String)
+        }
+        let action = state.withLock { state -> Action in
+            state.sessionReceiveWindow -= payload.count
+            guard var entry = state.streams[id] else {
+                // Data for a stream we reset or forgot is dropped (SPDY/3 § 2.4.2); for one never opened it is an
+                // error.
+                let ours = (id % 2 == 1) == (role == .client)
+                let opened = ours ? id < state.nextStreamID : id <= state.lastPeerStreamID
+                return opened ? .ignore : .violation("DATA for stream \(id), which was never opened")
+            }
+            if entry.remoteClosed { return .violation("DATA on stream \(id) after its FIN") }
+            entry.receiveWindow -= payload.count
+            if state.peerAnnounced, entry.receiveWindow < 0 || state.sessionReceiveWindow < 0 {
+                return .violation("the peer sent past the flow-control window on stream \(id)")
+            }
+            if fin { entry.remoteClosed = true }
+            state.streams[id] = entry
+            return .deliver(entry.handlers)
+        }
+        switch action {
+        case .ignore: return
+        case .violation(let reason): throw violation(reason)
+        case .deliver(let handlers):
+            if !payload.isEmpty {
+                if let handlers { handlers.data(payload) } else { consumed(payload.count, on: id) }
+            }
+            if fin {
+                handlers?.end(.finished)
+                forgetIfClosed(id)
+            }
+        }
+    }
+
+    private func receiveSynStream(_ id: UInt32, fin: Bool, headers: SPDYHeaders, handlers: Handlers)
+        throws(StreamingError)
+    {
+        let peerParity: UInt32 = role == .server ? 1 : 0
+        let accepted = try state.withLock { state throws(StreamingError) -> SPDYStream? in
+            guard id != 0, id % 2 == peerParity, id > state.lastPeerStreamID else {
+                throw violation("SYN_STREAM with stream id \(id) (reused or of the wrong parity)")
+            }
+            state.lastPeerStreamID = id
+            guard role == .server, !state.goAwaySent else { return nil }
+            let stream = SPDYStream(id: id, headers: headers, connection: self)
+            var entry = StreamState(stream: stream, handlers: nil, replied: true, sendWindow: state.initialSendWindow)
+            entry.remoteClosed = fin
+            state.streams[id] = entry
+            return stream
+        }
+        guard let accepted else {
+            // We accept no server push.
+            try? send(.rstStream(streamID: id, status: SPDYRstStatus.refusedStream.rawValue))
+            return
+        }
+        guard let streamHandlers = handlers.newStream(accepted) else {
+            reset(accepted, status: .refusedStream)
+            return
+        }
+        state.withLock { $0.streams[id]?.handlers = streamHandlers }
+        if fin { streamHandlers.end(.finished) }
+    }
+
+    private func receiveSynReply(_ id: UInt32, fin: Bool) throws(StreamingError) {
+        let waiter = try state.withLock {
+            state throws(StreamingError) -> (CheckedContinuation<Result<Void, StreamingError>, Never>?, SPDYStream.Handlers?)? in
+            guard role == .client, id % 2 == 1, id < state.nextStreamID else {
+                throw violation("SYN_REPLY for stream \(id), which we never opened")
+            }
+            guard var entry = state.streams[id] else { return nil }
+            guard !entry.replied else { throw violation("a second SYN_REPLY for stream \(id)") }
+            entry.replied = true
+            if fin { entry.remoteClosed = true }
+            let waiter = entry.replyWaiter
+            entry.replyWaiter = nil
+            state.streams[id] = entry
+            return (waiter, fin ? entry.handlers : nil)
+        }
+        waiter?.0?.resume(returning: .success(()))
+        if let handlers = waiter?.1 {
+            handlers.end(.finished)
+            forgetIfClosed(id)
+        }
+    }
+
+    private func receiveReset(_ id: UInt32, status: UInt32) {
+        let entry = state.withLock { $0.streams.removeValue(forKey: id) }
+        guard let entry else { return }
+        let label = self.label
+        entry.replyWaiter?.resume(
+            returning: .failure(
+                StreamingError(
+                    code: .connectionClosed,
+                    message: "\(label): the server reset stream \(id) (\(SPDYStream.describe(rstStatus: status)))")))
+        entry.handlers?.end(.reset(status))
+        let waiters = state.withLock { wakeWindowWaiters(&$0) }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func remoteFinished(_ id: UInt32) {
+        let handlers = state.withLock { state -> SPDYStream.Handlers? in
+            guard var entry = state.streams[id], !entry.remoteClosed else { return nil }
+            entry.remoteClosed = true
+            state.streams[id] = entry
+            return entry.handlers
+        }
+        handlers?.end(.finished)
+        forgetIfClosed(id)
+    }
+
+    private func receiveSettings(_ settings: [SPDYSetting]) throws(StreamingError) {
+        guard let window = settings.last(where: { $0.id == SPDYSetting.initialWindowSize }) else { return }
+        guard window.value <= UInt32(Self.maxWindow) else {
+            throw violation("SETTINGS_INITIAL_WINDOW_SIZE \(window.value) exceeds 2^31-1")
+        }
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            let delta = Int(window.value) - state.initialSendWindow
+            state.initialSendWindow = Int(window.value)
+            for id in state.streams.keys { state.streams[id]?.sendWindow += delta }
+            state.peerDoesFlowControl = true
+            state.peerAnnounced = true
+            return wakeWindowWaiters(&state)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func receiveWindowUpdate(_ id: UInt32, delta: UInt32) throws(StreamingError) {
+        guard delta > 0, delta <= UInt32(Self.maxWindow) else {
+            throw violation("WINDOW_UPDATE with delta \(delta) on stream \(id)")
+        }
+        let result = state.withLock { state -> Result<[CheckedContinuation<Void, Never>], StreamingError> in
+            state.peerDoesFlowControl = true
+            if id == 0 {
+                state.sessionSendWindow += Int(delta)
+                if state.sessionSendWindow > Self.maxWindow {
+                    return .failure(violation("WINDOW_UPDATE took the session window past 2^31-1"))
+                }
+            } else if var entry = state.streams[id] {
+                entry.sendWindow += Int(delta)
+                if entry.sendWindow > Self.maxWindow {
+                    return .failure(violation("WINDOW_UPDATE took stream \(id)'s window past 2^31-1"))
+                }
+                state.streams[id] = entry
+            }
+            return .success(wakeWindowWaiters(&state))
+        }
+        for waiter in try result.get() { waiter.resume() }
+    }
+
+    /// The reader ended: every open stream ends, every waiter wakes.
+    private func finishStreams(_ ending: Ending) {
+        let label = self.label
+        let error: StreamingError
+        switch ending {
+        case .failed(let failure): error = failure
+        case .endOfStream(let goAway):
+            error = StreamingError(
+                code: .connectionClosed,
+                message: "\(label): the connection ended" + (goAway ? " after the server's GOAWAY" : ""))
+        }
+        let (entries, waiters, timer) = state.withLock {
+            state -> ([StreamState], [CheckedContinuation<Void, Never>], Task<Void, Never>?) in
+            state.ending = error
+            state.readerFinished = true
+            defer {
+                state.streams = [:]
+                state.closeTimer = nil
+            }
+            return (Array(state.streams.values), wakeWindowWaiters(&state), state.closeTimer)
+        }
+        timer?.cancel()
+        writer.withLock { $0.broken = true }
+        for waiter in waiters { waiter.resume() }
+        for entry in entries.sorted(by: { $0.stream.id < $1.stream.id }) {
+            entry.replyWaiter?.resume(returning: .failure(error))
+            if !entry.remoteClosed { entry.handlers?.end(.connectionEnded(error)) }
+        }
+    }
+}
