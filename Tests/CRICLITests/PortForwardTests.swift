@@ -38,11 +38,12 @@ import Glibc
         return UInt16(bigEndian: address.sin_port)
     }
 
-    @Test func forwardsALocalConnectionToThePodPort() async throws {
+    @Test(arguments: [[], ["-r", "websocket"], ["--transport", "spdy"]])
+    func forwardsALocalConnectionToThePodPort(transport: [String]) async throws {
         try await withCLI { cli, server, endpoint in
             let (podID, _) = try await cli.startWorkload(endpoint)
             let remote = try Self.startEchoServer()
-            let forward = try cli.start(endpoint + ["port-forward", podID, ":\(remote)"])
+            let forward = try cli.start(endpoint + ["port-forward"] + transport + [podID, ":\(remote)"])
             try await forward.waitForOutput(containing: "-> \(remote)\n")
             let line = forward.stdoutSoFar
             let local = try #require(line.split(separator: ":").dropFirst().first.flatMap { UInt16($0.split(separator: " ")[0]) })
