@@ -3,7 +3,7 @@ import Testing
 @testable import CRIStreaming
 
 @Suite struct ExecSessionTests {
-    @Test func stdoutAndStderrAreSeparatedAndExitCodeZero() async throws {
+    @Test(arguments: StreamingTransport.allCases) func stdoutAndStderrAreSeparatedAndExitCodeZero(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["sh", "-c", "echo out; echo err >&2"])) {
@@ -13,19 +13,21 @@ import Testing
             try session.writeStderr(Array("err\n".utf8))
             return 0
         }
-        let output = try await runStreamingCommand(url: url)
+        let output = try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport))
         #expect(output.stdout.text == "out\n")
         #expect(output.stderr.text == "err\n")
         #expect(output.exitStatus.exitCode == 0)
         #expect(output.exitStatus.succeeded)
-        #expect(output.negotiatedProtocol == .v5)
+        // The default server answers like containerd: v4 on both transports.
+        #expect(output.negotiatedProtocol == .v4)
+        #expect(output.transport == transport)
     }
 
-    @Test func nonZeroExitCode() async throws {
+    @Test(arguments: StreamingTransport.allCases) func nonZeroExitCode(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["sh", "-c", "exit 3"])) { _ in 3 }
-        let status = try await withStreamingSession(url: url) { session in
+        let status = try await withStreamingSession(url: url, options: StreamingOptions(transport: transport)) { session in
             try await session.exitStatus()
         }
         #expect(status.exitCode == 3)
@@ -34,7 +36,7 @@ import Testing
     }
 
     @Test func v5StdinCloseGivesTheCommandEOF() async throws {
-        let server = try StreamingServer()
+        let server = try StreamingServer(configuration: .withV5)
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["cat"], stdin: true)) { session in
             for await chunk in session.stdin { try session.writeStdout(chunk) }
@@ -42,7 +44,7 @@ import Testing
         }
         // Larger than one message and than the read chunk, so splitting and reassembly are exercised.
         let input = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        let output = try await runStreamingCommand(url: url, stdin: input)
+        let output = try await runStreamingCommand(url: url, stdin: input, options: StreamingOptions(transport: .webSocket))
         #expect(output.stdinClosed)
         #expect(output.stdout == input)
         #expect(output.exitStatus.exitCode == 0)
@@ -61,7 +63,7 @@ import Testing
             try session.writeStdout(received.prefix(5))
             return 0
         }
-        try await withStreamingSession(url: url, stdin: true) { session in
+        try await withStreamingSession(url: url, stdin: true, options: StreamingOptions(transport: .webSocket)) { session in
             #expect(session.negotiatedProtocol == .v4)
             async let stdout = session.stdout.collect()
             try await session.writeStdin(Array("hello".utf8))
@@ -78,35 +80,36 @@ import Testing
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["true"])) { _ in 0 }
         let error = await #expect(throws: StreamingError.self) {
-            try await runStreamingCommand(url: url, options: StreamingOptions(protocols: [.v5]))
+            try await runStreamingCommand(url: url, options: StreamingOptions(transport: .webSocket, protocols: [.v5]))
         }
         #expect(error?.code == .upgradeRejected)
         #expect(error?.httpStatus == 403)
         #expect(error?.message.contains(url) == true)
-        #expect(error?.message.contains("requested protocol(s) are not supported") == true)
+        // Go's websocket server refuses bare; the client says what it offered.
+        #expect(error?.message.contains("none of the offered subprotocols: v5.channel.k8s.io") == true)
     }
 
-    @Test func unknownTokenIs404NamingTheURL() async throws {
+    @Test(arguments: StreamingTransport.allCases) func unknownTokenIs404NamingTheURL(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.baseURL + "/exec/no-such-token"
-        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url) }
+        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport)) }
         #expect(error?.code == .upgradeRejected)
         #expect(error?.httpStatus == 404)
         #expect(error?.message.contains(url) == true)
         #expect(error?.message.contains("404 page not found") == true)
     }
 
-    @Test func tokensWorkOnce() async throws {
+    @Test(arguments: StreamingTransport.allCases) func tokensWorkOnce(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["true"])) { _ in 0 }
-        #expect(try await runStreamingCommand(url: url).exitStatus.exitCode == 0)
-        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url) }
+        #expect(try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport)).exitStatus.exitCode == 0)
+        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport)) }
         #expect(error?.httpStatus == 404)
     }
 
-    @Test func serverDroppingTheConnectionIsATypedError() async throws {
+    @Test(arguments: StreamingTransport.allCases) func serverDroppingTheConnectionIsATypedError(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["crash"])) { session in
@@ -114,7 +117,7 @@ import Testing
             session.abortConnection()
             return 0
         }
-        try await withStreamingSession(url: url) { session in
+        try await withStreamingSession(url: url, options: StreamingOptions(transport: transport)) { session in
             async let stdout = session.stdout.collect()
             let error = await #expect(throws: StreamingError.self) { try await session.exitStatus() }
             #expect(error?.code == .connectionClosed)
@@ -123,17 +126,17 @@ import Testing
         }
     }
 
-    @Test func handlerFailureIsARemoteFailure() async throws {
+    @Test(arguments: StreamingTransport.allCases) func handlerFailureIsARemoteFailure(transport: StreamingTransport) async throws {
         struct Boom: Error, CustomStringConvertible { var description: String { "executable file not found" } }
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["nope"])) { _ in throw Boom() }
-        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url) }
+        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport)) }
         #expect(error?.code == .remoteFailure)
         #expect(error?.message.contains("executable file not found") == true)
     }
 
-    @Test func resizeReachesTheHandler() async throws {
+    @Test(arguments: StreamingTransport.allCases) func resizeReachesTheHandler(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["sh"], stdin: true, tty: true)) { session in
@@ -144,7 +147,7 @@ import Testing
             }
             return 0
         }
-        try await withStreamingSession(url: url, stdin: true, tty: true) { session in
+        try await withStreamingSession(url: url, stdin: true, tty: true, options: StreamingOptions(transport: transport)) { session in
             try await session.resize(width: 132, height: 43)
             async let stdout = session.stdout.collect()
             #expect(try await session.exitStatus().exitCode == 0)
@@ -152,7 +155,7 @@ import Testing
         }
     }
 
-    @Test func attachUsesItsOwnPath() async throws {
+    @Test(arguments: StreamingTransport.allCases) func attachUsesItsOwnPath(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.registerAttach(StreamingExecRequest(command: [])) { session in
@@ -160,54 +163,55 @@ import Testing
             return 0
         }
         #expect(url.contains("/attach/"))
-        let output = try await runStreamingCommand(url: url)
+        let output = try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport))
         #expect(output.stdout.text == "attached")
         // An attach token is not an exec token.
         let other = server.registerAttach(StreamingExecRequest(command: [])) { _ in 0 }
         let error = await #expect(throws: StreamingError.self) {
-            try await runStreamingCommand(url: other.split(separator: "/attach/").joined(separator: "/exec/"))
+            try await runStreamingCommand(
+                url: other.split(separator: "/attach/").joined(separator: "/exec/"), options: StreamingOptions(transport: transport))
         }
         #expect(error?.httpStatus == 404)
     }
 
-    @Test func relativeURLIsResolvedAgainstTheBase() async throws {
+    @Test(arguments: StreamingTransport.allCases) func relativeURLIsResolvedAgainstTheBase(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["true"])) { _ in 0 }
         let path = String(url.dropFirst(server.baseURL.count))
-        let output = try await runStreamingCommand(url: path, options: StreamingOptions(baseURL: server.baseURL))
+        let output = try await runStreamingCommand(url: path, options: StreamingOptions(transport: transport, baseURL: server.baseURL))
         #expect(output.exitStatus.exitCode == 0)
     }
 
-    @Test func refusedConnectionNamesTheURL() async throws {
+    @Test(arguments: StreamingTransport.allCases) func refusedConnectionNamesTheURL(transport: StreamingTransport) async throws {
         let url = "http://127.0.0.1:\(try unusedLoopbackPort())/exec/x"
-        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url) }
+        let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport)) }
         #expect(error?.code == .connectionFailed)
         #expect(error?.message.contains(url) == true)
     }
 
-    @Test func silentServerTimesOut() async throws {
+    @Test(arguments: StreamingTransport.allCases) func silentServerTimesOut(transport: StreamingTransport) async throws {
         let silent = try SilentServer()
         defer { silent.close() }
         let url = "http://127.0.0.1:\(silent.port)/exec/x"
         let error = await #expect(throws: StreamingError.self) {
-            try await runStreamingCommand(url: url, options: StreamingOptions(handshakeTimeout: .milliseconds(300)))
+            try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport, handshakeTimeout: .milliseconds(300)))
         }
         #expect(error?.code == .timedOut)
     }
 
-    @Test func writingStdinWithoutStdinIsRejected() async throws {
+    @Test(arguments: StreamingTransport.allCases) func writingStdinWithoutStdinIsRejected(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["true"])) { _ in 0 }
-        try await withStreamingSession(url: url) { session in
+        try await withStreamingSession(url: url, options: StreamingOptions(transport: transport)) { session in
             let error = await #expect(throws: StreamingError.self) { try await session.writeStdin([1]) }
             #expect(error?.code == .unsupported)
             _ = try await session.exitStatus()
         }
     }
 
-    @Test func leavingTheScopeEarlyEndsTheSession() async throws {
+    @Test(arguments: StreamingTransport.allCases) func leavingTheScopeEarlyEndsTheSession(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let ended = AsyncStream<Void>.makeStream()
@@ -216,7 +220,7 @@ import Testing
             ended.continuation.yield()
             return 0
         }
-        let session = try await withStreamingSession(url: url, stdin: true) { $0 }
+        let session = try await withStreamingSession(url: url, stdin: true, options: StreamingOptions(transport: transport)) { $0 }
         // The scope closed the connection: the server's stdin ended, and the session reports cancellation.
         var iterator = ended.stream.makeAsyncIterator()
         _ = await iterator.next()
@@ -224,14 +228,14 @@ import Testing
         #expect(error?.code == .cancelled)
     }
 
-    @Test func cancellingTheWaitEndsTheSession() async throws {
+    @Test(arguments: StreamingTransport.allCases) func cancellingTheWaitEndsTheSession(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let url = server.registerExec(StreamingExecRequest(command: ["cat"], stdin: true)) { session in
             for await _ in session.stdin {}
             return 0
         }
-        try await withStreamingSession(url: url, stdin: true) { session in
+        try await withStreamingSession(url: url, stdin: true, options: StreamingOptions(transport: transport)) { session in
             let waiter = Task { try await session.exitStatus() }
             waiter.cancel()
             let result = await waiter.result
@@ -239,7 +243,7 @@ import Testing
         }
     }
 
-    @Test func slowConsumerGetsEveryByteThroughBackPressure() async throws {
+    @Test(arguments: StreamingTransport.allCases) func slowConsumerGetsEveryByteThroughBackPressure(transport: StreamingTransport) async throws {
         let server = try StreamingServer()
         defer { server.shutDown() }
         let payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
@@ -252,12 +256,12 @@ import Testing
             return 0
         }
         // A 1 KiB buffer: the reader thread must block and resume many times.
-        let output = try await runStreamingCommand(url: url, options: StreamingOptions(maxBufferedBytes: 1024))
+        let output = try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport, maxBufferedBytes: 1024))
         #expect(output.stdout == payload)
     }
 
     @Test func serverPrefersV5AndHonoursAV4OnlyClient() async throws {
-        let server = try StreamingServer()
+        let server = try StreamingServer(configuration: .withV5)
         defer { server.shutDown() }
         let handler: StreamingServer.ExecHandler = { session in
             try session.writeStdout(Array(session.negotiatedProtocol.rawValue.utf8))
@@ -265,13 +269,13 @@ import Testing
         }
         let reversed = try await runStreamingCommand(
             url: server.registerExec(StreamingExecRequest(command: ["x"]), handler: handler),
-            options: StreamingOptions(protocols: [.v4, .v5])
+            options: StreamingOptions(transport: .webSocket, protocols: [.v4, .v5])
         )
         #expect(reversed.negotiatedProtocol == .v5)
         #expect(reversed.stdout.text == "v5.channel.k8s.io")
         let v4Only = try await runStreamingCommand(
             url: server.registerExec(StreamingExecRequest(command: ["x"]), handler: handler),
-            options: StreamingOptions(protocols: [.v4])
+            options: StreamingOptions(transport: .webSocket, protocols: [.v4])
         )
         #expect(v4Only.negotiatedProtocol == .v4)
         #expect(v4Only.stdout.text == "v4.channel.k8s.io")
@@ -282,7 +286,7 @@ import Testing
         defer { server.close() }
         let url = "http://127.0.0.1:\(server.port)/exec/abc"
         let error = await #expect(throws: StreamingError.self) {
-            try await runStreamingCommand(url: url, options: StreamingOptions(protocols: [.v5]))
+            try await runStreamingCommand(url: url, options: StreamingOptions(transport: .webSocket, protocols: [.v5]))
         }
         #expect(error?.httpStatus == 403)
         #expect(
@@ -291,13 +295,14 @@ import Testing
         )
     }
 
-    @Test func refusalBodyWithoutContentLengthIsReadToTheEnd() async throws {
+    @Test(arguments: StreamingTransport.allCases) func refusalBodyWithoutContentLengthIsReadToTheEnd(transport: StreamingTransport) async throws {
         // Go's websocket server writes its handshake error after the blank line and closes, without Content-Length.
         let server = try CannedResponseServer(
             response: "HTTP/1.1 400 Bad Request\r\n\r\nmissing \"Sec-WebSocket-Key\"\n")
         defer { server.close() }
         let error = await #expect(throws: StreamingError.self) {
-            try await runStreamingCommand(url: "http://127.0.0.1:\(server.port)/exec/abc")
+            try await runStreamingCommand(
+                url: "http://127.0.0.1:\(server.port)/exec/abc", options: StreamingOptions(transport: transport))
         }
         #expect(error?.httpStatus == 400)
         #expect(error?.message.hasSuffix("HTTP 400 Bad Request: missing \"Sec-WebSocket-Key\"") == true)

@@ -20,30 +20,65 @@ public final class PortForwardStream: Sendable {
     let index: Int
     let buffer: ChunkBuffer
     private let state = Mutex(State())
-    private let connection: WebSocketConnection
+    private let backend: PortForwardSession.Backend
+    /// Over SPDY, this port's data stream, once opened.
+    let dataStream = Mutex<SPDYStream?>(nil)
     private let maxOutgoingMessageSize: Int
+    private let writeTimeout: Duration
 
-    init(port: UInt16, index: Int, connection: WebSocketConnection, options: StreamingOptions) {
+    init(port: UInt16, index: Int, backend: PortForwardSession.Backend, options: StreamingOptions) {
         self.port = port
         self.index = index
-        self.connection = connection
+        self.backend = backend
         self.buffer = ChunkBuffer(limit: options.maxBufferedBytes)
         self.maxOutgoingMessageSize = options.maxOutgoingMessageSize
+        self.writeTimeout = options.writeTimeout
     }
 
     /// Sends bytes to the port.
     ///
-    /// The v4 port-forward protocol has no half-close: to end the stream, end the session.
     /// - Throws: ``StreamingError`` once the session is over or a write times out.
     public func write(_ bytes: some Collection<UInt8>) async throws {
         let all = Array(bytes)
-        let channel = UInt8(truncatingIfNeeded: 2 * index)
-        var start = 0
-        while start < all.count {
-            let end = min(all.count, start + maxOutgoingMessageSize)
-            try connection.sendBinary([channel] + all[start..<end])
-            start = end
+        switch backend {
+        case .webSocket(let connection):
+            let channel = UInt8(truncatingIfNeeded: 2 * index)
+            var start = 0
+            while start < all.count {
+                let end = min(all.count, start + maxOutgoingMessageSize)
+                try connection.sendBinary([channel] + all[start..<end])
+                start = end
+            }
+        case .spdy:
+            guard let stream = dataStream.withLock({ $0 }) else { return }
+            try await stream.write(all, frameSize: maxOutgoingMessageSize, deadline: .now.advanced(by: writeTimeout))
         }
+    }
+
+    /// Ends what we send to the port (the pod's side reads end of stream) while its answer can still arrive.
+    ///
+    /// Over SPDY the data stream is half-closed, as client-go does when the local connection ends. WebSocket
+    /// port-forward has no half-close: nothing is sent and `false` is returned; end the session instead.
+    @discardableResult
+    public func finishWriting() async throws -> Bool {
+        guard case .spdy = backend, let stream = dataStream.withLock({ $0 }) else { return false }
+        try stream.finish()
+        return true
+    }
+
+    /// Over SPDY: the handlers of this port's error stream (its text is the runtime's complaint) and data stream.
+    var spdyErrorHandlers: SPDYStream.Handlers {
+        SPDYStream.Handlers(
+            data: { [self] data in
+                state.withLock { state in
+                    if state.errorText.count < 64 * 1024 { state.errorText += data.prefix(64 * 1024 - state.errorText.count) }
+                }
+            },
+            end: { _ in })
+    }
+
+    var spdyDataHandlers: SPDYStream.Handlers {
+        SPDYStream.Handlers(data: { [buffer] in buffer.push($0) }, end: { [buffer] _ in buffer.finish() })
     }
 
     /// Takes one message of this port's data (`isError` false) or error channel; returns a complaint if the
@@ -87,22 +122,34 @@ public final class PortForwardStream: Sendable {
     }
 }
 
-/// A port-forward session (`PortForwardResponse.url`): one WebSocket carrying a data and an error channel per port,
-/// alive inside ``withPortForwardSession(url:ports:options:isolation:_:)``.
+/// A port-forward session (`PortForwardResponse.url`): one connection carrying a data and an error channel per port
+/// (SPDY streams, or WebSocket channels), alive inside ``withPortForwardSession(url:ports:options:isolation:_:)``.
 public final class PortForwardSession: Sendable {
+    /// The connection underneath.
+    enum Backend: Sendable {
+        case webSocket(WebSocketConnection)
+        case spdy(SPDYConnection)
+    }
+
     /// The server's URL, with the `port` query parameters added.
     public let url: StreamingURL
     /// One stream per requested port, in request order.
     public let streams: [PortForwardStream]
 
-    private let connection: WebSocketConnection
+    /// The transport the session runs over.
+    public let transport: StreamingTransport
+    private let backend: Backend
     private let failure = Mutex<StreamingError?>(nil)
 
-    init(url: StreamingURL, ports: [UInt16], connection: WebSocketConnection, options: StreamingOptions) {
+    init(url: StreamingURL, ports: [UInt16], backend: Backend, options: StreamingOptions) {
         self.url = url
-        self.connection = connection
+        self.backend = backend
+        switch backend {
+        case .webSocket: transport = .webSocket
+        case .spdy: transport = .spdy
+        }
         self.streams = ports.enumerated().map {
-            PortForwardStream(port: $1, index: $0, connection: connection, options: options)
+            PortForwardStream(port: $1, index: $0, backend: backend, options: options)
         }
     }
 
@@ -115,7 +162,36 @@ public final class PortForwardSession: Sendable {
     /// close.
     public var protocolFailure: StreamingError? { failure.withLock { $0 } }
 
-    var handlers: WebSocketConnection.Handlers {
+    var spdyHandlers: SPDYConnection.Handlers {
+        SPDYConnection.Handlers(end: { [self] ending in
+            if case .failed(let error) = ending, error.code == .protocolViolation || error.code == .messageTooLarge {
+                failure.withLock { $0 = $0 ?? error }
+            }
+            for stream in streams { stream.buffer.finish() }
+        })
+    }
+
+    /// Over SPDY: per port an error stream then a data stream, with the headers the kubelet's server pairs them by
+    /// (`streamType`, `port`, `requestID`), as client-go opens them; waits for the replies until `deadline`.
+    func openSPDYStreams(deadline: ContinuousClock.Instant) async throws(StreamingError) {
+        guard case .spdy(let connection) = backend else { return }
+        var opened: [SPDYStream] = []
+        for stream in streams {
+            func headers(_ type: String) -> SPDYHeaders {
+                SPDYHeaders([("streamtype", type), ("port", String(stream.port)), ("requestid", String(stream.index))])
+            }
+            let error = try connection.openStream(headers: headers("error"), handlers: stream.spdyErrorHandlers)
+            // client-go never writes to the error stream and half-closes it at once.
+            try error.finish()
+            let data = try connection.openStream(headers: headers("data"), handlers: stream.spdyDataHandlers)
+            stream.buffer.onConsume { data.consumed($0) }
+            stream.dataStream.withLock { $0 = data }
+            opened += [error, data]
+        }
+        for stream in opened { try await connection.waitForReply(stream, deadline: deadline) }
+    }
+
+    var webSocketHandlers: WebSocketConnection.Handlers {
         WebSocketConnection.Handlers(
             message: { [self] opcode, payload in receive(opcode, payload) },
             end: { [self] ending in
@@ -129,8 +205,15 @@ public final class PortForwardSession: Sendable {
     }
 
     func shutDown() {
-        connection.abort()
+        abortConnection()
         for stream in streams { stream.buffer.finish() }
+    }
+
+    private func abortConnection() {
+        switch backend {
+        case .webSocket(let connection): connection.abort()
+        case .spdy(let connection): connection.abort()
+        }
     }
 
     private func receive(_ opcode: WebSocketOpcode, _ payload: [UInt8]) {
@@ -147,15 +230,17 @@ public final class PortForwardSession: Sendable {
 
     private func violation(_ reason: String) {
         failure.withLock { $0 = $0 ?? .channelProtocol("\(url)", reason) }
-        connection.abort()
+        abortConnection()
     }
 }
 
 /// Opens a port-forward session to `url` (from `PortForwardResponse.url`) for `ports`, runs `body`, and closes the
 /// session when `body` returns or throws.
 ///
-/// Speaks kubelet's WebSocket port-forward protocol (`v4.channel.k8s.io`, ports in the `port` query parameter):
-/// each port carries one TCP connection in the pod for the life of the session; there is no half-close.
+/// Speaks SPDY/3.1 (`portforward.k8s.io`, ports in per-stream headers) by default, like crictl, or kubelet's
+/// WebSocket port-forward protocol (`v4.channel.k8s.io`, ports in the `port` query parameter, no half-close) with
+/// ``StreamingOptions/transport`` `.webSocket`. Each port carries one TCP connection in the pod for the life of the
+/// session.
 ///
 /// - Important: containerd's streaming server (kubelet's CRI streaming library) takes the ports from the
 ///   `PortForwardRequest.port` list of the RPC, not from the URL; pass the same ports, in the same order, to the RPC.
@@ -176,10 +261,26 @@ public func withPortForwardSession<Result>(
     }
     let parsed = try StreamingURL(parsing: url, relativeTo: options.baseURL)
         .appendingQuery(ports.map { (name: "port", value: String($0)) })
-    let dialed = try await WebSocketDialer.dial(
-        url: parsed, protocols: [StreamProtocolVersion.v4.rawValue], options: options)
-    let session = PortForwardSession(url: parsed, ports: ports, connection: dialed.connection, options: options)
-    try dialed.connection.start(initialBytes: dialed.leftover, handlers: session.handlers)
+    let session: PortForwardSession
+    switch options.transport {
+    case .webSocket:
+        let dialed = try await StreamingDialer.dialWebSocket(
+            url: parsed, protocols: [StreamProtocolVersion.v4.rawValue], options: options)
+        session = PortForwardSession(url: parsed, ports: ports, backend: .webSocket(dialed.connection), options: options)
+        try dialed.connection.start(initialBytes: dialed.leftover, handlers: session.webSocketHandlers)
+    case .spdy:
+        let deadline = ContinuousClock.now.advanced(by: options.handshakeTimeout)
+        let dialed = try await StreamingDialer.dialSPDY(
+            url: parsed, protocols: [SPDYHandshake.portForwardProtocol], options: options)
+        session = PortForwardSession(url: parsed, ports: ports, backend: .spdy(dialed.connection), options: options)
+        try dialed.connection.start(initialBytes: dialed.leftover, handlers: session.spdyHandlers)
+        do {
+            try await session.openSPDYStreams(deadline: deadline)
+        } catch {
+            session.shutDown()
+            throw error
+        }
+    }
     defer { session.shutDown() }
     return try await body(session)
 }

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// One exec or attach session with a runtime's streaming server (the Kubernetes remote-command protocol over
-/// WebSocket), alive inside ``withStreamingSession(url:stdin:tty:options:isolation:_:)``.
+/// SPDY/3.1 or WebSocket), alive inside ``withStreamingSession(url:stdin:tty:options:isolation:_:)``.
 ///
 /// Read ``stdout`` and ``stderr`` while the command runs, write stdin with ``writeStdin(_:)``, then await
 /// ``exitStatus()``. Everything ends with the session's scope.
@@ -10,10 +10,18 @@ public final class StreamingSession: Sendable {
     public let url: StreamingURL
     /// The subprotocol the server chose.
     public let negotiatedProtocol: StreamProtocolVersion
+    /// The transport the session runs over.
+    public let transport: StreamingTransport
     /// Whether the session was opened with stdin (otherwise ``writeStdin(_:)`` throws).
     public let hasStdin: Bool
     /// Whether the session is a terminal (stderr is then merged into stdout by the runtime).
     public let tty: Bool
+    /// Whether ``closeStdin()`` can really end the command's stdin: always over SPDY (the stdin stream is
+    /// half-closed), over WebSocket only with v5. False without stdin. A caller piping stdin into a session where
+    /// this is false should warn: a command that reads to EOF (`cat`, `wc`) will not end.
+    public var canCloseStdin: Bool {
+        hasStdin && (transport == .spdy || negotiatedProtocol.supportsStreamClose)
+    }
     /// The command's stdout, chunk by chunk. Single consumer.
     public var stdout: StreamingByteSequence { stdoutBuffer.sequence }
     /// The command's stderr, chunk by chunk (empty with a tty). Single consumer.
@@ -28,7 +36,26 @@ public final class StreamingSession: Sendable {
         var closedLocally = false
     }
 
-    private let connection: WebSocketConnection
+    /// The connection underneath, and over SPDY the channel streams once opened.
+    enum Backend: Sendable {
+        case webSocket(WebSocketConnection)
+        case spdy(SPDYConnection)
+    }
+
+    /// The SPDY streams of the channels (client-go opens error first, then stdin, stdout, stderr, resize).
+    struct SPDYChannels: Sendable {
+        var error: SPDYStream?
+        var stdin: SPDYStream?
+        var stdout: SPDYStream?
+        var stderr: SPDYStream?
+        var resize: SPDYStream?
+
+        var all: [SPDYStream] { [error, stdin, stdout, stderr, resize].compactMap { $0 } }
+    }
+
+    private let backend: Backend
+    private let channels = Mutex(SPDYChannels())
+    private let writeTimeout: Duration
     private let stdoutBuffer: ChunkBuffer
     private let stderrBuffer: ChunkBuffer
     private let state = Mutex(State())
@@ -39,24 +66,73 @@ public final class StreamingSession: Sendable {
         negotiatedProtocol: StreamProtocolVersion,
         hasStdin: Bool,
         tty: Bool,
-        connection: WebSocketConnection,
+        backend: Backend,
         options: StreamingOptions
     ) {
         self.url = url
         self.negotiatedProtocol = negotiatedProtocol
         self.hasStdin = hasStdin
         self.tty = tty
-        self.connection = connection
+        self.backend = backend
+        switch backend {
+        case .webSocket: self.transport = .webSocket
+        case .spdy: self.transport = .spdy
+        }
         self.stdoutBuffer = ChunkBuffer(limit: options.maxBufferedBytes)
         self.stderrBuffer = ChunkBuffer(limit: options.maxBufferedBytes)
         self.maxOutgoingMessageSize = options.maxOutgoingMessageSize
+        self.writeTimeout = options.writeTimeout
     }
 
-    var handlers: WebSocketConnection.Handlers {
+    var webSocketHandlers: WebSocketConnection.Handlers {
         WebSocketConnection.Handlers(
             message: { [self] opcode, payload in receive(opcode, payload) },
-            end: { [self] ending in finish(ending) }
+            end: { [self] ending in finish { url, partial in Self.endingError(ending, url: url, partialStatus: partial) } }
         )
+    }
+
+    var spdyHandlers: SPDYConnection.Handlers {
+        SPDYConnection.Handlers(end: { [self] ending in
+            // A clean end settles a plain-text status; a broken connection does not pass for success.
+            if case .endOfStream = ending, !negotiatedProtocol.hasStatusDocument { settlePlainTextStatus() }
+            finish { url, partial in Self.endingError(ending, url: url, partialStatus: partial) }
+        })
+    }
+
+    /// Opens the channel streams the request asked for, as client-go does (error first), and waits for the
+    /// server's replies until `deadline`.
+    func openSPDYChannels(stdout: Bool, stderr: Bool, deadline: ContinuousClock.Instant) async throws(StreamingError)
+    {
+        guard case .spdy(let connection) = backend else { return }
+        func open(_ type: String, _ handlers: SPDYStream.Handlers) throws(StreamingError) -> SPDYStream {
+            try connection.openStream(headers: SPDYHeaders([("streamtype", type)]), handlers: handlers)
+        }
+        let ignore = SPDYStream.Handlers(data: { _ in }, end: { _ in })
+        var opened = SPDYChannels()
+        let error = try open(
+            "error",
+            SPDYStream.Handlers(
+                data: { [self] data in receiveStatus(data) },
+                end: { [self] end in
+                    if case .connectionEnded = end { return }
+                    if !negotiatedProtocol.hasStatusDocument { settlePlainTextStatus() }
+                }))
+        opened.error = error
+        if hasStdin { opened.stdin = try open("stdin", ignore) }
+        if stdout { opened.stdout = try open("stdout", output(stdoutBuffer)) }
+        if stderr { opened.stderr = try open("stderr", output(stderrBuffer)) }
+        if tty, negotiatedProtocol.supportsResize { opened.resize = try open("resize", ignore) }
+        if let stream = opened.stdout { stdoutBuffer.onConsume { stream.consumed($0) } }
+        if let stream = opened.stderr { stderrBuffer.onConsume { stream.consumed($0) } }
+        let all = opened
+        channels.withLock { $0 = all }
+        if !stdout { stdoutBuffer.finish() }
+        if !stderr { stderrBuffer.finish() }
+        for stream in all.all { try await connection.waitForReply(stream, deadline: deadline) }
+    }
+
+    private func output(_ buffer: ChunkBuffer) -> SPDYStream.Handlers {
+        SPDYStream.Handlers(data: { buffer.push($0) }, end: { _ in buffer.finish() })
     }
 
     // MARK: Writing
@@ -74,36 +150,62 @@ public final class StreamingSession: Sendable {
             throw StreamingError(code: .unsupported, message: "\(url): stdin is already closed")
         }
         let all = Array(bytes)
-        var start = 0
-        while start < all.count {
-            let end = min(all.count, start + maxOutgoingMessageSize)
-            try connection.sendBinary([RemoteCommandChannel.stdin] + all[start..<end])
-            start = end
+        switch backend {
+        case .webSocket(let connection):
+            var start = 0
+            while start < all.count {
+                let end = min(all.count, start + maxOutgoingMessageSize)
+                try connection.sendBinary([RemoteCommandChannel.stdin] + all[start..<end])
+                start = end
+            }
+        case .spdy:
+            guard let stdin = channels.withLock({ $0.stdin }) else { return }
+            try await stdin.write(
+                all, frameSize: maxOutgoingMessageSize, deadline: .now.advanced(by: writeTimeout))
         }
     }
 
     /// Tells the command that stdin has ended.
     ///
-    /// v5 sends the close signal `[255, 0]`. v4 has no way to end stdin short of closing the whole connection, which
-    /// would lose the output and the exit status; then nothing is sent and `false` is returned, so a command that
-    /// reads stdin to its end (like `cat`) keeps waiting.
+    /// Over SPDY the stdin stream is half-closed (FIN), as client-go does. Over WebSocket, v5 sends the close signal
+    /// `[255, 0]`; v4 has no way to end stdin short of closing the whole connection, which would lose the output and
+    /// the exit status; then nothing is sent and `false` is returned, so a command that reads stdin to its end (like
+    /// `cat`) keeps waiting. See ``canCloseStdin``.
     /// - Returns: whether the protocol could signal the end of stdin.
     @discardableResult
     public func closeStdin() async throws -> Bool {
-        guard hasStdin, negotiatedProtocol.supportsStreamClose else { return false }
+        guard canCloseStdin else { return false }
         let alreadyClosed = state.withLock { state -> Bool in
             defer { state.stdinClosed = true }
             return state.stdinClosed
         }
-        if !alreadyClosed {
+        guard !alreadyClosed else { return true }
+        switch backend {
+        case .webSocket(let connection):
             try connection.sendBinary([RemoteCommandChannel.closeSignal, RemoteCommandChannel.stdin])
+        case .spdy:
+            try channels.withLock({ $0.stdin })?.finish()
         }
         return true
     }
 
     /// Sends a terminal size change on the resize channel (used by the runtime only with a tty).
+    ///
+    /// - Throws: ``StreamingError/Code/unsupported`` over SPDY when the session has no resize stream (no tty, or a
+    ///   server older than v3).
     public func resize(width: UInt16, height: UInt16) async throws {
-        try connection.sendBinary([RemoteCommandChannel.resize] + TerminalSize(width: width, height: height).json)
+        let json = TerminalSize(width: width, height: height).json
+        switch backend {
+        case .webSocket(let connection):
+            try connection.sendBinary([RemoteCommandChannel.resize] + json)
+        case .spdy:
+            guard let resize = channels.withLock({ $0.resize }) else {
+                throw StreamingError(
+                    code: .unsupported,
+                    message: "\(url): no resize stream (it needs a tty and v3 or later; \(negotiatedProtocol) was chosen)")
+            }
+            try await resize.write(json, frameSize: maxOutgoingMessageSize, deadline: .now.advanced(by: writeTimeout))
+        }
     }
 
     // MARK: Result
@@ -139,9 +241,23 @@ public final class StreamingSession: Sendable {
             if state.result == nil { state.closedLocally = true }
             return state.result == nil
         }
-        if running { connection.abort() }
+        if running { abortConnection() }
         stdoutBuffer.finish()
         stderrBuffer.finish()
+    }
+
+    private func abortConnection() {
+        switch backend {
+        case .webSocket(let connection): connection.abort()
+        case .spdy(let connection): connection.abort()
+        }
+    }
+
+    private func closeConnection() {
+        switch backend {
+        case .webSocket(let connection): connection.close()
+        case .spdy(let connection): connection.close()
+        }
     }
 
     // MARK: Reader thread
@@ -173,19 +289,34 @@ public final class StreamingSession: Sendable {
     private func receiveStatus(_ data: [UInt8]) {
         // The first message on the error channel may be kubelet's empty "connection established" notice.
         guard !data.isEmpty else { return }
+        channels.withLock { $0.error }?.consumed(data.count)
+        let documented = negotiatedProtocol.hasStatusDocument
         let (outcome, tooLong) = state.withLock { state -> (RemoteCommandStatus.Outcome?, Bool) in
             guard state.outcome == nil else { return (nil, false) }
             state.errorChannel += data
             if state.errorChannel.count > 64 * 1024 { return (nil, true) }
-            state.outcome = RemoteCommandStatus.decode(state.errorChannel)
+            // Before v4 the text is only complete when the stream ends.
+            if documented { state.outcome = RemoteCommandStatus.decode(state.errorChannel) }
             return (state.outcome, false)
         }
         if tooLong {
             fail(.channelProtocol("\(url)", "error channel message longer than 64 KiB without a valid status"))
         } else if outcome != nil {
             // The command is over: close now instead of waiting for the server to.
-            connection.close()
+            closeConnection()
         }
+    }
+
+    /// v1–v3 over SPDY: the error stream ended (or the connection did), so its text is the whole verdict: empty is
+    /// success, anything else the runtime's error message (client-go reads it the same way).
+    private func settlePlainTextStatus() {
+        let settled = state.withLock { state -> Bool in
+            guard state.outcome == nil, !state.closedLocally else { return false }
+            let text = String(decoding: state.errorChannel, as: UTF8.self).trimmingASCIIWhitespace()
+            state.outcome = text.isEmpty ? .exited(code: 0, message: nil) : .failed(message: text, reason: nil)
+            return true
+        }
+        if settled { closeConnection() }
     }
 
     private func fail(_ error: StreamingError) {
@@ -196,11 +327,11 @@ public final class StreamingSession: Sendable {
             defer { state.waiters = [] }
             return state.waiters
         }
-        connection.abort()
+        abortConnection()
         for waiter in waiters { waiter.resume(returning: .failure(error)) }
     }
 
-    private func finish(_ ending: WebSocketConnection.Ending) {
+    private func finish(_ endingError: (_ url: String, _ partialStatus: [UInt8]) -> StreamingError) {
         stdoutBuffer.finish()
         stderrBuffer.finish()
         let url = "\(self.url)"
@@ -216,7 +347,7 @@ public final class StreamingSession: Sendable {
                         StreamingError(
                             code: .cancelled, message: "\(url): the session was closed before the command ended"))
                 case nil:
-                    state.result = .failure(Self.endingError(ending, url: url, partialStatus: state.errorChannel))
+                    state.result = .failure(endingError(url, state.errorChannel))
                 }
             }
             defer { state.waiters = [] }
@@ -241,6 +372,27 @@ public final class StreamingSession: Sendable {
             detail = error.message
             underlying = error
         }
+        return closedWithoutStatus(url: url, detail: detail, underlying: underlying, partialStatus: partialStatus)
+    }
+
+    private static func endingError(_ ending: SPDYConnection.Ending, url: String, partialStatus: [UInt8])
+        -> StreamingError
+    {
+        switch ending {
+        case .endOfStream(let goAway):
+            return closedWithoutStatus(
+                url: url, detail: goAway ? "GOAWAY, then end of stream" : "end of stream", underlying: nil,
+                partialStatus: partialStatus)
+        case .failed(let error):
+            if error.code == .protocolViolation || error.code == .messageTooLarge { return error }
+            return closedWithoutStatus(url: url, detail: error.message, underlying: error, partialStatus: partialStatus)
+        }
+    }
+
+    private static func closedWithoutStatus(
+        url: String, detail: String, underlying: (any Error & Sendable)?, partialStatus: [UInt8]
+    ) -> StreamingError {
+        var detail = detail
         if !partialStatus.isEmpty {
             let text = String(decoding: partialStatus.prefix(200), as: UTF8.self)
             detail += "; error channel said \(quotedURL(text))"

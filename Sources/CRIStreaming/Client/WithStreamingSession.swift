@@ -1,8 +1,9 @@
 /// Opens an exec or attach session to `url` (from `ExecResponse.url` / `AttachResponse.url`), runs `body`, and
 /// closes the session when `body` returns or throws.
 ///
-/// Offers `v5.channel.k8s.io` then `v4.channel.k8s.io` (see ``StreamingOptions/protocols``), so it works with
-/// servers that accept either, including containerd 1.6/1.7 (v4 only).
+/// Speaks SPDY/3.1 by default, offering v5 down to `channel.k8s.io` like crictl, which every containerd accepts and
+/// where stdin can always be closed; ``StreamingOptions/transport`` selects WebSocket (v5 then v4; containerd
+/// 1.6–2.4 accept only v4 there, which cannot close stdin).
 ///
 /// ```swift
 /// let status = try await withStreamingSession(url: response.url, stdin: true) { session in
@@ -30,16 +31,29 @@ public func withStreamingSession<Result>(
 ) async throws -> Result {
     let parsed = try StreamingURL(parsing: url, relativeTo: options.baseURL)
     let offered = options.protocols.map(\.rawValue)
-    let dialed = try await WebSocketDialer.dial(url: parsed, protocols: offered, options: options)
-    let session = StreamingSession(
-        url: parsed,
-        negotiatedProtocol: StreamProtocolVersion(rawValue: dialed.chosenProtocol),
-        hasStdin: stdin,
-        tty: tty,
-        connection: dialed.connection,
-        options: options
-    )
-    try dialed.connection.start(initialBytes: dialed.leftover, handlers: session.handlers)
+    let session: StreamingSession
+    switch options.transport {
+    case .webSocket:
+        let dialed = try await StreamingDialer.dialWebSocket(url: parsed, protocols: offered, options: options)
+        session = StreamingSession(
+            url: parsed, negotiatedProtocol: StreamProtocolVersion(rawValue: dialed.chosen), hasStdin: stdin,
+            tty: tty, backend: .webSocket(dialed.connection), options: options)
+        try dialed.connection.start(initialBytes: dialed.leftover, handlers: session.webSocketHandlers)
+    case .spdy:
+        let deadline = ContinuousClock.now.advanced(by: options.handshakeTimeout)
+        let dialed = try await StreamingDialer.dialSPDY(url: parsed, protocols: offered, options: options)
+        session = StreamingSession(
+            url: parsed, negotiatedProtocol: StreamProtocolVersion(rawValue: dialed.chosen), hasStdin: stdin,
+            tty: tty, backend: .spdy(dialed.connection), options: options)
+        try dialed.connection.start(initialBytes: dialed.leftover, handlers: session.spdyHandlers)
+        do {
+            // crictl asks for stdout always and stderr without a tty; the server expects exactly those streams.
+            try await session.openSPDYChannels(stdout: true, stderr: !tty, deadline: deadline)
+        } catch {
+            session.shutDown()
+            throw error
+        }
+    }
     defer { session.shutDown() }
     return try await body(session)
 }
@@ -54,16 +68,19 @@ public struct StreamingCommandOutput: Hashable, Sendable {
     public var exitStatus: StreamingExitStatus
     /// The subprotocol used.
     public var negotiatedProtocol: StreamProtocolVersion
-    /// Whether stdin could be closed after `stdin` was written (false on v4).
+    /// The transport used.
+    public var transport: StreamingTransport
+    /// Whether stdin could be closed after `stdin` was written (false on WebSocket v4).
     public var stdinClosed: Bool
 }
 
 /// Runs a whole non-interactive exec: writes `stdin` (if given) and closes it where the protocol allows, collects
 /// stdout and stderr, and returns them with the exit status.
 ///
-/// - Important: v4 servers (containerd 1.6/1.7) cannot be told that stdin ended, so a command that reads stdin to
-///   its end (`cat`) never exits there; ``StreamingCommandOutput/stdinClosed`` is false in that case. Cancel the
-///   calling task to end such a session (it throws ``StreamingError/Code/cancelled``), or use `ExecSync`.
+/// - Important: over WebSocket, v4 servers (containerd 1.6–2.4) cannot be told that stdin ended, so a command that
+///   reads stdin to its end (`cat`) never exits there; ``StreamingCommandOutput/stdinClosed`` is false in that case.
+///   Cancel the calling task to end such a session (it throws ``StreamingError/Code/cancelled``), or use the default
+///   SPDY transport, which always closes stdin.
 ///
 /// - Throws: ``StreamingError``, as ``withStreamingSession(url:stdin:tty:options:isolation:_:)`` and
 ///   ``StreamingSession/exitStatus()`` do.
@@ -87,6 +104,7 @@ public func runStreamingCommand(
             stderr: await stderr,
             exitStatus: status,
             negotiatedProtocol: session.negotiatedProtocol,
+            transport: session.transport,
             stdinClosed: closed
         )
     }

@@ -137,8 +137,10 @@ package final class SPDYConnection: Sendable {
         do {
             try startIOThread(name: role == .client ? "cri-spdy-client" : "cri-spdy-server") { [self] in
                 let ending = readLoop(initialBytes: initialBytes, handlers: handlers)
+                // Recorded before the stream closes, so a write failing on the closed stream reports why.
+                recordEnding(ending)
                 stream.close()
-                finishStreams(ending)
+                finishStreams()
                 handlers.end(ending)
             }
         } catch {
@@ -437,6 +439,8 @@ package final class SPDYConnection: Sendable {
             } catch {
                 writer.broken = true
                 stream.close()
+                // The reader may have closed the stream because the session failed: that is the news.
+                if let ending = state.withLock({ $0.ending }) { throw ending }
                 throw StreamingError.transport(error, "\(label): write")
             }
         }
@@ -670,8 +674,7 @@ package final class SPDYConnection: Sendable {
         for waiter in try result.get() { waiter.resume() }
     }
 
-    /// The reader ended: every open stream ends, every waiter wakes.
-    private func finishStreams(_ ending: Ending) {
+    private func recordEnding(_ ending: Ending) {
         let label = self.label
         let error: StreamingError
         switch ending {
@@ -679,17 +682,23 @@ package final class SPDYConnection: Sendable {
         case .endOfStream(let goAway):
             error = StreamingError(
                 code: .connectionClosed,
-                message: "\(label): the connection ended" + (goAway ? " after the server's GOAWAY" : ""))
+                message: "\(label): the connection ended" + (goAway ? " after the peer's GOAWAY" : ""))
         }
-        let (entries, waiters, timer) = state.withLock {
-            state -> ([StreamState], [CheckedContinuation<Void, Never>], Task<Void, Never>?) in
-            state.ending = error
+        state.withLock { $0.ending = $0.ending ?? error }
+    }
+
+    /// The reader ended: every open stream ends, every waiter wakes.
+    private func finishStreams() {
+        let label = self.label
+        let (error, entries, waiters, timer) = state.withLock {
+            state -> (StreamingError, [StreamState], [CheckedContinuation<Void, Never>], Task<Void, Never>?) in
+            let error = state.ending ?? StreamingError(code: .connectionClosed, message: "\(label): connection ended")
             state.readerFinished = true
             defer {
                 state.streams = [:]
                 state.closeTimer = nil
             }
-            return (Array(state.streams.values), wakeWindowWaiters(&state), state.closeTimer)
+            return (error, Array(state.streams.values), wakeWindowWaiters(&state), state.closeTimer)
         }
         timer?.cancel()
         writer.withLock { $0.broken = true }

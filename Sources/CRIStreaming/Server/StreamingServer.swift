@@ -1,12 +1,14 @@
 import CRITransport
 import Synchronization
 
-/// A runtime's streaming server for tests and the fake runtime: serves exec, attach and port-forward over WebSocket
-/// on a loopback TCP port, for one-shot tokens handed out as URLs (`http://127.0.0.1:<port>/exec/<token>`), as
-/// containerd's CRI plugin does.
+/// A runtime's streaming server for tests and the fake runtime: serves exec, attach and port-forward over SPDY/3.1
+/// and WebSocket on a loopback TCP port, for one-shot tokens handed out as URLs
+/// (`http://127.0.0.1:<port>/exec/<token>`), as containerd's CRI plugin does.
 ///
-/// Each URL works once. Unknown or used tokens get `404`, a request without a WebSocket upgrade `400`, and a client
-/// that offers no accepted subprotocol `403` (the answer containerd 1.6/1.7 give crictl's v5-only offer).
+/// Each URL works once. Unknown or used tokens get `404`, a request without an upgrade `400`, and a client that
+/// offers no accepted subprotocol `403`: over SPDY with the kubelet's text "unable to negotiate protocol: …", over
+/// WebSocket bare (the answer containerd 1.6–2.4 give crictl's v5-only WebSocket offer). By default it accepts what
+/// containerd accepts (see ``StreamingServerConfiguration/defaults``).
 public final class StreamingServer: Sendable {
     /// Runs one exec or attach session and returns the command's exit code; a thrown error becomes an
     /// `InternalError` status.
@@ -142,6 +144,10 @@ public final class StreamingServer: Sendable {
             }
         }
         guard let (head, leftover) = try? HTTPHead.read(from: stream, what: "streaming request") else { return }
+        if SPDYHandshake.isUpgradeRequest(head) {
+            handedOff = serveSPDY(stream, head: head, leftover: leftover)
+            return
+        }
         let request: WebSocketHandshake.UpgradeRequest
         do throws(WebSocketHandshake.Refusal) {
             request = try WebSocketHandshake.parseRequest(head)
@@ -149,26 +155,8 @@ public final class StreamingServer: Sendable {
             refuse(stream, error)
             return
         }
-        let url = StreamingURL(host: "127.0.0.1", port: port, pathAndQuery: request.target)
-        let segments = url.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        // Go's http.NotFound body, which kubelet's streaming server sends for an unknown token.
-        let notFound = WebSocketHandshake.Refusal(status: 404, reason: "Not Found", body: "404 page not found")
-        guard segments.count == 2 else {
-            refuse(stream, notFound)
-            return
-        }
-        let registration = registrations.withLock { registrations -> Registration? in
-            guard let found = registrations[segments[1]] else { return nil }
-            switch found {
-            case .exec(let kind, _, _) where kind != segments[0]: return nil
-            case .portForward where segments[0] != "portforward": return nil
-            default: break
-            }
-            registrations[segments[1]] = nil
-            return found
-        }
-        guard let registration else {
-            refuse(stream, notFound)
+        guard let (url, registration) = takeRegistration(target: request.target) else {
+            refuse(stream, Self.notFound)
             return
         }
         let label = "\(url)"
@@ -179,9 +167,7 @@ public final class StreamingServer: Sendable {
                     request.offeredProtocols.contains($0.rawValue)
                 })
             else {
-                refuse(
-                    stream,
-                    unsupportedProtocols(request.offeredProtocols, configuration.acceptedProtocols.map(\.rawValue)))
+                refuseBare403(stream)
                 return
             }
             guard accept(stream, key: request.key, protocol: chosen.rawValue) else { return }
@@ -189,10 +175,10 @@ public final class StreamingServer: Sendable {
             let session = ExecServerSession(
                 request: execRequest,
                 negotiatedProtocol: chosen,
-                connection: connection,
-                maxBufferedBytes: configuration.maxBufferedBytes
+                backend: .webSocket(connection),
+                inputs: ExecServerInputs(maxBufferedBytes: configuration.maxBufferedBytes)
             )
-            var handlers = session.handlers
+            var handlers = session.webSocketHandlers
             let sessionEnd = handlers.end
             handlers.end = { [self] ending in
                 untrack(stream)
@@ -204,7 +190,7 @@ public final class StreamingServer: Sendable {
         case .portForward(let registeredPorts, let targetHost):
             let portForward = StreamProtocolVersion.v4.rawValue
             guard request.offeredProtocols.contains(portForward) else {
-                refuse(stream, unsupportedProtocols(request.offeredProtocols, [portForward]))
+                refuseBare403(stream)
                 return
             }
             var ports: [UInt16] = registeredPorts
@@ -260,14 +246,84 @@ public final class StreamingServer: Sendable {
         stream.shutdownWrite()
     }
 
-    private func unsupportedProtocols(_ offered: [String], _ supported: [String]) -> WebSocketHandshake.Refusal {
-        // The wording of kubelet's wsstream handshake error, which Go's websocket server answers with 403.
-        let requested = offered.joined(separator: " ")
-        let supports = supported.joined(separator: " ")
-        return WebSocketHandshake.Refusal(
-            status: 403,
-            reason: "Forbidden",
-            body: "requested protocol(s) are not supported: [\(requested)]; supports [\(supports)]"
-        )
+    private func refuseBare403(_ stream: any ByteStream) {
+        // x/net/websocket's answer to a failed handshake: a status line and nothing else.
+        try? stream.write(
+            Array("HTTP/1.1 403 Forbidden\r\n\r\n".utf8), deadline: .now.advanced(by: configuration.writeTimeout))
+        stream.shutdownWrite()
+    }
+
+    /// Go's http.NotFound body, which kubelet's streaming server sends for an unknown token.
+    private static let notFound = WebSocketHandshake.Refusal(status: 404, reason: "Not Found", body: "404 page not found")
+
+    /// Finds and consumes the one-shot registration for `target` (`/<kind>/<token>`).
+    private func takeRegistration(target: String) -> (StreamingURL, Registration)? {
+        let url = StreamingURL(host: "127.0.0.1", port: port, pathAndQuery: target)
+        let segments = url.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard segments.count == 2 else { return nil }
+        let registration = registrations.withLock { registrations -> Registration? in
+            guard let found = registrations[segments[1]] else { return nil }
+            switch found {
+            case .exec(let kind, _, _) where kind != segments[0]: return nil
+            case .portForward where segments[0] != "portforward": return nil
+            default: break
+            }
+            registrations[segments[1]] = nil
+            return found
+        }
+        return registration.map { (url, $0) }
+    }
+
+    /// The SPDY/3.1 upgrade (kubelet's `httpstream.Handshake` and SPDY upgrader): token first, then the
+    /// subprotocol, then the upgrade headers. Returns whether the stream was handed to a session.
+    private func serveSPDY(_ stream: any ByteStream, head: HTTPHead, leftover: [UInt8]) -> Bool {
+        guard head.startLine.count == 3, head.startLine[0] == "POST" || head.startLine[0] == "GET" else {
+            refuse(stream, .init(status: 405, reason: "Method Not Allowed", body: "405 method not allowed"))
+            return false
+        }
+        guard let (url, registration) = takeRegistration(target: head.startLine[1]) else {
+            refuse(stream, Self.notFound)
+            return false
+        }
+        let accepted: [String]
+        switch registration {
+        case .exec: accepted = configuration.spdyProtocols.map(\.rawValue)
+        case .portForward: accepted = [SPDYHandshake.portForwardProtocol]
+        }
+        let chosen: String
+        do throws(WebSocketHandshake.Refusal) {
+            chosen = try SPDYHandshake.negotiate(offered: SPDYHandshake.offeredProtocols(head), accepted: accepted)
+        } catch {
+            refuse(stream, error)
+            return false
+        }
+        guard head.hasToken("Connection", "upgrade") else {
+            refuse(
+                stream,
+                .init(status: 400, reason: "Bad Request", body: "unable to upgrade: missing upgrade headers in request"))
+            return false
+        }
+        let response = SPDYHandshake.acceptResponse(protocol: chosen)
+        guard (try? stream.write(response, deadline: .now.advanced(by: configuration.writeTimeout))) != nil else {
+            return false
+        }
+        let connection = SPDYConnection(
+            stream: stream, role: .server, label: "\(url)", maxFrameLength: configuration.maxMessageSize,
+            writeTimeout: configuration.writeTimeout, sendsWindowUpdates: configuration.spdyFlowControl)
+        switch registration {
+        case .exec(_, let request, let handler):
+            let server = SPDYExecServer(
+                connection: connection, request: request, chosen: StreamProtocolVersion(rawValue: chosen),
+                handler: handler, maxBufferedBytes: configuration.maxBufferedBytes)
+            server.run(leftover: leftover, streamCreationTimeout: configuration.streamCreationTimeout) { [self] in
+                untrack(stream)
+            }
+        case .portForward(_, let targetHost):
+            let server = SPDYPortForwardServer(
+                connection: connection, targetHost: targetHost, connectTimeout: configuration.portForwardConnectTimeout,
+                writeTimeout: configuration.writeTimeout, maxBufferedBytes: configuration.maxBufferedBytes)
+            server.run(leftover: leftover) { [self] in untrack(stream) }
+        }
+        return true
     }
 }

@@ -1,6 +1,7 @@
 import CRIWire
 
-/// A Kubernetes remote-command WebSocket subprotocol (`Sec-WebSocket-Protocol` value).
+/// A Kubernetes remote-command subprotocol: the `Sec-WebSocket-Protocol` value over WebSocket, the
+/// `X-Stream-Protocol-Version` value over SPDY.
 public struct StreamProtocolVersion: Hashable, Sendable, CustomStringConvertible {
     /// The token as sent on the wire.
     public var rawValue: String
@@ -14,8 +15,23 @@ public struct StreamProtocolVersion: Hashable, Sendable, CustomStringConvertible
     /// v4: binary channel messages; the error channel carries a JSON `metav1.Status` with the exit code.
     public static let v4 = StreamProtocolVersion(rawValue: "v4.channel.k8s.io")
 
-    /// Whether one side can tell the other that a channel is closed (stdin EOF).
+    /// v3: v2 plus the resize channel (SPDY only).
+    public static let v3 = StreamProtocolVersion(rawValue: "v3.channel.k8s.io")
+    /// v2: stdin, stdout, stderr and an error channel carrying plain text (SPDY only).
+    public static let v2 = StreamProtocolVersion(rawValue: "v2.channel.k8s.io")
+    /// The first version, also what a SPDY server that names no version speaks.
+    public static let v1 = StreamProtocolVersion(rawValue: "channel.k8s.io")
+
+    /// Whether one side can tell the other over WebSocket that a channel is closed (stdin EOF). Over SPDY every
+    /// version can: a stream is half-closed with FIN.
     public var supportsStreamClose: Bool { self == .v5 }
+
+    /// Whether the error channel carries a JSON `metav1.Status` with the exit code (v4 and v5); before v4 it is
+    /// plain text, empty on success.
+    public var hasStatusDocument: Bool { self == .v5 || self == .v4 }
+
+    /// Whether terminal size changes can be sent (v3 and later).
+    public var supportsResize: Bool { self == .v5 || self == .v4 || self == .v3 }
 
     /// The wire token.
     public var description: String { rawValue }

@@ -48,6 +48,7 @@ package final class ChunkBuffer: Sendable {
         var finished = false
         var consumer: CheckedContinuation<[UInt8]?, Never>?
         var producerBlocked = false
+        var consumed: (@Sendable (Int) -> Void)?
     }
 
     private let state = Mutex(State())
@@ -56,6 +57,12 @@ package final class ChunkBuffer: Sendable {
 
     /// Creates a buffer; a push that takes the unread total over `limit` blocks until the consumer catches up.
     package init(limit: Int) { self.limit = limit }
+
+    /// Calls `observer` with each chunk's size as the consumer takes it (SPDY gives flow-control window back then).
+    /// Set it before the first push.
+    package func onConsume(_ observer: @escaping @Sendable (Int) -> Void) {
+        state.withLock { $0.consumed = observer }
+    }
 
     /// The consumer's view.
     package var sequence: StreamingByteSequence { StreamingByteSequence(buffer: self) }
@@ -66,14 +73,14 @@ package final class ChunkBuffer: Sendable {
         guard !chunk.isEmpty else { return }
         enum Action {
             case none
-            case resume(CheckedContinuation<[UInt8]?, Never>)
+            case resume(CheckedContinuation<[UInt8]?, Never>, (@Sendable (Int) -> Void)?)
             case wait
         }
         let action = state.withLock { state -> Action in
             if state.finished { return .none }
             if let consumer = state.consumer {
                 state.consumer = nil
-                return .resume(consumer)
+                return .resume(consumer, state.consumed)
             }
             state.chunks.append(chunk)
             state.bufferedBytes += chunk.count
@@ -85,7 +92,9 @@ package final class ChunkBuffer: Sendable {
         }
         switch action {
         case .none: break
-        case .resume(let consumer): consumer.resume(returning: chunk)
+        case .resume(let consumer, let consumed):
+            consumed?(chunk.count)
+            consumer.resume(returning: chunk)
         case .wait: space.wait()
         }
     }
@@ -123,7 +132,7 @@ package final class ChunkBuffer: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
                 enum Action {
-                    case value([UInt8], wake: Bool)
+                    case value([UInt8], wake: Bool, consumed: (@Sendable (Int) -> Void)?)
                     case end, suspended
                 }
                 let action = state.withLock { state -> Action in
@@ -137,7 +146,7 @@ package final class ChunkBuffer: Sendable {
                         }
                         let wake = state.producerBlocked && state.bufferedBytes <= limit
                         if wake { state.producerBlocked = false }
-                        return .value(chunk, wake: wake)
+                        return .value(chunk, wake: wake, consumed: state.consumed)
                     }
                     // A second concurrent consumer would strand the first one's continuation: it gets the end instead.
                     if state.finished || state.consumer != nil { return .end }
@@ -145,8 +154,9 @@ package final class ChunkBuffer: Sendable {
                     return .suspended
                 }
                 switch action {
-                case .value(let chunk, let wake):
+                case .value(let chunk, let wake, let consumed):
                     if wake { space.signal() }
+                    consumed?(chunk.count)
                     continuation.resume(returning: chunk)
                 case .end:
                     continuation.resume(returning: nil)
