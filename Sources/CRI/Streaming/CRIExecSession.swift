@@ -22,10 +22,7 @@ public final class CRIExecSession: Sendable {
     /// Whether ``closeStdin()`` can tell the command that its input ended. False only for WebSocket with
     /// `v4.channel.k8s.io` (containerd's WebSocket), which has no way to say it: a command reading stdin to its end
     /// then never exits.
-    public var canCloseStdin: Bool {
-        // SPDY half-closes the stdin stream on every version; WebSocket needs v5's close signal.
-        session.hasStdin && (transport == .spdy || session.negotiatedProtocol.supportsStreamClose)
-    }
+    public var canCloseStdin: Bool { session.canCloseStdin }
 
     private let session: StreamingSession
     private let rpc: String

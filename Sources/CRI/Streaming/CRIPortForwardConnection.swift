@@ -3,8 +3,8 @@ import CRIStreaming
 /// One TCP connection to a port inside a pod, alive inside
 /// ``CRIClient/withPortForward(podSandboxID:port:options:callOptions:isolation:_:)``.
 ///
-/// Write with ``write(_:)`` and read ``received`` (from its own task). There is no half-close: the connection in the
-/// pod ends when the scope ends.
+/// Write with ``write(_:)`` and read ``received`` (from its own task). The connection in the pod ends when the scope
+/// ends; over SPDY ``finishWriting()`` half-closes it first (the pod's side reads end of stream).
 public final class CRIPortForwardConnection: Sendable {
     /// The port in the pod.
     public var port: UInt16 { stream.port }
@@ -38,5 +38,13 @@ public final class CRIPortForwardConnection: Sendable {
     ///   (``CRIError/Code/deadlineExceeded``).
     public func write(_ bytes: some Collection<UInt8>) async throws {
         try await CRIError.mappingStreaming(rpc: "PortForward", url: url) { try await stream.write(bytes) }
+    }
+
+    /// Ends what is sent to the port (the pod's side reads end of stream) while its answer can still arrive.
+    /// - Returns: false over WebSocket, which has no half-close (nothing is sent; end the scope instead).
+    /// - Throws: ``CRIError`` once the connection is over.
+    @discardableResult
+    public func finishWriting() async throws -> Bool {
+        try await CRIError.mappingStreaming(rpc: "PortForward", url: url) { try await stream.finishWriting() }
     }
 }

@@ -50,10 +50,8 @@ public struct CRIStreamingOptions: Sendable {
 
     /// The streaming layer's options for these.
     var streaming: StreamingOptions {
-        let options = StreamingOptions(
-            baseURL: baseURL, handshakeTimeout: handshakeTimeout, writeTimeout: writeTimeout,
-            maxBufferedBytes: max(1, maxBufferedBytes))
-        // MERGE: options.transport = transport == .spdy ? .spdy : .webSocket
-        return options
+        StreamingOptions(
+            transport: transport == .spdy ? .spdy : .webSocket, baseURL: baseURL, handshakeTimeout: handshakeTimeout,
+            writeTimeout: writeTimeout, maxBufferedBytes: max(1, maxBufferedBytes))
     }
 }

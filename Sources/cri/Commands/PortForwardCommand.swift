@@ -77,11 +77,13 @@ struct PortForwardCommand: AsyncParsableCommand {
                     }
                     continuation.finish()
                 }.start()
-                // Whichever direction ends first ends the connection; returning closes the session.
+                // The pod's side ending ends the connection; the local side ending half-closes it where the
+                // transport can (SPDY), so an answer still on its way arrives, else ends it too (WebSocket).
+                // Returning closes the session.
                 let (done, signal) = AsyncStream<Void>.makeStream()
                 let upload = Task {
                     for await chunk in chunks { try? await stream.write(chunk) }
-                    signal.yield()
+                    if (try? await stream.finishWriting()) != true { signal.yield() }
                 }
                 let download = Task {
                     for await chunk in stream.received {
