@@ -84,7 +84,7 @@ import Testing
         }
         #expect(error?.code == .upgradeRejected)
         #expect(error?.httpStatus == 403)
-        #expect(error?.message.contains(url) == true)
+        #expect(error?.message.contains(redacted(url)) == true)
         // Go's websocket server refuses bare; the client says what it offered.
         #expect(error?.message.contains("none of the offered subprotocols: v5.channel.k8s.io") == true)
     }
@@ -96,7 +96,7 @@ import Testing
         let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport)) }
         #expect(error?.code == .upgradeRejected)
         #expect(error?.httpStatus == 404)
-        #expect(error?.message.contains(url) == true)
+        #expect(error?.message.contains(redacted(url)) == true)
         #expect(error?.message.contains("404 page not found") == true)
     }
 
@@ -121,7 +121,7 @@ import Testing
             async let stdout = session.stdout.collect()
             let error = await #expect(throws: StreamingError.self) { try await session.exitStatus() }
             #expect(error?.code == .connectionClosed)
-            #expect(error?.message.contains(url) == true)
+            #expect(error?.message.contains(redacted(url)) == true)
             #expect(await stdout.text == "partial")
         }
     }
@@ -187,7 +187,7 @@ import Testing
         let url = "http://127.0.0.1:\(try unusedLoopbackPort())/exec/x"
         let error = await #expect(throws: StreamingError.self) { try await runStreamingCommand(url: url, options: StreamingOptions(transport: transport)) }
         #expect(error?.code == .connectionFailed)
-        #expect(error?.message.contains(url) == true)
+        #expect(error?.message.contains(redacted(url)) == true)
     }
 
     @Test(arguments: StreamingTransport.allCases) func silentServerTimesOut(transport: StreamingTransport) async throws {
@@ -291,7 +291,7 @@ import Testing
         #expect(error?.httpStatus == 403)
         #expect(
             error?.message
-                == "GET \(url): HTTP 403 Forbidden (the server may accept none of the offered subprotocols: v5.channel.k8s.io)"
+                == "GET \(redacted(url)): HTTP 403 Forbidden (the server may accept none of the offered subprotocols: v5.channel.k8s.io)"
         )
     }
 

@@ -79,7 +79,8 @@ import Testing
         }
         #expect(error.code == .upgradeRejected)
         #expect(error.httpStatus == 403)
-        #expect(error.message.contains("http://127.0.0.1:1/exec/t"))
+        // The URL is named, its token is not.
+        #expect(error.message.hasPrefix("GET http://127.0.0.1:1/exec/<token>: HTTP 403"))
     }
 
     @Test func serverRefusesNonUpgradeRequests() throws {
@@ -113,5 +114,74 @@ import Testing
             break
         }
         return try HTTPHead(parsing: bytes[..<end])
+    }
+
+    // MARK: SPDY/3.1 upgrade
+
+    @Test func spdyRequestOffersEachProtocolInItsOwnHeader() throws {
+        let url = try StreamingURL(parsing: "http://127.0.0.1:42587/exec/Gx2Yd3Qn")
+        let request = SPDYHandshake.request(url: url, protocols: ["v5.channel.k8s.io", "v4.channel.k8s.io", "channel.k8s.io"])
+        #expect(
+            String(decoding: request, as: UTF8.self) == """
+                POST /exec/Gx2Yd3Qn HTTP/1.1\r
+                Host: 127.0.0.1:42587\r
+                User-Agent: swift-cri\r
+                Content-Length: 0\r
+                Connection: Upgrade\r
+                Upgrade: SPDY/3.1\r
+                X-Stream-Protocol-Version: v5.channel.k8s.io\r
+                X-Stream-Protocol-Version: v4.channel.k8s.io\r
+                X-Stream-Protocol-Version: channel.k8s.io\r
+                \r
+
+                """)
+        let parsed = try head(request)
+        #expect(SPDYHandshake.isUpgradeRequest(parsed))
+        #expect(SPDYHandshake.offeredProtocols(parsed) == ["v5.channel.k8s.io", "v4.channel.k8s.io", "channel.k8s.io"])
+    }
+
+    @Test func spdyResponseValidation() throws {
+        let url = try StreamingURL(parsing: "http://127.0.0.1:1/exec/t")
+        let offered = ["v5.channel.k8s.io", "v4.channel.k8s.io", "channel.k8s.io"]
+        let accepted = try head(SPDYHandshake.acceptResponse(protocol: "v4.channel.k8s.io"))
+        #expect(try SPDYHandshake.validateResponse(accepted, offered: offered, url: url) == "v4.channel.k8s.io")
+        // No protocol header: an old server, spoken to as channel.k8s.io (client-go does the same).
+        let legacy = try head(Array("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n".utf8))
+        #expect(try SPDYHandshake.validateResponse(legacy, offered: offered, url: url) == "channel.k8s.io")
+        #expect(throws: StreamingError(code: .invalidHandshake, message: "")) {
+            try SPDYHandshake.validateResponse(legacy, offered: ["v4.channel.k8s.io"], url: url)
+        }
+        let foreign = try head(SPDYHandshake.acceptResponse(protocol: "v9.channel.k8s.io"))
+        #expect(throws: StreamingError(code: .invalidHandshake, message: "")) {
+            try SPDYHandshake.validateResponse(foreign, offered: offered, url: url)
+        }
+        let webSocket = try head(Array("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n".utf8))
+        #expect(throws: StreamingError(code: .invalidHandshake, message: "")) {
+            try SPDYHandshake.validateResponse(webSocket, offered: offered, url: url)
+        }
+        let refused = try head(Array("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".utf8))
+        let error = try #require(throws: StreamingError.self) {
+            try SPDYHandshake.validateResponse(refused, offered: offered, url: url)
+        }
+        #expect(error.code == .upgradeRejected)
+        #expect(error.httpStatus == 404)
+        #expect(error.message == "POST http://127.0.0.1:1/exec/<token>: HTTP 404 Not Found")
+    }
+
+    @Test func spdyNegotiationFollowsTheClientsOrder() throws {
+        let server = ["v4.channel.k8s.io", "v3.channel.k8s.io", "channel.k8s.io"]
+        #expect(try SPDYHandshake.negotiate(offered: ["v5.channel.k8s.io", "v3.channel.k8s.io", "v4.channel.k8s.io"], accepted: server) == "v3.channel.k8s.io")
+        let refusal = try #require(throws: WebSocketHandshake.Refusal.self) {
+            try SPDYHandshake.negotiate(offered: ["v5.channel.k8s.io"], accepted: server)
+        }
+        #expect(refusal.status == 403)
+        #expect(
+            refusal.body
+                == "unable to negotiate protocol: client supports [v5.channel.k8s.io], server accepts [v4.channel.k8s.io v3.channel.k8s.io channel.k8s.io]"
+        )
+        let none = try #require(throws: WebSocketHandshake.Refusal.self) {
+            try SPDYHandshake.negotiate(offered: [], accepted: server)
+        }
+        #expect(none.status == 400)
     }
 }

@@ -91,3 +91,8 @@ final class CannedResponseServer: Sendable {
 
     func close() { listener.close() }
 }
+
+/// How messages name a streaming URL: its token replaced (see ``StreamingURL/description``).
+func redacted(_ url: String) -> String {
+    (try? StreamingURL(parsing: url).description) ?? url
+}

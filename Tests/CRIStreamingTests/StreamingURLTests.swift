@@ -8,7 +8,8 @@ import Testing
         #expect(url.host == "127.0.0.1")
         #expect(url.port == 42587)
         #expect(url.pathAndQuery == "/exec/Gx2Yd3Qn")
-        #expect(url.description == "http://127.0.0.1:42587/exec/Gx2Yd3Qn")
+        #expect(url.unredacted == "http://127.0.0.1:42587/exec/Gx2Yd3Qn")
+        #expect(url.description == "http://127.0.0.1:42587/exec/<token>")
     }
 
     @Test func defaultsAndIPv6() throws {
@@ -24,9 +25,9 @@ import Testing
 
     @Test func resolvesRelativeURLs() throws {
         let absolutePath = try StreamingURL(parsing: "/exec/abc", relativeTo: "http://127.0.0.1:10250")
-        #expect(absolutePath.description == "http://127.0.0.1:10250/exec/abc")
+        #expect(absolutePath.unredacted == "http://127.0.0.1:10250/exec/abc")
         let relativePath = try StreamingURL(parsing: "abc", relativeTo: "http://127.0.0.1:10250/exec/old")
-        #expect(relativePath.description == "http://127.0.0.1:10250/exec/abc")
+        #expect(relativePath.unredacted == "http://127.0.0.1:10250/exec/abc")
     }
 
     @Test(arguments: [

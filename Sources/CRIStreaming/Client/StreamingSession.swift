@@ -115,7 +115,11 @@ public final class StreamingSession: Sendable {
                 data: { [self] data in receiveStatus(data) },
                 end: { [self] end in
                     if case .connectionEnded = end { return }
-                    if !negotiatedProtocol.hasStatusDocument { settlePlainTextStatus() }
+                    if negotiatedProtocol.hasStatusDocument {
+                        errorStreamEndedWithoutStatus(end)
+                    } else {
+                        settlePlainTextStatus()
+                    }
                 }))
         opened.error = error
         if hasStdin { opened.stdin = try open("stdin", ignore) }
@@ -305,6 +309,18 @@ public final class StreamingSession: Sendable {
             // The command is over: close now instead of waiting for the server to.
             closeConnection()
         }
+    }
+
+    /// v4/v5 over SPDY: the error stream ended; without a status by then none will come.
+    private func errorStreamEndedWithoutStatus(_ end: SPDYStream.End) {
+        let (missing, partial) = state.withLock { ($0.outcome == nil && $0.result == nil, $0.errorChannel) }
+        guard missing else { return }
+        let how: String
+        switch end {
+        case .reset(let status): how = "the server reset the error stream (\(SPDYStream.describe(rstStatus: status)))"
+        default: how = "the error stream ended"
+        }
+        fail(Self.closedWithoutStatus(url: "\(url)", detail: how, underlying: nil, partialStatus: partial))
     }
 
     /// v1–v3 over SPDY: the error stream ended (or the connection did), so its text is the whole verdict: empty is

@@ -95,8 +95,15 @@ public func runStreamingCommand(
         async let stderr = session.stderr.collect()
         var closed = false
         if let stdin {
-            if !stdin.isEmpty { try await session.writeStdin(stdin) }
-            closed = try await session.closeStdin()
+            do {
+                if !stdin.isEmpty { try await session.writeStdin(stdin) }
+                closed = try await session.closeStdin()
+            } catch {
+                // A command may end without reading all its stdin (`true`, `head -c 5`); then writing fails while
+                // the exit status is on its way. Like client-go, the status decides: it throws if the session
+                // failed.
+                closed = session.canCloseStdin
+            }
         }
         let status = try await session.exitStatus()
         return StreamingCommandOutput(

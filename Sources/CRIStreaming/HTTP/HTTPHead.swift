@@ -90,6 +90,25 @@ package struct HTTPHead: Sendable {
     }
 }
 
+extension HTTPHead {
+    /// Checks that a response to the upgrade request `request` (`GET <url>`) is `101 Switching Protocols`.
+    ///
+    /// - Throws: ``StreamingError``: ``StreamingError/Code/invalidHandshake`` for a start line that is not HTTP/1.x,
+    ///   ``StreamingError/Code/upgradeRejected`` with ``StreamingError/httpStatus`` for any other status.
+    package func requireSwitchingProtocols(request: String) throws(StreamingError) {
+        let status = startLine.count >= 2 ? Int(startLine[1]) : nil
+        guard startLine[0].hasPrefix("HTTP/1."), let status else {
+            throw StreamingError(
+                code: .invalidHandshake,
+                message: "\(request): not an HTTP/1.1 response: \(startLine.joined(separator: " "))")
+        }
+        guard status == 101 else {
+            let reason = startLine.count > 2 ? " " + startLine[2] : ""
+            throw StreamingError(code: .upgradeRejected, message: "\(request): HTTP \(status)\(reason)", httpStatus: status)
+        }
+    }
+}
+
 extension StreamingError {
     @inline(never)
     static func badHead(_ reason: String) -> StreamingError {

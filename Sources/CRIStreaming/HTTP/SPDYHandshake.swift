@@ -34,17 +34,7 @@ package enum SPDYHandshake {
     package static func validateResponse(_ head: HTTPHead, offered: [String], url: StreamingURL)
         throws(StreamingError) -> String
     {
-        let status = head.startLine.count >= 2 ? Int(head.startLine[1]) : nil
-        guard head.startLine[0].hasPrefix("HTTP/1."), let status else {
-            throw StreamingError(
-                code: .invalidHandshake,
-                message: "POST \(url): not an HTTP/1.1 response: \(head.startLine.joined(separator: " "))")
-        }
-        guard status == 101 else {
-            let reason = head.startLine.count > 2 ? " " + head.startLine[2] : ""
-            throw StreamingError(
-                code: .upgradeRejected, message: "POST \(url): HTTP \(status)\(reason)", httpStatus: status)
-        }
+        try head.requireSwitchingProtocols(request: "POST \(url)")
         func fail(_ reason: String) -> StreamingError {
             StreamingError(code: .invalidHandshake, message: "POST \(url): invalid SPDY upgrade response: \(reason)")
         }

@@ -99,8 +99,20 @@ public struct StreamingURL: Hashable, Sendable, CustomStringConvertible {
         String(pathAndQuery.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0])
     }
 
-    /// `http://host:port/path?query`.
-    public var description: String { "http://\(hostHeader)\(pathAndQuery)" }
+    /// `http://host:port/path?query` with the one-shot token of `/exec/`, `/attach/` and `/portforward/` URLs
+    /// replaced by `<token>`: the token grants access to the container, so messages and logs never show it.
+    public var description: String {
+        let segments = pathAndQuery.split(separator: "/", omittingEmptySubsequences: false)
+        // "", kind, token[?query]
+        guard segments.count == 3, ["exec", "attach", "portforward"].contains(segments[1]) else {
+            return unredacted
+        }
+        let query = segments[2].firstIndex(of: "?").map { String(segments[2][$0...]) } ?? ""
+        return "http://\(hostHeader)/\(segments[1])/<token>\(query)"
+    }
+
+    /// `http://host:port/path?query` in full, token included (not for messages).
+    public var unredacted: String { "http://\(hostHeader)\(pathAndQuery)" }
 
     /// This URL with `name=value` query parameters appended.
     package func appendingQuery(_ items: [(name: String, value: String)]) -> StreamingURL {

@@ -71,6 +71,9 @@ package final class SPDYConnection: Sendable {
         var streams: [UInt32: StreamState] = [:]
         var nextStreamID: UInt32
         var lastPeerStreamID: UInt32 = 0
+        /// Our streams the peer answered: a stream may be gone (finished, reset, connection over) by the time
+        /// someone asks whether it was accepted.
+        var replied: Set<UInt32> = []
         var goAwayReceived = false
         var goAwaySent = false
         var ending: StreamingError?
@@ -194,6 +197,7 @@ package final class SPDYConnection: Sendable {
         let result = await withCheckedContinuation {
             (continuation: CheckedContinuation<Result<Void, StreamingError>, Never>) in
             let ready = state.withLock { state -> Result<Void, StreamingError>? in
+                if state.replied.contains(id) { return .success(()) }
                 guard var entry = state.streams[id] else {
                     return .failure(
                         state.ending ?? StreamingError(code: .connectionClosed, message: "\(label): stream \(id) reset"))
@@ -388,15 +392,7 @@ package final class SPDYConnection: Sendable {
         guard first else { return }
         try? send(.goAway(lastGoodStreamID: lastGood, status: 0))
         stream.shutdownWrite()
-        let timeout = closeTimeout
-        let timer = Task { [stream] in
-            do {
-                try await Task.sleep(for: timeout)
-                stream.close()
-            } catch {
-                // Cancelled: the reader saw the end first.
-            }
-        }
+        let timer = stream.closeLater(after: closeTimeout)
         let late = state.withLock { state -> Bool in
             if state.readerFinished || state.aborted { return true }
             state.closeTimer = timer
@@ -597,6 +593,7 @@ package final class SPDYConnection: Sendable {
             guard var entry = state.streams[id] else { return nil }
             guard !entry.replied else { throw violation("a second SYN_REPLY for stream \(id)") }
             entry.replied = true
+            state.replied.insert(id)
             if fin { entry.remoteClosed = true }
             let waiter = entry.replyWaiter
             entry.replyWaiter = nil

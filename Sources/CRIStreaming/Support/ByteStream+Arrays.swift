@@ -24,3 +24,18 @@ extension ByteStream {
         }.get()
     }
 }
+
+extension ByteStream {
+    /// Closes the stream after `timeout` unless the returned task is cancelled first: the bound on a closing
+    /// handshake (WebSocket close, SPDY GOAWAY) whose peer never finishes it.
+    package func closeLater(after timeout: Duration) -> Task<Void, Never> {
+        Task { [self] in
+            do {
+                try await Task.sleep(for: timeout)
+                close()
+            } catch {
+                // Cancelled: the reader saw the end first.
+            }
+        }
+    }
+}

@@ -167,15 +167,7 @@ package final class WebSocketConnection: Sendable {
             stream.close()
             return
         }
-        let timeout = closeTimeout
-        let timer = Task { [stream] in
-            do {
-                try await Task.sleep(for: timeout)
-                stream.close()
-            } catch {
-                // Cancelled: the reader saw the peer's close or the end of the stream first.
-            }
-        }
+        let timer = stream.closeLater(after: closeTimeout)
         let late = writer.withLock { state -> Bool in
             // The reader may already have finished; then nobody would cancel the timer.
             if state.aborted || state.readerFinished { return true }

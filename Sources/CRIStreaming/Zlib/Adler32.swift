@@ -18,21 +18,31 @@ package struct Adler32: Hashable, Sendable {
 
     /// Adds `bytes` to the checksum.
     package mutating func update(_ bytes: some Sequence<UInt8>) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            update(buffer)
+        }
+        if done == nil {
+            update(Array(bytes))
+        }
+    }
+
+    /// The loop itself, over contiguous bytes: sums are reduced once per ``blockLength`` bytes, not per byte.
+    private mutating func update(_ buffer: UnsafeBufferPointer<UInt8>) {
         var a = self.a
         var b = self.b
-        var pending = 0
-        for byte in bytes {
-            a &+= UInt32(byte)
-            b &+= a
-            pending += 1
-            if pending == Self.blockLength {
-                a %= Self.modulus
-                b %= Self.modulus
-                pending = 0
+        var rest = buffer[...]
+        while !rest.isEmpty {
+            let block = rest.prefix(Self.blockLength)
+            for byte in block {
+                a &+= UInt32(byte)
+                b &+= a
             }
+            a %= Self.modulus
+            b %= Self.modulus
+            rest = rest.dropFirst(block.count)
         }
-        self.a = a % Self.modulus
-        self.b = b % Self.modulus
+        self.a = a
+        self.b = b
     }
 
     /// The 32-bit value, as written big-endian in a zlib stream.
