@@ -47,7 +47,8 @@ extension LabEndToEndTests.CLI {
             // attach to a container whose process is `cat`: stdin closes (stdin_once), cat exits, attach ends.
             let catYAML = try cli.write(
                 "cat.yaml",
-                cli.containerYAML(name: "cat", command: "exec cat", hostNetwork: true) + "stdin: true\nstdin_once: true\n")
+                cli.containerYAML(name: "cat", command: "exec cat", hostNetwork: true)
+                    + "stdin: true\nstdin_once: true\n")
             let catID = try await cli.succeed(["create", podID, catYAML, podYAML]).trimmed
             try await cli.succeed(["start", catID])
             let attached = try await cli.cri(["attach", "-i", catID], stdin: "x\n", timeout: .seconds(10))
@@ -66,10 +67,12 @@ extension LabEndToEndTests.CLI {
         let remote = try LoopbackHTTP.freePort()
         let local = try LoopbackHTTP.freePort()
         let token = "forwarded-\(transport)-\(cli.name)"
-        let script = "mkdir -p /www && echo '<h1>\(token)</h1>' > /www/index.html "
+        let script =
+            "mkdir -p /www && echo '<h1>\(token)</h1>' > /www/index.html "
             + "&& exec httpd -f -p 127.0.0.1:\(remote) -h /www"
         let httpdYAML = try cli.write(
-            "httpd-\(transport).yaml", cli.containerYAML(name: "httpd-\(transport)", command: script, hostNetwork: true))
+            "httpd-\(transport).yaml", cli.containerYAML(name: "httpd-\(transport)", command: script, hostNetwork: true)
+        )
         let httpd = try await cli.succeed(["create", podID, httpdYAML, podYAML]).trimmed
         try await cli.succeed(["start", httpd])
         _ = try await poll("httpd on 127.0.0.1:\(remote)") { try await LoopbackHTTP.get(port: remote) }

@@ -13,7 +13,8 @@ extension LabEndToEndTests {
                 let shell = try await lab.startContainer(
                     cri, in: pod, lab.containerConfig(name: "shell", command: ["sleep", "3600"], hostNetwork: true))
 
-                let counted = try await cri.runExec(containerID: shell, command: ["wc", "-l"], stdin: Array("a\nb\n".utf8))
+                let counted = try await cri.runExec(
+                    containerID: shell, command: ["wc", "-l"], stdin: Array("a\nb\n".utf8))
                 #expect(String(decoding: counted.stdout, as: UTF8.self).trimmingCharacters(in: .whitespaces) == "2\n")
                 #expect(counted.exitCode == 0)
 
@@ -76,10 +77,12 @@ extension LabEndToEndTests {
     ) async throws {
         let port = try LoopbackHTTP.freePort()
         let token = uniqueName("page-\(transport)")
-        let script = "mkdir -p /www && echo '<h1>\(token)</h1>' > /www/index.html "
+        let script =
+            "mkdir -p /www && echo '<h1>\(token)</h1>' > /www/index.html "
             + "&& exec httpd -f -p 127.0.0.1:\(port) -h /www"
         let id = try await lab.startContainer(
-            cri, in: pod, lab.containerConfig(name: "httpd-\(transport)", command: ["sh", "-c", script], hostNetwork: true))
+            cri, in: pod,
+            lab.containerConfig(name: "httpd-\(transport)", command: ["sh", "-c", script], hostNetwork: true))
         _ = try await poll("httpd on 127.0.0.1:\(port)") { try await LoopbackHTTP.get(port: port) }
         let response = try await cri.withPortForward(
             podSandboxID: pod.id, port: port, options: CRIStreamingOptions(transport: transport)

@@ -1,9 +1,10 @@
-@testable import CRI
 import CRIStreaming
 import CRITesting
 import CRITransport
 import Foundation
 import Testing
+
+@testable import CRI
 
 /// A running container in a fresh pod on `cri`'s fake runtime: (pod ID, container ID).
 func startShell(_ cri: CRIClient) async throws -> (podID: String, containerID: String) {
@@ -93,7 +94,8 @@ struct StreamingSessionTests {
         try await withFakeCRIServer { server in
             try await withCRIClient(endpoint: server.endpoint) { cri in
                 let (_, containerID) = try await startShell(cri)
-                let (echoed, status) = try await cri.withAttachSession(containerID: containerID, stdin: true) { session in
+                let (echoed, status) = try await cri.withAttachSession(containerID: containerID, stdin: true) {
+                    session in
                     async let echoed = session.stdout.collect()
                     try await session.writeStdin(Array("attached\n".utf8))
                     #expect(try await session.closeStdin())

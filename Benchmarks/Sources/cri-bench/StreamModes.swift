@@ -21,7 +21,8 @@ enum StreamModes {
             BenchArguments.usage("--transport is spdy or websocket, not \(arguments.transport)")
         }
         if arguments.mode == "exec-throughput" && transport == .webSocket && arguments.endpoint == nil {
-            BenchArguments.usage("exec-throughput over websocket needs --endpoint: the fake's cat waits for stdin to end")
+            BenchArguments.usage(
+                "exec-throughput over websocket needs --endpoint: the fake's cat waits for stdin to end")
         }
         do {
             let measurement: Measurement
@@ -124,7 +125,9 @@ enum StreamModes {
             $0.uid = "cri-bench-\(UInt64.random(in: 0...UInt64.max))"
         }
         pod.linux = LinuxPodSandboxConfig {
-            $0.securityContext = LinuxSandboxSecurityContext { $0.namespaceOptions = NamespaceOption { $0.network = .node } }
+            $0.securityContext = LinuxSandboxSecurityContext {
+                $0.namespaceOptions = NamespaceOption { $0.network = .node }
+            }
         }
         let podID = try await cri.runPodSandbox(pod)
         let result: Swift.Result<Result, any Error>

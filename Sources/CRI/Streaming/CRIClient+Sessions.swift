@@ -18,7 +18,8 @@ extension CRIClient {
     ///
     /// - Parameters:
     ///   - stdin: whether the command gets stdin (``CRIExecSession/writeStdin(_:)``).
-    ///   - tty: whether it runs on a terminal (stderr is then merged into stdout; see ``CRIExecSession/resize(width:height:)``).
+    ///   - tty: whether it runs on a terminal (stderr is then merged into stdout; see
+    ///     ``CRIExecSession/resize(width:height:)``).
     /// - Throws: ``CRIError``: the Exec RPC's, or the streaming failure (its ``CRIError/cause`` is the streaming
     ///   layer's error); or whatever `body` throws.
     public func withExecSession<Result>(
@@ -38,7 +39,8 @@ extension CRIClient {
         request.tty = tty
         request.stdout = true
         request.stderr = !tty
-        return try await withExecSession(request, options: options, callOptions: callOptions, isolation: isolation, body)
+        return try await withExecSession(
+            request, options: options, callOptions: callOptions, isolation: isolation, body)
     }
 
     /// ``withExecSession(containerID:command:stdin:tty:options:callOptions:isolation:_:)`` for a whole

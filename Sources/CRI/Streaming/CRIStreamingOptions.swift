@@ -18,8 +18,8 @@ public enum CRIStreamingTransport: Hashable, Sendable, CaseIterable, CustomStrin
     }
 }
 
-/// Settings for the streaming sessions ``CRIClient`` opens (``CRIClient/withExecSession(containerID:command:stdin:tty:options:callOptions:isolation:_:)``
-/// and its relatives).
+/// Settings for the streaming sessions ``CRIClient`` opens
+/// (``CRIClient/withExecSession(containerID:command:stdin:tty:options:callOptions:isolation:_:)`` and its relatives).
 public struct CRIStreamingOptions: Sendable {
     /// The protocol to speak. Default: ``CRIStreamingTransport/spdy``.
     public var transport: CRIStreamingTransport

@@ -61,7 +61,8 @@ extension CRIError {
             message.removeFirst(shown.count)
             break
         }
-        return CRIError(code: code(for: error.code), message: message, method: rpc, endpoint: url.redacted, cause: cause)
+        return CRIError(
+            code: code(for: error.code), message: message, method: rpc, endpoint: url.redacted, cause: cause)
     }
 
     /// Runs `body` (a dial, a write, a wait on a stream) and turns a ``StreamingError`` into a ``CRIError``.

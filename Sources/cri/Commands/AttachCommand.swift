@@ -7,7 +7,9 @@ struct AttachCommand: AsyncParsableCommand {
 
     @Flag(name: .shortAndLong, help: "The container has a terminal.") var tty = false
     @Flag(name: [.customShort("i"), .customLong("stdin")], help: "Pass stdin to the container.") var stdin = false
-    @Option(name: [.customShort("r"), .long], help: "Streaming transport: spdy or websocket (WebSocket cannot close stdin on containerd).")
+    @Option(
+        name: [.customShort("r"), .long],
+        help: "Streaming transport: spdy or websocket (WebSocket cannot close stdin on containerd).")
     var transport = "spdy"
     @Argument(help: "The container ID (or unique prefix).") var containerID: String
 

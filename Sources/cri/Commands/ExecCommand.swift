@@ -10,7 +10,9 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(help: "With --sync: seconds the command may run (0 = no limit).") var timeout: Int64 = 0
     @Flag(name: .shortAndLong, help: "Allocate a terminal (raw mode; window size follows).") var tty = false
     @Flag(name: .shortAndLong, help: "Pass stdin to the command.") var interactive = false
-    @Option(name: [.customShort("r"), .long], help: "Streaming transport: spdy or websocket (WebSocket cannot close stdin on containerd).")
+    @Option(
+        name: [.customShort("r"), .long],
+        help: "Streaming transport: spdy or websocket (WebSocket cannot close stdin on containerd).")
     var transport = "spdy"
     @Argument(help: "The container ID (or unique prefix).") var containerID: String
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.") var command: [String] = []
