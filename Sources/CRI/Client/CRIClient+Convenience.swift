@@ -120,14 +120,7 @@ extension CRIClient {
     public func exec(
         containerID: String, command: [String], tty: Bool = false, stdin: Bool = false
     ) async throws -> String {
-        var request = ExecRequest()
-        request.containerID = containerID
-        request.cmd = command
-        request.tty = tty
-        request.stdin = stdin
-        request.stdout = true
-        request.stderr = !tty
-        return try await exec(request).url
+        try await exec(ExecRequest(containerID: containerID, command: command, stdin: stdin, tty: tty)).url
     }
 
     /// Pulls an image and returns the runtime's reference for it (the image ID or digest).

@@ -32,15 +32,9 @@ extension CRIClient {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (CRIExecSession) async throws -> Result
     ) async throws -> Result {
-        var request = ExecRequest()
-        request.containerID = containerID
-        request.cmd = command
-        request.stdin = stdin
-        request.tty = tty
-        request.stdout = true
-        request.stderr = !tty
-        return try await withExecSession(
-            request, options: options, callOptions: callOptions, isolation: isolation, body)
+        try await withExecSession(
+            ExecRequest(containerID: containerID, command: command, stdin: stdin, tty: tty), options: options,
+            callOptions: callOptions, isolation: isolation, body)
     }
 
     /// ``withExecSession(containerID:command:stdin:tty:options:callOptions:isolation:_:)`` for a whole
@@ -183,5 +177,18 @@ extension CRIClient {
         } catch let error as StreamingError {
             throw CRIError.streaming(error, rpc: rpc, url: secrets)
         }
+    }
+}
+
+extension ExecRequest {
+    /// An exec of `command` as crictl asks for one: stdout always, stderr unless on a terminal (which merges it).
+    init(containerID: String, command: [String], stdin: Bool, tty: Bool) {
+        self.init()
+        self.containerID = containerID
+        self.cmd = command
+        self.stdin = stdin
+        self.tty = tty
+        self.stdout = true
+        self.stderr = !tty
     }
 }
