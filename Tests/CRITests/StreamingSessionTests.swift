@@ -177,5 +177,9 @@ struct StreamingSessionTests {
             #expect(!"\(String(describing: error.cause))".contains("Zx8kP2qRtoken"))
             #expect(error.description.hasPrefix("Exec on http://127.0.0.1:40123/exec/<redacted>: "))
         }
+        let withQuery = CRIError.streaming(
+            StreamingError(code: .connectionClosed, message: "\(url)?port=80: the connection ended"), rpc: "PortForward",
+            url: secrets)
+        #expect(withQuery.message == "the connection ended")
     }
 }

@@ -56,10 +56,15 @@ extension CRIError {
         var cause = error
         cause.message = redact(error.message, url.secrets)
         var message = cause.message
-        // The endpoint already names the URL; a message that starts with it would say it twice.
-        for shown in [url.redacted + ": ", url.redacted] where message.hasPrefix(shown) {
-            message.removeFirst(shown.count)
-            break
+        // The endpoint already names the URL; a message that starts with it (perhaps with the `port` query the
+        // dialer added) would say it twice.
+        if message.hasPrefix(url.redacted) {
+            let rest = message.dropFirst(url.redacted.count)
+            if rest.hasPrefix(": ") {
+                message = String(rest.dropFirst(2))
+            } else if rest.hasPrefix("?") || rest.hasPrefix("&"), let colon = rest.firstRange(of: ": ") {
+                message = String(rest[colon.upperBound...])
+            }
         }
         return CRIError(
             code: code(for: error.code), message: message, method: rpc, endpoint: url.redacted, cause: cause)
