@@ -4,12 +4,16 @@ import Testing
 
 /// A client facing SPDY servers that break the protocol: every case ends in a typed error, well within its bound.
 ///
+/// The bound (10 s) is a third of the timeouts (30 s): an error that came from a timeout instead of detection fails
+/// it; the slack is for a loaded machine, where other suites can hold the concurrency pool for seconds.
+///
 /// The client opens error (1), stdout (3) and stderr (5) for a session without stdin or tty.
 @Suite struct SPDYHostilePeerTests {
     private static let streams: [UInt32] = [1, 3, 5]
-    private let options = StreamingOptions(handshakeTimeout: .seconds(5), writeTimeout: .seconds(5), maxMessageSize: 1 << 20)
+    private let options = StreamingOptions(maxMessageSize: 1 << 20)
+    private static let bound = Duration.seconds(10)
 
-    /// Runs a session against `script` and returns the error it ended with, checking it came within 5 s.
+    /// Runs a session against `script` and returns the error it ended with, checking it came within the bound.
     private func failure(_ script: @escaping @Sendable (inout ScriptedSPDYPeer) -> Void) async throws -> StreamingError? {
         let server = try ScriptedSPDYServer(script)
         defer { server.close() }
@@ -21,7 +25,7 @@ import Testing
                 _ = await stdout
             }
         }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < Self.bound)
         #expect(error?.message.contains("127.0.0.1:\(server.port)") == true)
         return error
     }
@@ -156,7 +160,7 @@ import Testing
             }
         }
         #expect(error?.code == .timedOut)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < Self.bound)
     }
 
     @Test func pingsAreAnswered() async throws {

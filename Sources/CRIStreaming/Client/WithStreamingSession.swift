@@ -98,10 +98,10 @@ public func runStreamingCommand(
             do {
                 if !stdin.isEmpty { try await session.writeStdin(stdin) }
                 closed = try await session.closeStdin()
-            } catch {
+            } catch let error as StreamingError where error.code != .timedOut {
                 // A command may end without reading all its stdin (`true`, `head -c 5`); then writing fails while
                 // the exit status is on its way. Like client-go, the status decides: it throws if the session
-                // failed.
+                // failed. (A timeout is different: the command is alive but does not read, so it is the error.)
                 closed = session.canCloseStdin
             }
         }

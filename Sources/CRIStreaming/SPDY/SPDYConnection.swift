@@ -12,8 +12,8 @@ import Synchronization
 ///   spdystream peer would stall us after 64 KiB of stdin forever);
 /// - receiving past our window is a violation only from a peer that announced itself with SETTINGS, which a
 ///   SPDY/3.1 implementation that honours windows sends first;
-/// - WINDOW_UPDATE frames are sent (when `sendsWindowUpdates`) as the application consumes data; spdystream skips
-///   them harmlessly.
+/// - WINDOW_UPDATE frames go back as the application consumes data, by default only to a peer that does flow control
+///   itself (see ``WindowUpdates``).
 ///
 /// - Note: thread-safe. Stream handlers run on the reader thread, in frame order; a handler that blocks
 ///   (back-pressure) stops reading for the whole session.
@@ -49,6 +49,17 @@ package final class SPDYConnection: Sendable {
             self.newStream = newStream
             self.end = end
         }
+    }
+
+    /// When this end gives window back to the peer.
+    package enum WindowUpdates: Sendable {
+        /// Never, like spdystream.
+        case never
+        /// Once the peer has shown it does flow control (a WINDOW_UPDATE or SETTINGS from it); until then the
+        /// consumed bytes are counted and returned with the first update.
+        case toFlowControlPeers
+        /// Always, from the first byte consumed (a test server that makes the client's window waits happen).
+        case always
     }
 
     /// The draft's default window (SPDY/3.1 § 2.6.8: "64KB") for streams and the session.
@@ -89,6 +100,7 @@ package final class SPDYConnection: Sendable {
         var windowWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiterID = 0
         var closeTimer: Task<Void, Never>?
+        var pendingUpdates: [SPDYFrame] = []
     }
 
     private struct Writer {
@@ -104,7 +116,7 @@ package final class SPDYConnection: Sendable {
     private let closeTimeout: Duration
     private let maxFrameLength: Int
     private let maxHeaderBlockSize: Int
-    private let sendsWindowUpdates: Bool
+    private let windowUpdates: WindowUpdates
     let state: Mutex<State>
     private let writer = Mutex(Writer())
 
@@ -112,7 +124,7 @@ package final class SPDYConnection: Sendable {
     ///
     /// - Parameters:
     ///   - maxFrameLength: the largest frame accepted from the peer.
-    ///   - sendsWindowUpdates: whether to return window to the peer as data is consumed (spdystream does not).
+    ///   - windowUpdates: when to return window to the peer as data is consumed.
     ///   - closeTimeout: after our GOAWAY, how long we wait for the peer to close before dropping the stream.
     package init(
         stream: any ByteStream,
@@ -121,7 +133,7 @@ package final class SPDYConnection: Sendable {
         maxFrameLength: Int = 16 * 1024 * 1024,
         maxHeaderBlockSize: Int = 256 * 1024,
         writeTimeout: Duration,
-        sendsWindowUpdates: Bool = true,
+        windowUpdates: WindowUpdates = .toFlowControlPeers,
         closeTimeout: Duration = .seconds(5)
     ) {
         self.stream = stream
@@ -130,7 +142,7 @@ package final class SPDYConnection: Sendable {
         self.maxFrameLength = maxFrameLength
         self.maxHeaderBlockSize = maxHeaderBlockSize
         self.writeTimeout = writeTimeout
-        self.sendsWindowUpdates = sendsWindowUpdates
+        self.windowUpdates = windowUpdates
         self.closeTimeout = closeTimeout
         self.state = Mutex(State(nextStreamID: role == .client ? 1 : 2))
     }
@@ -352,32 +364,35 @@ package final class SPDYConnection: Sendable {
     }
 
     /// The application consumed `count` bytes of `stream`'s data: give the window back (WINDOW_UPDATE) once half of
-    /// it is used, for the stream and for the session.
+    /// it is used, for the stream and for the session — to a peer that does flow control. spdystream neither needs
+    /// nor reads them, and not writing them keeps the consumer from ever touching the wire.
     func consumed(_ count: Int, on id: UInt32) {
-        guard sendsWindowUpdates, count > 0 else { return }
+        guard windowUpdates != .never, count > 0 else { return }
         let threshold = Self.defaultWindow / 2
-        let updates = state.withLock { state -> [SPDYFrame] in
+        let always = windowUpdates == .always
+        let queued = state.withLock { state -> Bool in
+            let giveBack = always || state.peerDoesFlowControl
             // After our GOAWAY the write side is shut: nothing more to give back.
-            guard state.ending == nil, !state.goAwaySent else { return [] }
-            var frames: [SPDYFrame] = []
+            guard state.ending == nil, !state.goAwaySent else { return false }
+            let before = state.pendingUpdates.count
             if var entry = state.streams[id], !entry.remoteClosed {
                 entry.unacknowledged += count
-                if entry.unacknowledged >= threshold {
-                    frames.append(.windowUpdate(streamID: id, delta: UInt32(entry.unacknowledged)))
+                if giveBack, entry.unacknowledged >= threshold {
+                    state.pendingUpdates.append(.windowUpdate(streamID: id, delta: UInt32(entry.unacknowledged)))
                     entry.receiveWindow += entry.unacknowledged
                     entry.unacknowledged = 0
                 }
                 state.streams[id] = entry
             }
             state.sessionUnacknowledged += count
-            if state.sessionUnacknowledged >= threshold {
-                frames.append(.windowUpdate(streamID: 0, delta: UInt32(state.sessionUnacknowledged)))
+            if giveBack, state.sessionUnacknowledged >= threshold {
+                state.pendingUpdates.append(.windowUpdate(streamID: 0, delta: UInt32(state.sessionUnacknowledged)))
                 state.sessionReceiveWindow += state.sessionUnacknowledged
                 state.sessionUnacknowledged = 0
             }
-            return frames
+            return state.pendingUpdates.count > before
         }
-        for frame in updates { try? send(frame) }
+        if queued { flushWindowUpdates() }
     }
 
     // MARK: Closing
@@ -415,7 +430,8 @@ package final class SPDYConnection: Sendable {
     // MARK: Writing
 
     private func send(_ frame: SPDYFrame) throws(StreamingError) {
-        let deadline = ContinuousClock.now.advanced(by: writeTimeout)
+        // Whoever held the writer lock flushes the window updates queued meanwhile (see `consumed`).
+        defer { flushWindowUpdates() }
         let label = self.label
         // Encoding and writing under one lock: header blocks share one zlib stream, so frames must reach the wire
         // in the order their headers were compressed.
@@ -423,22 +439,46 @@ package final class SPDYConnection: Sendable {
             guard !writer.broken else {
                 throw StreamingError(code: .connectionClosed, message: "\(label): the connection is closed")
             }
-            var bytes: [UInt8] = []
-            do throws(SPDYError) {
-                try writer.encoder.encode(frame, into: &bytes)
-            } catch {
-                // Checked before anything is compressed: the encoder stays usable.
-                throw StreamingError(code: .messageTooLarge, message: "\(label): \(error)")
+            try write(frame, with: &writer)
+        }
+    }
+
+    private func write(_ frame: SPDYFrame, with writer: inout Writer) throws(StreamingError) {
+        var bytes: [UInt8] = []
+        do throws(SPDYError) {
+            try writer.encoder.encode(frame, into: &bytes)
+        } catch {
+            // Checked before anything is compressed: the encoder stays usable.
+            throw StreamingError(code: .messageTooLarge, message: "\(label): \(error)")
+        }
+        do throws(TransportError) {
+            try stream.write(bytes, deadline: .now.advanced(by: writeTimeout))
+        } catch {
+            writer.broken = true
+            stream.close()
+            // The reader may have closed the stream because the session failed: that is the news.
+            if let ending = state.withLock({ $0.ending }) { throw ending }
+            throw StreamingError.transport(error, "\(label): write")
+        }
+    }
+
+    /// Writes the queued WINDOW_UPDATE frames if the writer lock is free; otherwise its holder does after its write.
+    ///
+    /// The consumer that gives window back must never wait for the lock: a stdin write may hold it, blocked on a
+    /// peer that stopped reading because its output is not being consumed — by that very consumer.
+    private func flushWindowUpdates() {
+        while true {
+            let wrote = writer.withLockIfAvailable { writer -> Bool in
+                let frames = state.withLock { state -> [SPDYFrame] in
+                    defer { state.pendingUpdates = [] }
+                    return state.pendingUpdates
+                }
+                guard !frames.isEmpty, !writer.broken else { return false }
+                for frame in frames { try? write(frame, with: &writer) }
+                return true
             }
-            do throws(TransportError) {
-                try stream.write(bytes, deadline: deadline)
-            } catch {
-                writer.broken = true
-                stream.close()
-                // The reader may have closed the stream because the session failed: that is the news.
-                if let ending = state.withLock({ $0.ending }) { throw ending }
-                throw StreamingError.transport(error, "\(label): write")
-            }
+            // nil: another writer holds the lock and flushes after it; false: nothing was queued.
+            guard wrote == true else { return }
         }
     }
 
@@ -706,3 +746,4 @@ package final class SPDYConnection: Sendable {
         }
     }
 }
+

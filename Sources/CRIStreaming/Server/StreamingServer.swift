@@ -309,7 +309,7 @@ public final class StreamingServer: Sendable {
         }
         let connection = SPDYConnection(
             stream: stream, role: .server, label: "\(url)", maxFrameLength: configuration.maxMessageSize,
-            writeTimeout: configuration.writeTimeout, sendsWindowUpdates: configuration.spdyFlowControl)
+            writeTimeout: configuration.writeTimeout, windowUpdates: configuration.spdyFlowControl ? .always : .never)
         switch registration {
         case .exec(_, let request, let handler):
             let server = SPDYExecServer(
