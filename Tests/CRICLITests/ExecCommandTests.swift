@@ -3,7 +3,9 @@ import CRITesting
 import Foundation
 import Testing
 
-@Suite struct ExecCommandTests {
+/// Serialized: with every case of these streaming suites at once on a 2-core machine, an RPC to the in-process fake
+/// now and then outlives the CLI's 2 s default deadline (cause not found; one at a time they pass every run).
+@Suite(.serialized) struct ExecCommandTests {
     @Test func execSyncPassesOutputStreamsAndExitCodeThrough() async throws {
         try await withCLI { cli, _, endpoint in
             let (_, containerID) = try await cli.startWorkload(endpoint)

@@ -181,5 +181,9 @@ struct StreamingSessionTests {
             StreamingError(code: .connectionClosed, message: "\(url)?port=80: the connection ended"), rpc: "PortForward",
             url: secrets)
         #expect(withQuery.message == "the connection ended")
+        let asTheStreamingLayerWritesIt = CRIError.streaming(
+            StreamingError(code: .timedOut, message: "http://127.0.0.1:40123/exec/<token>: write timed out"),
+            rpc: "Exec", url: secrets)
+        #expect(asTheStreamingLayerWritesIt.message == "write timed out")
     }
 }

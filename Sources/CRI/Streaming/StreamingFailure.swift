@@ -58,8 +58,10 @@ extension CRIError {
         var message = cause.message
         // The endpoint already names the URL; a message that starts with it (perhaps with the `port` query the
         // dialer added) would say it twice.
-        if message.hasPrefix(url.redacted) {
-            let rest = message.dropFirst(url.redacted.count)
+        // The streaming layer writes the URL with its token as `<token>`.
+        let shown = [url.redacted, url.redacted.replacing("<redacted>", with: "<token>")]
+        if let prefix = shown.first(where: { message.hasPrefix($0) }) {
+            let rest = message.dropFirst(prefix.count)
             if rest.hasPrefix(": ") {
                 message = String(rest.dropFirst(2))
             } else if rest.hasPrefix("?") || rest.hasPrefix("&"), let colon = rest.firstRange(of: ": ") {
