@@ -34,5 +34,7 @@ let package = Package(
         fuzzTarget("fuzz-websocket"),
         fuzzTarget("fuzz-streaming-http"),
         fuzzTarget("fuzz-endpoint"),
+        fuzzTarget("fuzz-spdy-frames"),
+        fuzzTarget("fuzz-inflate"),
     ]
 )

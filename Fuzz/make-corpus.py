@@ -177,3 +177,17 @@ for name, text in [("unix", "unix:///run/containerd/containerd.sock"), ("bare-pa
                    ("tcp", "tcp://127.0.0.1:1234"), ("tcp6", "tcp://[::1]:1234"),
                    ("npipe", "npipe:////./pipe/containerd-containerd"), ("relative", "unix://relative.sock")]:
     write("fuzz-endpoint", name, text)
+
+# SPDY/3.1 frames and zlib streams: from the goldens Scripts/make-spdy-goldens.py writes with Python's zlib.
+import json
+goldens = json.load(open(os.path.join(ROOT, "Tests/CRIStreamingTests/Fixtures/spdy-goldens.json")))
+wire = b"".join(bytes.fromhex(stream["wire"]) for stream in goldens["spdyStreams"])
+write("fuzz-spdy-frames", "mixed-frames-whole", bytes([0]) + wire[:3000])
+write("fuzz-spdy-frames", "mixed-frames-by-7", bytes([7]) + wire[:3000])
+write("fuzz-spdy-frames", "mixed-frames-bytewise", bytes([1]) + wire[:600])
+write("fuzz-spdy-frames", "ping-goaway", bytes([3]) + struct.pack(">HHII", 0x8003, 6, 4, 7)
+      + struct.pack(">HHIII", 0x8003, 7, 8, 5, 0))
+for name in ("spdy-header-blocks", "short-level6", "short-fixed", "runs", "level0", "empty"):
+    stream = next(s for s in goldens["zlibStreams"] if s["name"] == name)
+    data = b"".join(bytes.fromhex(chunk) for chunk in stream["chunks"])[:4000]
+    write("fuzz-inflate", name, bytes([(0x80 if stream["dictionary"] else 0) | (len(name) % 13)]) + data)

@@ -20,7 +20,7 @@ fuzz="$root/Fuzz"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(fuzz-protobuf fuzz-json fuzz-logline fuzz-hpack fuzz-http2-frames fuzz-grpc-deframer fuzz-grpc-client
-        fuzz-websocket fuzz-streaming-http fuzz-endpoint)
+        fuzz-websocket fuzz-streaming-http fuzz-endpoint fuzz-spdy-frames fuzz-inflate)
 fi
 timeout_per_input="${FUZZ_TIMEOUT:-10}"
 rss_limit_mb="${FUZZ_RSS_LIMIT_MB:-2048}"

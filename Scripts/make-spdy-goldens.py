@@ -216,10 +216,15 @@ def frame_vectors(dictionary):
     writer.ping(0xFFFFFFFE)
     writer.rst_stream(5, 5)
     writer.settings(True, [(1, 7, 0x7FFFFFFF)])
-    writer.data(1, False, text(5000, 4))
-    writer.syn_reply(7, True, [("big", text(3000, 5).decode("latin-1").encode("ascii", "replace").decode())])
     writer.go_away(7, 0)
-    return [{"name": "mixed-frames", "wire": writer.wire.hex(), "frames": writer.frames}]
+    # Larger frames, continuing the same header stream: a data frame and a header block of several kilobytes.
+    large = FrameWriter(dictionary)
+    large.compressor = writer.compressor
+    large.data(1, False, text(5000, 4))
+    large.syn_reply(7, True, [("big", text(3000, 5).decode("latin-1").encode("ascii", "replace").decode())])
+    large.headers(7, False, SAMPLE_HEADERS[0])
+    return [{"name": "mixed-frames", "wire": writer.wire.hex(), "frames": writer.frames},
+            {"name": "large-frames", "wire": large.wire.hex(), "frames": large.frames}]
 
 
 def bombs(dictionary):

@@ -129,6 +129,7 @@ banner "checks: generated code and goldens"
 start=$SECONDS
 Scripts/generate.sh --check
 Scripts/make-goldens.sh --check
+Scripts/make-spdy-goldens.py --check
 took checks "$start"
 
 banner "build (debug, with tests)"

@@ -66,9 +66,14 @@ public enum FuzzTargets {
     public static let streamingHTTP = FuzzTarget("fuzz-streaming-http", StreamingTargets.streamingHTTP)
     /// Endpoint strings.
     public static let endpoint = FuzzTarget("fuzz-endpoint", StreamingTargets.endpoint)
+    /// SPDY/3.1 frames with zlib-compressed header blocks, whole and split, re-encoded.
+    public static let spdyFrames = FuzzTarget("fuzz-spdy-frames", SPDYTargets.frames)
+    /// zlib inflate (the SPDY header decompressor), whole and split.
+    public static let inflate = FuzzTarget("fuzz-inflate", SPDYTargets.inflate)
 
     /// All of them, in the order `Scripts/fuzz.sh` runs them.
     public static let all: [FuzzTarget] = [
         protobuf, json, logLine, hpack, http2Frames, grpcDeframer, grpcClient, webSocket, streamingHTTP, endpoint,
+        spdyFrames, inflate,
     ]
 }

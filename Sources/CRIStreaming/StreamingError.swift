@@ -1,4 +1,4 @@
-/// A failure of an exec, attach or port-forward stream: the URL, the HTTP upgrade, the WebSocket
+/// A failure of an exec, attach or port-forward stream: the URL, the HTTP upgrade, the SPDY/3.1 or WebSocket
 /// framing, the Kubernetes channel protocol, or the connection underneath.
 ///
 /// Equality and hashing use ``code`` only, so tests write `#expect(error.code == .upgradeRejected)`;
@@ -21,12 +21,13 @@ public struct StreamingError: Error, Hashable, Sendable, CustomStringConvertible
         public static let connectionFailed = Code(.connectionFailed)
         /// The server answered the upgrade with an HTTP status other than 101 (see ``StreamingError/httpStatus``).
         public static let upgradeRejected = Code(.upgradeRejected)
-        /// The 101 response (or, server side, the request) broke RFC 6455 § 4: wrong accept key, missing headers,
-        /// a subprotocol we did not offer.
+        /// The 101 response (or, server side, the request) broke RFC 6455 § 4 or the SPDY/3.1 upgrade: wrong accept
+        /// key, missing headers, a subprotocol we did not offer.
         public static let invalidHandshake = Code(.invalidHandshake)
-        /// The peer broke RFC 6455 framing or the Kubernetes channel protocol.
+        /// The peer broke RFC 6455 or SPDY/3.1 framing (bad zlib, reused stream ids, flow-control windows) or the
+        /// Kubernetes channel protocol.
         public static let protocolViolation = Code(.protocolViolation)
-        /// A message larger than the configured limit (WebSocket close code 1009).
+        /// A WebSocket message (close code 1009), SPDY frame or SPDY header block larger than the configured limit.
         public static let messageTooLarge = Code(.messageTooLarge)
         /// The connection ended (close frame, end of stream or reset) before the exit status arrived.
         public static let connectionClosed = Code(.connectionClosed)

@@ -307,4 +307,28 @@ import Testing
         #expect(error?.httpStatus == 400)
         #expect(error?.message.hasSuffix("HTTP 400 Bad Request: missing \"Sec-WebSocket-Key\"") == true)
     }
+
+    @Test func defaultServerAnswersWebSocketLikeContainerd() async throws {
+        let server = try StreamingServer()
+        defer { server.shutDown() }
+        func refusal(_ offered: [StreamProtocolVersion]) async -> StreamingError? {
+            let url = server.registerExec(StreamingExecRequest(command: ["true"])) { _ in 0 }
+            return await #expect(throws: StreamingError.self) {
+                try await runStreamingCommand(url: url, options: StreamingOptions(transport: .webSocket, protocols: offered))
+            }
+        }
+        // v5 only (crictl --transport websocket): a bare 403, so the client can only guess why.
+        let v5 = await refusal([.v5])
+        #expect(v5?.httpStatus == 403)
+        #expect(v5?.message.hasSuffix("(the server may accept none of the offered subprotocols: v5.channel.k8s.io)") == true)
+        // The base64 variants are refused explicitly rather than spoken.
+        let base64 = await refusal([StreamProtocolVersion(rawValue: "v4.base64.channel.k8s.io")])
+        #expect(base64?.httpStatus == 403)
+        // v5 then v4 gets v4; channel.k8s.io alone is accepted too.
+        let url = server.registerExec(StreamingExecRequest(command: ["true"], stdin: true)) { _ in 0 }
+        let output = try await runStreamingCommand(url: url, stdin: [], options: StreamingOptions(transport: .webSocket))
+        #expect(output.negotiatedProtocol == .v4)
+        // v4 over WebSocket cannot end stdin (the reason SPDY is the default).
+        #expect(!output.stdinClosed)
+    }
 }

@@ -119,8 +119,9 @@ struct SPDYGoldens: Decodable {
 
     /// The zlib stream named `name`.
     static func zlib(_ name: String) -> ZlibStream {
-        shared.zlibStreams.first { $0.name == name } ?? ZlibStream(
-            name: name, dictionary: false, finished: false, chunks: [], outputs: [])
+        shared.zlibStreams.first { $0.name == name }
+            ?? ZlibStream(
+                name: name, dictionary: false, finished: false, chunks: [], outputs: [])
     }
 }
 

@@ -40,6 +40,27 @@ struct ScriptedSPDYPeer {
         }
     }
 
+    /// Reads the client's next frames until a WINDOW_UPDATE arrives; returns (stream id, delta) of each one read.
+    mutating func readWindowUpdates() -> [(UInt32, UInt32)] {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            var updates: [(UInt32, UInt32)] = []
+            while received.count >= 8 {
+                let length = Int(received[5]) << 16 | Int(received[6]) << 8 | Int(received[7])
+                guard received.count >= 8 + length else { break }
+                if received[0] & 0x80 != 0, received[2] == 0, received[3] == 9, length == 8 {
+                    let frame = received
+                    func word(_ at: Int) -> UInt32 { frame[at...at + 3].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+                    updates.append((word(8) & 0x7FFF_FFFF, word(12) & 0x7FFF_FFFF))
+                }
+                received.removeFirst(8 + length)
+            }
+            if !updates.isEmpty { return updates }
+            guard let read = try? stream.read(into: &chunk), read > 0 else { return [] }
+            received += chunk[..<read]
+        }
+    }
+
     /// SYN_REPLY for each stream id.
     mutating func reply(_ ids: [UInt32]) {
         for id in ids { send(.synReply(streamID: id, fin: false, headers: SPDYHeaders())) }

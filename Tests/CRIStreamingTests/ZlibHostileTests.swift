@@ -181,7 +181,9 @@ import Testing
     @Test func errorsAreFinal() throws {
         var inflater = ZlibInflater()
         #expect(throws: ZlibError(.badHeader, "")) { try inflater.inflate([0x78, 0x9D], limit: 100) }
-        #expect(throws: ZlibError(.badHeader, "")) { try inflater.inflate(SPDYGoldens.zlib("level6").allBytes, limit: 1 << 20) }
+        #expect(throws: ZlibError(.badHeader, "")) {
+            try inflater.inflate(SPDYGoldens.zlib("level6").allBytes, limit: 1 << 20)
+        }
     }
 
     /// Pseudo-random garbage after a valid header never traps and never outgrows the limit.

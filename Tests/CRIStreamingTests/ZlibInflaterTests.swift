@@ -105,11 +105,15 @@ func dictionary(for stream: SPDYGoldens.ZlibStream) -> [UInt8]? {
 
     @Test func limitsEachCallsOutput() throws {
         let stream = SPDYGoldens.zlib("level6")
-        #expect(throws: ZlibError(.outputLimitExceeded, "")) { try inflate([stream.allBytes[...]], dictionary: nil, limit: 5999) }
+        #expect(throws: ZlibError(.outputLimitExceeded, "")) {
+            try inflate([stream.allBytes[...]], dictionary: nil, limit: 5999)
+        }
         let output = try inflate([stream.allBytes[...]], dictionary: nil, limit: 6000)
         #expect(output.count == 6000)
         let stored = SPDYGoldens.zlib("level0")
-        #expect(throws: ZlibError(.outputLimitExceeded, "")) { try inflate([stored.allBytes[...]], dictionary: nil, limit: 100) }
+        #expect(throws: ZlibError(.outputLimitExceeded, "")) {
+            try inflate([stored.allBytes[...]], dictionary: nil, limit: 100)
+        }
         // The limit is per call: fed in pieces, each producing less than it, the same stream goes through.
         let all = stored.allBytes
         let pieces = stride(from: 0, to: all.count, by: 50).map { all[$0..<min($0 + 50, all.count)] }
@@ -119,6 +123,8 @@ func dictionary(for stream: SPDYGoldens.ZlibStream) -> [UInt8]? {
     @Test func stopsAHeaderBomb() {
         let bomb = bytes(hex: SPDYGoldens.shared.bombs.plain)
         #expect(bomb.count < 1100)
-        #expect(throws: ZlibError(.outputLimitExceeded, "")) { try inflate([bomb[...]], dictionary: nil, limit: 256 * 1024) }
+        #expect(throws: ZlibError(.outputLimitExceeded, "")) {
+            try inflate([bomb[...]], dictionary: nil, limit: 256 * 1024)
+        }
     }
 }

@@ -64,7 +64,7 @@ package final class SPDYConnection: Sendable {
 
     /// The draft's default window (SPDY/3.1 § 2.6.8: "64KB") for streams and the session.
     package static let defaultWindow = 64 * 1024
-    private static let maxWindow = Int(Int32.max)
+    static let maxWindow = Int(Int32.max)
 
     struct StreamState {
         var stream: SPDYStream
@@ -103,22 +103,23 @@ package final class SPDYConnection: Sendable {
         var pendingUpdates: [SPDYFrame] = []
     }
 
-    private struct Writer {
+    struct Writer {
         var encoder = SPDYFrameEncoder()
         var broken = false
     }
 
-    private let stream: any ByteStream
+    let stream: any ByteStream
+    /// Which end this is.
     package let role: Role
     /// Names the connection in messages (the URL, without its token).
     package let label: String
-    private let writeTimeout: Duration
-    private let closeTimeout: Duration
-    private let maxFrameLength: Int
-    private let maxHeaderBlockSize: Int
-    private let windowUpdates: WindowUpdates
+    let writeTimeout: Duration
+    let closeTimeout: Duration
+    let maxFrameLength: Int
+    let maxHeaderBlockSize: Int
+    let windowUpdates: WindowUpdates
     let state: Mutex<State>
-    private let writer = Mutex(Writer())
+    let writer = Mutex(Writer())
 
     /// Wraps an upgraded stream.
     ///
@@ -224,7 +225,7 @@ package final class SPDYConnection: Sendable {
         try result.get()
     }
 
-    private func resumeReplyWaiter(_ id: UInt32, _ result: Result<Void, StreamingError>) {
+    func resumeReplyWaiter(_ id: UInt32, _ result: Result<Void, StreamingError>) {
         let waiter = state.withLock { state -> CheckedContinuation<Result<Void, StreamingError>, Never>? in
             defer { state.streams[id]?.replyWaiter = nil }
             return state.streams[id]?.replyWaiter
@@ -267,7 +268,7 @@ package final class SPDYConnection: Sendable {
         } while start < bytes.count
     }
 
-    private func sendData(_ stream: SPDYStream, _ payload: [UInt8], fin: Bool) throws(StreamingError) {
+    func sendData(_ stream: SPDYStream, _ payload: [UInt8], fin: Bool) throws(StreamingError) {
         let label = self.label
         try state.withLock { state throws(StreamingError) in
             guard let entry = state.streams[stream.id], !entry.localClosed else {
@@ -286,113 +287,12 @@ package final class SPDYConnection: Sendable {
         if known { try? send(.rstStream(streamID: stream.id, status: status.rawValue)) }
     }
 
-    private func forgetIfClosed(_ id: UInt32) {
+    func forgetIfClosed(_ id: UInt32) {
         state.withLock { state in
             if let entry = state.streams[id], entry.localClosed, entry.remoteClosed {
                 state.streams[id] = nil
             }
         }
-    }
-
-    // MARK: Flow control
-
-    private enum Reservation {
-        case granted(Int)
-        case wait(generation: Int)
-        case failed(StreamingError)
-    }
-
-    private func reserveWindow(_ id: UInt32, wanted: Int, deadline: ContinuousClock.Instant)
-        async throws(StreamingError) -> Int
-    {
-        let label = self.label
-        while true {
-            let reservation = state.withLock { state -> Reservation in
-                if let ending = state.ending { return .failed(ending) }
-                guard var entry = state.streams[id], !entry.localClosed else {
-                    return .failed(
-                        StreamingError(code: .connectionClosed, message: "\(label): stream \(id) is closed for writing"))
-                }
-                var granted = wanted
-                if state.peerDoesFlowControl {
-                    granted = min(wanted, entry.sendWindow, state.sessionSendWindow)
-                    guard granted > 0 else { return .wait(generation: state.windowGeneration) }
-                }
-                entry.sendWindow -= granted
-                state.sessionSendWindow -= granted
-                state.streams[id] = entry
-                return .granted(granted)
-            }
-            switch reservation {
-            case .granted(let count): return count
-            case .failed(let error): throw error
-            case .wait(let generation):
-                guard ContinuousClock.now < deadline else {
-                    throw StreamingError(
-                        code: .timedOut, message: "\(label): the peer's flow-control window stayed closed")
-                }
-                await waitForWindow(after: generation, deadline: deadline)
-            }
-        }
-    }
-
-    private func waitForWindow(after generation: Int, deadline: ContinuousClock.Instant) async {
-        let waiterID = state.withLock { state -> Int in
-            defer { state.nextWaiterID += 1 }
-            return state.nextWaiterID
-        }
-        let timer = Task { [self] in
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            let waiter = state.withLock { $0.windowWaiters.removeValue(forKey: waiterID) }
-            waiter?.resume()
-        }
-        defer { timer.cancel() }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state -> Bool in
-                if state.windowGeneration != generation || state.ending != nil { return true }
-                state.windowWaiters[waiterID] = continuation
-                return false
-            }
-            if ready { continuation.resume() }
-        }
-    }
-
-    private func wakeWindowWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
-        state.windowGeneration += 1
-        defer { state.windowWaiters = [:] }
-        return Array(state.windowWaiters.values)
-    }
-
-    /// The application consumed `count` bytes of `stream`'s data: give the window back (WINDOW_UPDATE) once half of
-    /// it is used, for the stream and for the session — to a peer that does flow control. spdystream neither needs
-    /// nor reads them, and not writing them keeps the consumer from ever touching the wire.
-    func consumed(_ count: Int, on id: UInt32) {
-        guard windowUpdates != .never, count > 0 else { return }
-        let threshold = Self.defaultWindow / 2
-        let always = windowUpdates == .always
-        let queued = state.withLock { state -> Bool in
-            let giveBack = always || state.peerDoesFlowControl
-            // After our GOAWAY the write side is shut: nothing more to give back.
-            guard state.ending == nil, !state.goAwaySent else { return false }
-            let before = state.pendingUpdates.count
-            if var entry = state.streams[id], !entry.remoteClosed {
-                entry.unacknowledged += count
-                if giveBack, entry.unacknowledged >= threshold {
-                    state.pendingUpdates.append(.windowUpdate(streamID: id, delta: UInt32(entry.unacknowledged)))
-                    entry.receiveWindow += entry.unacknowledged
-                    entry.unacknowledged = 0
-                }
-                state.streams[id] = entry
-            }
-            state.sessionUnacknowledged += count
-            if giveBack, state.sessionUnacknowledged >= threshold {
-                state.pendingUpdates.append(.windowUpdate(streamID: 0, delta: UInt32(state.sessionUnacknowledged)))
-                state.sessionReceiveWindow += state.sessionUnacknowledged
-                state.sessionUnacknowledged = 0
-            }
-            return state.pendingUpdates.count > before
-        }
-        if queued { flushWindowUpdates() }
     }
 
     // MARK: Closing
@@ -429,7 +329,7 @@ package final class SPDYConnection: Sendable {
 
     // MARK: Writing
 
-    private func send(_ frame: SPDYFrame) throws(StreamingError) {
+    func send(_ frame: SPDYFrame) throws(StreamingError) {
         // Whoever held the writer lock flushes the window updates queued meanwhile (see `consumed`).
         defer { flushWindowUpdates() }
         let label = self.label
@@ -443,7 +343,7 @@ package final class SPDYConnection: Sendable {
         }
     }
 
-    private func write(_ frame: SPDYFrame, with writer: inout Writer) throws(StreamingError) {
+    func write(_ frame: SPDYFrame, with writer: inout Writer) throws(StreamingError) {
         var bytes: [UInt8] = []
         do throws(SPDYError) {
             try writer.encoder.encode(frame, into: &bytes)
@@ -466,7 +366,7 @@ package final class SPDYConnection: Sendable {
     ///
     /// The consumer that gives window back must never wait for the lock: a stdin write may hold it, blocked on a
     /// peer that stopped reading because its output is not being consumed — by that very consumer.
-    private func flushWindowUpdates() {
+    func flushWindowUpdates() {
         while true {
             let wrote = writer.withLockIfAvailable { writer -> Bool in
                 let frames = state.withLock { state -> [SPDYFrame] in
@@ -482,268 +382,5 @@ package final class SPDYConnection: Sendable {
         }
     }
 
-    // MARK: Reader thread
-
-    private func readLoop(initialBytes: [UInt8], handlers: Handlers) -> Ending {
-        var decoder = SPDYFrameDecoder(maxFrameLength: maxFrameLength, maxHeaderBlockSize: maxHeaderBlockSize)
-        decoder.append(initialBytes)
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            do throws(StreamingError) {
-                while let frame = try nextFrame(&decoder) {
-                    try handle(frame, handlers: handlers)
-                }
-            } catch {
-                let goAway: SPDYFrame = .goAway(
-                    lastGoodStreamID: state.withLock { $0.lastPeerStreamID }, status: 1)
-                try? send(goAway)
-                return .failed(error)
-            }
-            let count: Int
-            do throws(TransportError) {
-                count = try stream.read(into: &chunk)
-            } catch {
-                if state.withLock({ $0.aborted }) { return .failed(closedLocally) }
-                return .failed(.transport(error, "\(label): read"))
-            }
-            if count == 0 {
-                let (aborted, goAway) = state.withLock { ($0.aborted, $0.goAwayReceived) }
-                return aborted ? .failed(closedLocally) : .endOfStream(goAway: goAway)
-            }
-            decoder.append(chunk[..<count])
-        }
-    }
-
-    private var closedLocally: StreamingError {
-        StreamingError(code: .cancelled, message: "\(label): connection closed locally")
-    }
-
-    private func nextFrame(_ decoder: inout SPDYFrameDecoder) throws(StreamingError) -> SPDYFrame? {
-        do throws(SPDYError) {
-            return try decoder.nextFrame()
-        } catch {
-            let code: StreamingError.Code =
-                error.code == .frameTooLarge || error.code == .headerBlockTooLarge ? .messageTooLarge : .protocolViolation
-            throw StreamingError(code: code, message: "\(label): SPDY: \(error.message)")
-        }
-    }
-
-    private func violation(_ reason: String) -> StreamingError {
-        StreamingError(code: .protocolViolation, message: "\(label): SPDY: \(reason)")
-    }
-
-    private func handle(_ frame: SPDYFrame, handlers: Handlers) throws(StreamingError) {
-        switch frame {
-        case .data(let id, let fin, let payload):
-            try receiveData(id, fin: fin, payload)
-        case .synStream(let id, _, _, let fin, _, let headers):
-            try receiveSynStream(id, fin: fin, headers: headers, handlers: handlers)
-        case .synReply(let id, let fin, _):
-            try receiveSynReply(id, fin: fin)
-        case .rstStream(let id, let status):
-            receiveReset(id, status: status)
-        case .settings(_, let settings):
-            try receiveSettings(settings)
-        case .ping(let id):
-            // SPDY/3 § 2.6.5: the receiver echoes pings the peer initiated (odd ids come from the client).
-            let fromPeer = (id % 2 == 1) == (role == .server)
-            if fromPeer { try? send(.ping(id: id)) }
-        case .goAway:
-            state.withLock { $0.goAwayReceived = true }
-        case .headers(let id, let fin, _):
-            if fin { remoteFinished(id) }
-        case .windowUpdate(let id, let delta):
-            try receiveWindowUpdate(id, delta: delta)
-        }
-    }
-
-    private func receiveData(_ id: UInt32, fin: Bool, _ payload: [UInt8]) throws(StreamingError) {
-        enum Action {
-            case deliver(SPDYStream.Handlers?)
-            case ignore
-            case violation(String)
-        }
-        let action = state.withLock { state -> Action in
-            state.sessionReceiveWindow -= payload.count
-            guard var entry = state.streams[id] else {
-                // Data for a stream we reset or forgot is dropped (SPDY/3 § 2.4.2); for one never opened it is an
-                // error.
-                let ours = (id % 2 == 1) == (role == .client)
-                let opened = ours ? id < state.nextStreamID : id <= state.lastPeerStreamID
-                return opened ? .ignore : .violation("DATA for stream \(id), which was never opened")
-            }
-            if entry.remoteClosed { return .violation("DATA on stream \(id) after its FIN") }
-            entry.receiveWindow -= payload.count
-            if state.peerAnnounced, entry.receiveWindow < 0 || state.sessionReceiveWindow < 0 {
-                return .violation("the peer sent past the flow-control window on stream \(id)")
-            }
-            if fin { entry.remoteClosed = true }
-            state.streams[id] = entry
-            return .deliver(entry.handlers)
-        }
-        switch action {
-        case .ignore: return
-        case .violation(let reason): throw violation(reason)
-        case .deliver(let handlers):
-            if !payload.isEmpty {
-                if let handlers { handlers.data(payload) } else { consumed(payload.count, on: id) }
-            }
-            if fin {
-                handlers?.end(.finished)
-                forgetIfClosed(id)
-            }
-        }
-    }
-
-    private func receiveSynStream(_ id: UInt32, fin: Bool, headers: SPDYHeaders, handlers: Handlers)
-        throws(StreamingError)
-    {
-        let peerParity: UInt32 = role == .server ? 1 : 0
-        let accepted = try state.withLock { state throws(StreamingError) -> SPDYStream? in
-            guard id != 0, id % 2 == peerParity, id > state.lastPeerStreamID else {
-                throw violation("SYN_STREAM with stream id \(id) (reused or of the wrong parity)")
-            }
-            state.lastPeerStreamID = id
-            guard role == .server, !state.goAwaySent else { return nil }
-            let stream = SPDYStream(id: id, headers: headers, connection: self)
-            var entry = StreamState(stream: stream, handlers: nil, replied: true, sendWindow: state.initialSendWindow)
-            entry.remoteClosed = fin
-            state.streams[id] = entry
-            return stream
-        }
-        guard let accepted else {
-            // We accept no server push.
-            try? send(.rstStream(streamID: id, status: SPDYRstStatus.refusedStream.rawValue))
-            return
-        }
-        guard let streamHandlers = handlers.newStream(accepted) else {
-            reset(accepted, status: .refusedStream)
-            return
-        }
-        state.withLock { $0.streams[id]?.handlers = streamHandlers }
-        if fin { streamHandlers.end(.finished) }
-    }
-
-    private func receiveSynReply(_ id: UInt32, fin: Bool) throws(StreamingError) {
-        let waiter = try state.withLock {
-            state throws(StreamingError) -> (CheckedContinuation<Result<Void, StreamingError>, Never>?, SPDYStream.Handlers?)? in
-            guard role == .client, id % 2 == 1, id < state.nextStreamID else {
-                throw violation("SYN_REPLY for stream \(id), which we never opened")
-            }
-            guard var entry = state.streams[id] else { return nil }
-            guard !entry.replied else { throw violation("a second SYN_REPLY for stream \(id)") }
-            entry.replied = true
-            state.replied.insert(id)
-            if fin { entry.remoteClosed = true }
-            let waiter = entry.replyWaiter
-            entry.replyWaiter = nil
-            state.streams[id] = entry
-            return (waiter, fin ? entry.handlers : nil)
-        }
-        waiter?.0?.resume(returning: .success(()))
-        if let handlers = waiter?.1 {
-            handlers.end(.finished)
-            forgetIfClosed(id)
-        }
-    }
-
-    private func receiveReset(_ id: UInt32, status: UInt32) {
-        let entry = state.withLock { $0.streams.removeValue(forKey: id) }
-        guard let entry else { return }
-        let label = self.label
-        entry.replyWaiter?.resume(
-            returning: .failure(
-                StreamingError(
-                    code: .connectionClosed,
-                    message: "\(label): the server reset stream \(id) (\(SPDYStream.describe(rstStatus: status)))")))
-        entry.handlers?.end(.reset(status))
-        let waiters = state.withLock { wakeWindowWaiters(&$0) }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    private func remoteFinished(_ id: UInt32) {
-        let handlers = state.withLock { state -> SPDYStream.Handlers? in
-            guard var entry = state.streams[id], !entry.remoteClosed else { return nil }
-            entry.remoteClosed = true
-            state.streams[id] = entry
-            return entry.handlers
-        }
-        handlers?.end(.finished)
-        forgetIfClosed(id)
-    }
-
-    private func receiveSettings(_ settings: [SPDYSetting]) throws(StreamingError) {
-        guard let window = settings.last(where: { $0.id == SPDYSetting.initialWindowSize }) else { return }
-        guard window.value <= UInt32(Self.maxWindow) else {
-            throw violation("SETTINGS_INITIAL_WINDOW_SIZE \(window.value) exceeds 2^31-1")
-        }
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            let delta = Int(window.value) - state.initialSendWindow
-            state.initialSendWindow = Int(window.value)
-            for id in state.streams.keys { state.streams[id]?.sendWindow += delta }
-            state.peerDoesFlowControl = true
-            state.peerAnnounced = true
-            return wakeWindowWaiters(&state)
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    private func receiveWindowUpdate(_ id: UInt32, delta: UInt32) throws(StreamingError) {
-        guard delta > 0, delta <= UInt32(Self.maxWindow) else {
-            throw violation("WINDOW_UPDATE with delta \(delta) on stream \(id)")
-        }
-        let result = state.withLock { state -> Result<[CheckedContinuation<Void, Never>], StreamingError> in
-            state.peerDoesFlowControl = true
-            if id == 0 {
-                state.sessionSendWindow += Int(delta)
-                if state.sessionSendWindow > Self.maxWindow {
-                    return .failure(violation("WINDOW_UPDATE took the session window past 2^31-1"))
-                }
-            } else if var entry = state.streams[id] {
-                entry.sendWindow += Int(delta)
-                if entry.sendWindow > Self.maxWindow {
-                    return .failure(violation("WINDOW_UPDATE took stream \(id)'s window past 2^31-1"))
-                }
-                state.streams[id] = entry
-            }
-            return .success(wakeWindowWaiters(&state))
-        }
-        for waiter in try result.get() { waiter.resume() }
-    }
-
-    private func recordEnding(_ ending: Ending) {
-        let label = self.label
-        let error: StreamingError
-        switch ending {
-        case .failed(let failure): error = failure
-        case .endOfStream(let goAway):
-            error = StreamingError(
-                code: .connectionClosed,
-                message: "\(label): the connection ended" + (goAway ? " after the peer's GOAWAY" : ""))
-        }
-        state.withLock { $0.ending = $0.ending ?? error }
-    }
-
-    /// The reader ended: every open stream ends, every waiter wakes.
-    private func finishStreams() {
-        let label = self.label
-        let (error, entries, waiters, timer) = state.withLock {
-            state -> (StreamingError, [StreamState], [CheckedContinuation<Void, Never>], Task<Void, Never>?) in
-            let error = state.ending ?? StreamingError(code: .connectionClosed, message: "\(label): connection ended")
-            state.readerFinished = true
-            defer {
-                state.streams = [:]
-                state.closeTimer = nil
-            }
-            return (error, Array(state.streams.values), wakeWindowWaiters(&state), state.closeTimer)
-        }
-        timer?.cancel()
-        writer.withLock { $0.broken = true }
-        for waiter in waiters { waiter.resume() }
-        for entry in entries.sorted(by: { $0.stream.id < $1.stream.id }) {
-            entry.replyWaiter?.resume(returning: .failure(error))
-            if !entry.remoteClosed { entry.handlers?.end(.connectionEnded(error)) }
-        }
-    }
 }
 

@@ -3,7 +3,7 @@
 ///
 /// Errors from the frame decoder are final for the connection (its header inflater's state is lost). Equality
 /// and hashing use ``code`` only; ``message`` carries the detail for people (never header values).
-package struct SPDYError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct SPDYError: CodedError {
     /// The kind of failure.
     package enum Code: Hashable, Sendable {
         /// A frame whose fixed fields break the draft (wrong length for its type, a malformed header block).
@@ -33,12 +33,6 @@ package struct SPDYError: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `SPDY: message`, the form logs and test failures show.
-    package var description: String { "SPDY: \(message)" }
-
-    /// Errors are equal when their codes are; the message is detail, not identity.
-    package static func == (lhs: SPDYError, rhs: SPDYError) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the code only, matching `==`.
-    package func hash(into hasher: inout Hasher) { hasher.combine(code) }
+    /// Descriptions read `SPDY: message`.
+    package static var layer: String { "SPDY" }
 }

@@ -97,7 +97,13 @@ enum SPDYWire {
 
     /// Control frame types (§ 2.6); 5 was SPDY/2's NOOP, 10 CREDENTIAL is ignored like unknown types.
     enum ControlType: UInt16 {
-        case synStream = 1, synReply = 2, rstStream = 3, settings = 4, ping = 6, goAway = 7, headers = 8
+        case synStream = 1
+        case synReply = 2
+        case rstStream = 3
+        case settings = 4
+        case ping = 6
+        case goAway = 7
+        case headers = 8
         case windowUpdate = 9
     }
 }

@@ -21,8 +21,9 @@ package struct SPDYFrameDecoder: Sendable {
         self.maxHeaderBlockSize = max(0, maxHeaderBlockSize)
     }
 
-    /// Appends bytes read from the connection.
+    /// Appends bytes read from the connection (dropped once decoding has failed: nothing more can be decoded).
     package mutating func append(_ bytes: some Collection<UInt8>) {
+        guard failure == nil else { return }
         var rest = bytes[...]
         if skipping > 0, readIndex == buffer.count {
             let dropped = min(skipping, rest.count)
@@ -47,6 +48,25 @@ package struct SPDYFrameDecoder: Sendable {
             readIndex = 0
             throw error
         }
+    }
+
+    /// Decodes recorded bytes, fed in `pieces` in order to a fresh decoder: the frames before any error, and the
+    /// error. For replaying captures (tests, fuzzing), where the frames before a failure matter too.
+    package static func decode(
+        _ pieces: some Sequence<some Collection<UInt8>>, maxFrameLength: Int = 16 * 1024 * 1024,
+        maxHeaderBlockSize: Int = 256 * 1024
+    ) -> (frames: [SPDYFrame], error: SPDYError?) {
+        var decoder = SPDYFrameDecoder(maxFrameLength: maxFrameLength, maxHeaderBlockSize: maxHeaderBlockSize)
+        var frames: [SPDYFrame] = []
+        for piece in pieces {
+            decoder.append(piece)
+            do {
+                while let frame = try decoder.nextFrame() { frames.append(frame) }
+            } catch {
+                return (frames, error)
+            }
+        }
+        return (frames, nil)
     }
 
     private mutating func decodeNext() throws(SPDYError) -> SPDYFrame? {
@@ -138,7 +158,8 @@ package struct SPDYFrameDecoder: Sendable {
                 let word = read32(at: entry)
                 settings.append(
                     SPDYSetting(
-                        id: word & 0xFF_FFFF, flags: UInt8(truncatingIfNeeded: word >> 24), value: read32(at: entry + 4)))
+                        id: word & 0xFF_FFFF, flags: UInt8(truncatingIfNeeded: word >> 24), value: read32(at: entry + 4)
+                    ))
             }
             return .settings(clearPrevious: flags & SPDYWire.flagClearSettings != 0, settings)
         case .ping:
@@ -147,7 +168,8 @@ package struct SPDYFrameDecoder: Sendable {
         case .goAway:
             try expect(type, payload, exactly: 8)
             return .goAway(
-                lastGoodStreamID: read32(at: payload.lowerBound) & 0x7FFF_FFFF, status: read32(at: payload.lowerBound + 4))
+                lastGoodStreamID: read32(at: payload.lowerBound) & 0x7FFF_FFFF,
+                status: read32(at: payload.lowerBound + 4))
         case .windowUpdate:
             try expect(type, payload, exactly: 8)
             return .windowUpdate(

@@ -61,9 +61,13 @@ final class SPDYExecServer: Sendable {
     }
 
     private func accept(_ stream: SPDYStream) -> SPDYStream.Handlers? {
-        guard let type = stream.streamType, expected.contains(type) else { return nil }
+        guard let type = stream.streamType, expected.contains(type),
+            state.withLock({ $0.seen.insert(type).inserted })
+        else {
+            // Not a stream this request needs, or a second one of a type: refused.
+            return nil
+        }
         let ready = state.withLock { state -> SPDYServerChannels? in
-            guard state.seen.insert(type).inserted else { return nil }
             switch type {
             case "error": state.error = stream
             case "stdin": state.stdin = stream

@@ -68,6 +68,16 @@ struct BitReader: Sendable {
         return value
     }
 
+    /// Reads four whole bytes as a big-endian number (zlib's DICTID and trailer, RFC 1950 § 2.1); ``has(_:)`` must
+    /// have said 32 bits are there, from a byte boundary.
+    mutating func takeBigEndian32() -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            value = value << 8 | take(8)
+        }
+        return value
+    }
+
     /// Skips to the next byte boundary (stored blocks and the trailer start there). Only whole bytes are ever
     /// loaded, so the bits left in the current byte are `count % 8`.
     mutating func alignToByte() {

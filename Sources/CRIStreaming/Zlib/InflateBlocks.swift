@@ -126,29 +126,32 @@ extension ZlibInflater {
             if symbol == 256 { return true }
             let lengthIndex = symbol - 257
             guard lengthIndex < 29 else { throw ZlibError(.badHuffmanTable, "literal/length symbol \(symbol)") }
-            let lengthExtra = Int(DeflateTables.lengthExtra[lengthIndex])
-            guard reader.has(lengthExtra) else {
+            guard let (length, distance) = try Self.match(lengthIndex, distances, &reader) else {
                 reader.reset(to: mark)
                 return false
             }
-            let length = Int(DeflateTables.lengthBase[lengthIndex]) + Int(reader.take(lengthExtra))
-            guard let distanceSymbol = try distances.decode(&reader) else {
-                reader.reset(to: mark)
-                return false
-            }
-            guard distanceSymbol < 30 else { throw ZlibError(.badDistance, "distance symbol \(distanceSymbol)") }
-            let distanceExtra = Int(DeflateTables.distanceExtra[distanceSymbol])
-            guard reader.has(distanceExtra) else {
-                reader.reset(to: mark)
-                return false
-            }
-            let distance = Int(DeflateTables.distanceBase[distanceSymbol]) + Int(reader.take(distanceExtra))
             guard distance <= window.count else {
                 throw ZlibError(.badDistance, "a match \(distance) bytes back, before the start of the data")
             }
             guard window.count + length <= end else { throw limitExceeded() }
             Self.copyMatch(distance: distance, length: length, in: &window)
         }
+    }
+
+    /// The rest of a match after its length symbol: the length's extra bits, the distance code and its extra
+    /// bits. Nil when the input ends inside them (the caller goes back to the length symbol).
+    @inline(__always)
+    private static func match(
+        _ lengthIndex: Int, _ distances: HuffmanTable, _ reader: inout BitReader
+    ) throws(ZlibError) -> (length: Int, distance: Int)? {
+        let lengthExtra = Int(DeflateTables.lengthExtra[lengthIndex])
+        guard reader.has(lengthExtra) else { return nil }
+        let length = Int(DeflateTables.lengthBase[lengthIndex]) + Int(reader.take(lengthExtra))
+        guard let distanceSymbol = try distances.decode(&reader) else { return nil }
+        guard distanceSymbol < 30 else { throw ZlibError(.badDistance, "distance symbol \(distanceSymbol)") }
+        let distanceExtra = Int(DeflateTables.distanceExtra[distanceSymbol])
+        guard reader.has(distanceExtra) else { return nil }
+        return (length, Int(DeflateTables.distanceBase[distanceSymbol]) + Int(reader.take(distanceExtra)))
     }
 
     /// Appends `length` bytes starting `distance` back; they may overlap what is being written (a run).

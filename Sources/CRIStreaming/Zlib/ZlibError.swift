@@ -2,7 +2,7 @@
 ///
 /// Equality and hashing use ``code`` only, so tests write `#expect(error.code == .badDistance)`; ``message``
 /// carries the detail for people (never any of the stream's bytes, which may be secret headers).
-package struct ZlibError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct ZlibError: CodedError {
     /// The kind of failure.
     package enum Code: Hashable, Sendable {
         /// The two-byte zlib header is wrong: not deflate, a window over 32 KiB, FCHECK failing, or FDICT
@@ -36,12 +36,6 @@ package struct ZlibError: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `zlib: message`, the form logs and test failures show.
-    package var description: String { "zlib: \(message)" }
-
-    /// Errors are equal when their codes are; the message is detail, not identity.
-    package static func == (lhs: ZlibError, rhs: ZlibError) -> Bool { lhs.code == rhs.code }
-
-    /// Hashes the code only, matching `==`.
-    package func hash(into hasher: inout Hasher) { hasher.combine(code) }
+    /// Descriptions read `zlib: message`.
+    package static var layer: String { "zlib" }
 }

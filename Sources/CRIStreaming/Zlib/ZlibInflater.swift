@@ -9,18 +9,29 @@ package struct ZlibInflater: Sendable {
     /// RFC 1951 § 3.2: distances reach back at most 32 KiB.
     static let windowSize = 32 * 1024
 
+    /// What the next input bits are.
     enum Phase: Sendable {
+        /// CMF, FLG and maybe DICTID.
         case zlibHeader
+        /// BFINAL and BTYPE of the next block (and a stored or dynamic block's own header).
         case blockHeader
+        /// The bytes of a stored block, `remaining` still to come.
         case stored(remaining: Int)
+        /// The codes of a Huffman block, decoded with these tables.
         case huffman(literals: HuffmanTable, distances: HuffmanTable)
+        /// The Adler-32 after the final block.
         case trailer
+        /// Nothing: the stream ended.
         case finished
+        /// Nothing decodes any more.
         case failed(ZlibError)
     }
 
+    /// The preset dictionary a stream with FDICT must name.
     let dictionary: [UInt8]?
+    /// Where decoding stands.
     var phase = Phase.zlibHeader
+    /// The input not yet consumed.
     var reader = BitReader()
     /// The last (up to) 32 KiB of output (or the dictionary) followed by this call's output.
     var window: [UInt8] = []
@@ -132,10 +143,7 @@ package struct ZlibInflater: Sendable {
             reader.reset(to: mark)
             return false
         }
-        var id: UInt32 = 0
-        for _ in 0..<4 {
-            id = id << 8 | reader.take(8)
-        }
+        let id = reader.takeBigEndian32()
         guard let dictionary else {
             throw ZlibError(.wrongDictionary, "the stream needs a preset dictionary and none is configured")
         }
@@ -156,10 +164,7 @@ package struct ZlibInflater: Sendable {
             reader.reset(to: mark)
             return false
         }
-        var expected: UInt32 = 0
-        for _ in 0..<4 {
-            expected = expected << 8 | reader.take(8)
-        }
+        let expected = reader.takeBigEndian32()
         checksum.update(window[checksumStart...])
         checksumStart = window.count
         guard checksum.value == expected else {
