@@ -55,14 +55,15 @@ let package = Package(
         ),
         // Exec/attach/port-forward streaming: WebSocket + the Kubernetes channel protocol.
         .target(name: "CRIStreaming", dependencies: ["CRIWire", "CRITransport"], swiftSettings: strictSettings),
-        // Layer 5: the typed client and the fake runtime.
+        // Layer 5: the typed client and the fake runtime. CRI wraps CRIStreaming (exec/attach/port-forward
+        // sessions with CRIError) and does not re-export it.
         .target(name: "CRI", dependencies: ["CRIWire", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIv1", "CRIStreaming"], swiftSettings: strictSettings),
         .target(name: "CRITesting", dependencies: ["CRI", "CRIGRPC", "CRIHTTP2", "CRITransport", "CRIStreaming", "CRIv1", "CRIWire"], swiftSettings: strictSettings),
         // The crictl-compatible command-line tool.
         .executableTarget(
             name: "cri",
             dependencies: [
-                "CRI", "CRIStreaming", "CRITesting", "CRITransport",
+                "CRI", "CRITesting", "CRITransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -24,6 +24,19 @@ CALL_ROWS = [
     ("whole process: start, one Version, exit", "oneshot-process", "p50_us", 1e-3, "ms", None, None),
     ("whole process: `cri version` vs peer oneshot", "cri-version", "p50_us", 1e-3, "ms", "max-ratio", 1.0),
 ]
+# Exec streaming (issue 15), ours only: no peer here streams CRI exec sessions. (label, mode, field, scale, unit)
+STREAM_ROWS = [
+    ("exec stdin→stdout throughput through cat, SPDY", "exec-throughput-spdy", "mb_per_s", 1, "MB/s"),
+    ("… client CPU per MB, SPDY", "exec-throughput-spdy", "cpu_us_per_mb", 1e-3, "ms"),
+    ("exec stdin→stdout throughput through cat, WebSocket v4 (read back the count, then end)",
+     "exec-throughput-websocket", "mb_per_s", 1, "MB/s"),
+    ("… client CPU per MB, WebSocket", "exec-throughput-websocket", "cpu_us_per_mb", 1e-3, "ms"),
+    ("exec round trip (`sh -c true`: Exec RPC, dial, exit status), SPDY, p50", "exec-roundtrip-spdy", "p50_us", 1e-3,
+     "ms"),
+    ("… client CPU per exec, SPDY", "exec-roundtrip-spdy", "cpu_us_per_call", 1e-3, "ms"),
+    ("exec round trip, WebSocket v4, p50", "exec-roundtrip-websocket", "p50_us", 1e-3, "ms"),
+    ("… client CPU per exec, WebSocket", "exec-roundtrip-websocket", "cpu_us_per_call", 1e-3, "ms"),
+]
 TARGET_ORDER = ["containerd", "fake", "fake-tcp", "grpcio"]
 TARGET_NAMES = {
     "containerd": "containerd 1.6",
@@ -57,6 +70,8 @@ def number(value, scale, unit):
         return f"{value:,.0f} calls/s"
     if unit == "MB":
         return f"{value:.2f} MB"
+    if unit == "ms" and value < 10:
+        return f"{value:.2f} ms"
     return f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
 
 
@@ -147,6 +162,14 @@ def main():
                      TARGET_NAMES.get(server, server), str(ours_failed),
                      f"{peer_failed} of {peer_calls:,}" if peer_records else "—", "—", "ours 0",
                      "yes" if ours_failed == 0 and ours_calls >= 100_000 and server == "containerd" else "**no**"))
+    for target in targets:
+        for label, mode, field, scale, unit in STREAM_ROWS:
+            ours = median(runs.get((target, "ours", mode), []), field)
+            if ours is not None:
+                size = median(runs.get((target, "ours", mode), []), "bytes")
+                text = label + (f", {size / 2**20:,.0f} MiB" if size and field == "mb_per_s" else "")
+                rows.append((text, TARGET_NAMES.get(target, target), number(ours, scale, unit), "no peer", "—", "—",
+                             "—"))
     for target in targets:
         if target.endswith("-long"):
             continue

@@ -13,6 +13,8 @@
 # containerd when the lab is up (Scripts/containerd-lab.sh status; endpoint from $CRI_LAB_DIR/lab.env).
 # The issue-7 targets are judged against containerd, or against FakeCRIServer when the lab is down.
 # --long adds 100,000 sequential Version calls on one connection per client (containerd if up).
+# Exec streaming (ours only, no peer): 256 MiB through cat and 50 `exec sh -c true` round trips per round, over
+# SPDY and WebSocket, against containerd (the fake, 16 MiB, when the lab is down); MB/s, ms and client CPU.
 # Also builds the `cri` CLI in release and reports its stripped size, and times `cri version` as a
 # whole process. Raw JSON lines are kept in $BENCH_RESULTS when that is set.
 set -euo pipefail
@@ -173,6 +175,23 @@ oneshot() {
     fi
 }
 
+# streams TARGET ROUND BYTES N: exec throughput (BYTES through cat) and N exec round trips, over SPDY and
+# WebSocket, ours only. WebSocket v4 cannot close stdin: its throughput run reads the known byte count back, then
+# ends the session; against the fake it is left out (the fake's cat waits for the end of stdin).
+streams() {
+    local target=$1 round=$2 bytes=$3 n=$4 ep=${endpoint[$1]} transport
+    local image=busybox
+    if [ "$target" = containerd ]; then image=$(. "$lab_dir/lab.env" && echo "$CRI_LAB_BUSYBOX_IMAGE"); fi
+    for transport in spdy websocket; do
+        if [ "$target" != fake ] || [ "$transport" = spdy ]; then
+            run "$target" "$round" ours "exec-throughput-$transport" --mode exec-throughput --endpoint "$ep" \
+                --image "$image" --transport "$transport" --bytes "$bytes" --n 1
+        fi
+        run "$target" "$round" ours "exec-roundtrip-$transport" --mode exec-roundtrip --endpoint "$ep" \
+            --image "$image" --transport "$transport" --n "$n"
+    done
+}
+
 if [ "$smoke" = true ]; then
     started=$SECONDS
     pair codec 1 decode --mode decode --file "$tmp/fixture.bin" --n 2
@@ -188,6 +207,10 @@ if [ "$smoke" = true ]; then
         pair "$target" 1 oneshot --mode oneshot --endpoint "$ep"
         oneshot "$target" 1 1
     done
+    # Exec streaming, ours only (no peer streams CRI exec): tiny sizes. The fake's cat answers once stdin has
+    # ended, which WebSocket v4 cannot say, so its WebSocket throughput needs containerd.
+    streams fake 1 65536 3
+    if [ -n "${endpoint[containerd]:-}" ]; then streams containerd 1 1048576 3; fi
     log "smoke: every mode ran for both impls in $((SECONDS - started)) s (after the build)"
     if grep -v '"impl":"ours"' "$tmp/results.tsv" | grep -q '"failures":[1-9]'; then
         log "smoke: the peer (grpc-swift) failed some calls (reported, not fatal):"
@@ -213,6 +236,7 @@ for ((round = 1; round <= rounds; round++)); do
         pair "$target" "$round" concurrent --mode concurrent --endpoint "$ep" --conc 64 --per 100
     done
     oneshot "$primary" "$round" 20
+    if [ "$primary" = containerd ]; then streams containerd "$round" $((256 << 20)) 50; else streams fake "$round" $((16 << 20)) 50; fi
     pair fake-10k "$round" big-list --mode big-list --endpoint "${endpoint[big]}" --n 10
 done
 if [ "$long" = true ]; then

@@ -104,14 +104,20 @@ extension RPCSurface {
             deadline: "request.timeout == 0 ? .fixed(nil) : .extended(.seconds(request.timeout))"),
         RPCSurface(
             "Exec",
-            "Prepares an interactive command; the response's URL is the streaming endpoint (see "
-                + "``CRIStreamingSession``).",
+            "Prepares an interactive command; the response's URL is the streaming endpoint, good for one session. "
+                + "``withExecSession(_:options:callOptions:isolation:_:)`` makes this call and opens the session.",
             validate: #"{ CRIResponseValidation.url($0.url, "ExecResponse") }"#),
         RPCSurface(
-            "Attach", "Prepares an attach to a container's process; the response's URL is the streaming endpoint.",
+            "Attach",
+            "Prepares an attach to a container's process; the response's URL is the streaming endpoint. "
+                + "``withAttachSession(containerID:stdin:tty:options:callOptions:isolation:_:)`` makes this call and "
+                + "opens the session.",
             validate: #"{ CRIResponseValidation.url($0.url, "AttachResponse") }"#),
         RPCSurface(
-            "PortForward", "Prepares port forwarding into a pod sandbox; the response's URL is the streaming endpoint.",
+            "PortForward",
+            "Prepares port forwarding into a pod sandbox; the response's URL is the streaming endpoint. "
+                + "``withPortForward(podSandboxID:port:options:callOptions:isolation:_:)`` makes this call and opens "
+                + "a connection.",
             validate: #"{ CRIResponseValidation.url($0.url, "PortForwardResponse") }"#),
         RPCSurface("ContainerStats", "Resource usage of one container."),
         RPCSurface(

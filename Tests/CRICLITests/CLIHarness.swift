@@ -149,10 +149,11 @@ final class RunningCLI: @unchecked Sendable {
     /// What stderr holds so far.
     var stderrSoFar: String { lock.withLock { String(decoding: stderrData, as: UTF8.self) } }
 
-    /// Waits until stdout contains `text`, failing after `timeout` seconds or when the process exits without it.
-    func waitForOutput(containing text: String, timeout: TimeInterval = 30) async throws {
+    /// Waits until stdout (or, with `onStderr`, stderr) contains `text`, failing after `timeout` seconds or when the
+    /// process exits without it.
+    func waitForOutput(containing text: String, onStderr: Bool = false, timeout: TimeInterval = 30) async throws {
         let deadline = Date().addingTimeInterval(timeout)
-        while !stdoutSoFar.contains(text) {
+        while !(onStderr ? stderrSoFar : stdoutSoFar).contains(text) {
             guard Date() < deadline, process.isRunning else {
                 throw CLIHarnessError(message: "no \(text) in output; stdout: \(stdoutSoFar) stderr: \(stderrSoFar)")
             }

@@ -6,10 +6,11 @@ import Synchronization
 /// to be drained while it runs, and the exact stdin bytes followed by end-of-file are what it reads.
 enum CLIProcess {
     /// Runs `executable arguments...` in `directory`; kills it with SIGKILL once `timeout` passes.
-    /// The status is the exit code, or 128 + the signal that ended the process.
+    /// The status is the exit code, or 128 + the signal that ended the process. `started` gets the process ID
+    /// once it runs (to signal a long-running command such as `port-forward`).
     static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String], directory: String,
-        stdin: String, timeout: Duration
+        stdin: String, timeout: Duration, started: (@Sendable (Int32) -> Void)? = nil
     ) async throws -> CLIRun {
         let base = directory + "/run-\(UUID().uuidString)"
         let manager = FileManager.default
@@ -52,6 +53,7 @@ enum CLIProcess {
                 return
             }
             let pid = process.processIdentifier
+            started?(pid)
             let (seconds, attoseconds) = timeout.components
             // Not a task: the test's own task may be the one waiting here when its time limit hits.
             DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18) {

@@ -105,10 +105,10 @@ struct CLISession: Sendable {
     }
 
     /// Runs `cri arguments...` (stdin from `stdin`, else empty) and records it in the transcript.
-    /// A run that outlives `timeout` is killed and reported with ``CLIRun/timedOut``.
+    /// A run that outlives `timeout` is killed and reported with ``CLIRun/timedOut``; `onStart` gets the process ID.
     func cri(
         _ arguments: [String], stdin: String = "", environment extra: [String: String] = [:],
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60), onStart: (@Sendable (Int32) -> Void)? = nil
     ) async throws -> CLIRun {
         guard FileManager.default.isExecutableFile(atPath: CLIBinary.url.path) else {
             throw CLISessionError("the cri binary is missing at \(CLIBinary.url.path); run `swift build` first")
@@ -116,7 +116,7 @@ struct CLISession: Sendable {
         let started = ContinuousClock.now
         let run = try await CLIProcess.run(
             CLIBinary.url, arguments, environment: environment.merging(extra) { _, new in new },
-            directory: directory, stdin: stdin, timeout: timeout)
+            directory: directory, stdin: stdin, timeout: timeout, started: onStart)
         CLITranscript.append(transcriptEntry(run, stdin: stdin, extra: extra, elapsed: ContinuousClock.now - started))
         return run
     }

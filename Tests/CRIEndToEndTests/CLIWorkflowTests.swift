@@ -110,9 +110,8 @@ extension LabEndToEndTests {
 
         /// Streaming exec with piped stdin and with an exit code, and ExecSync.
         private func checkExec(_ cli: CLISession, id: String) async throws {
-            // containerd 1.6 speaks only v4.channel.k8s.io, which cannot deliver the end of stdin
-            // (v5's close signal): `cat` would wait for EOF forever (verified: it hangs), so the
-            // command reads exactly the bytes sent with `head -c N` and exits by itself.
+            // `head -c N` exits by itself after the bytes sent, whatever the transport; that stdin's end
+            // reaches the command over SPDY (`wc -l`, `cat`) is CLIStreamingTests' subject.
             let input = "piped through exec -i\nsecond line\n"
             let piped = try await cli.cri(["exec", "-i", id, "head", "-c", "\(input.utf8.count)"], stdin: input, timeout: .seconds(30))
             #expect(piped.status == 0 && !piped.timedOut, "\(piped)")

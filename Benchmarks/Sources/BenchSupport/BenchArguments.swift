@@ -25,6 +25,12 @@ public struct BenchArguments: Sendable {
     public var label = "oneshot-process"
     /// The command `spawn` runs (everything after `--`).
     public var command: [String] = []
+    /// The streaming transport of the exec modes: `spdy` or `websocket`.
+    public var transport = "spdy"
+    /// Bytes piped through `cat` in `exec-throughput`.
+    public var bytes = 256 << 20
+    /// The image the exec modes run their container from (a runtime's; the fake takes any name).
+    public var image = "busybox"
 
     /// Parses `arguments` (including the program name); exits with status 2 on a malformed line.
     public init(_ arguments: [String]) {
@@ -49,6 +55,9 @@ public struct BenchArguments: Sendable {
             case "--file": file = value(argument)
             case "--containers": containers = number(argument)
             case "--label": label = value(argument)
+            case "--transport": transport = value(argument)
+            case "--bytes": bytes = max(1, number(argument))
+            case "--image": image = value(argument)
             case "--":
                 while let word = iterator.next() { command.append(word) }
             default: Self.usage("unknown argument \(argument)")
@@ -68,8 +77,10 @@ public struct BenchArguments: Sendable {
             """
             cri-bench: \(problem)
             usage: cri-bench --mode version|list|concurrent|big-list|decode|encode|oneshot|fixture|serve-fake|spawn
+                                    |exec-throughput|exec-roundtrip
                              [--impl ours|grpc-swift] [--endpoint unix:///path|tcp://127.0.0.1:port] [--n N]
                              [--conc C --per P] [--file F] [--containers K] [--label L] [-- command...]
+                             [--transport spdy|websocket] [--bytes B] [--image I]
             """)
         exit(2)
     }

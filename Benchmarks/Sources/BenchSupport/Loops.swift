@@ -1,10 +1,13 @@
 /// The measuring loops both implementations run, so ours and the peer are timed by the same code.
 /// Each starts with one warm-up operation that must succeed (it opens the connection).
 public enum Loops {
-    /// `n` calls one after another; a failed call is counted and the loop goes on.
+    /// `n` calls one after another, after one warm-up call unless `warmUp` is false; a failed call is counted and
+    /// the loop goes on.
     /// - Throws: what the warm-up call throws.
-    public static func sequential(n: Int, _ call: () async throws -> Void) async throws -> Measurement {
-        try await call()
+    public static func sequential(
+        n: Int, warmUp: Bool = true, _ call: () async throws -> Void
+    ) async throws -> Measurement {
+        if warmUp { try await call() }
         let clock = ContinuousClock()
         var samples: [Duration] = []
         samples.reserveCapacity(n)

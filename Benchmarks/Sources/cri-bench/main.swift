@@ -21,6 +21,8 @@ case "decode", "encode":
     exit(CodecModes.run(arguments))
 case "version", "list", "big-list", "concurrent", "oneshot":
     exit(await CallModes.run(arguments))
+case "exec-throughput", "exec-roundtrip":
+    exit(await StreamModes.run(arguments))
 case "serve-fake":
     exit(await ServeFake.run(arguments))
 case "spawn":

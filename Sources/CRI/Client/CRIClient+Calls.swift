@@ -89,7 +89,7 @@ extension CRIClient {
             method: method, endpoint: channel.endpointText, duration: ContinuousClock.now - start,
             error: nil, request: request.description, response: nil)
         switch result {
-        case .success(let response): record.response = response.description
+        case .success(let response): record.response = redact(response.description, streamingURLSecrets(of: response))
         case .failure(let error): record.error = error
         }
         logger(record)

@@ -113,19 +113,14 @@ extension CRIClient {
         return try await execSync(request)
     }
 
-    /// Prepares an interactive exec and returns the streaming URL to connect to.
+    /// Prepares an interactive exec and returns the streaming URL to connect to (a secret: whoever holds it can run
+    /// the command). ``withExecSession(containerID:command:stdin:tty:options:callOptions:isolation:_:)`` does this and
+    /// connects; ``runExec(containerID:command:stdin:tty:options:callOptions:)`` runs the command to its end.
     /// - Throws: ``CRIError``.
     public func exec(
         containerID: String, command: [String], tty: Bool = false, stdin: Bool = false
     ) async throws -> String {
-        var request = ExecRequest()
-        request.containerID = containerID
-        request.cmd = command
-        request.tty = tty
-        request.stdin = stdin
-        request.stdout = true
-        request.stderr = !tty
-        return try await exec(request).url
+        try await exec(ExecRequest(containerID: containerID, command: command, stdin: stdin, tty: tty)).url
     }
 
     /// Pulls an image and returns the runtime's reference for it (the image ID or digest).

@@ -161,7 +161,7 @@ extension CRIClient {
             RuntimeService.execSync, request, deadline: request.timeout == 0 ? .fixed(nil) : .extended(.seconds(request.timeout)), options: callOptions)
     }
 
-    /// Exec: Prepares an interactive command; the response's URL is the streaming endpoint (see ``CRIStreamingSession``).
+    /// Exec: Prepares an interactive command; the response's URL is the streaming endpoint, good for one session. ``withExecSession(_:options:callOptions:isolation:_:)`` makes this call and opens the session.
     ///
     /// - Throws: ``CRIError``.
     public func exec(
@@ -171,7 +171,7 @@ extension CRIClient {
             RuntimeService.exec, request, deadline: .standard, options: callOptions, validate: { CRIResponseValidation.url($0.url, "ExecResponse") })
     }
 
-    /// Attach: Prepares an attach to a container's process; the response's URL is the streaming endpoint.
+    /// Attach: Prepares an attach to a container's process; the response's URL is the streaming endpoint. ``withAttachSession(containerID:stdin:tty:options:callOptions:isolation:_:)`` makes this call and opens the session.
     ///
     /// - Throws: ``CRIError``.
     public func attach(
@@ -181,7 +181,7 @@ extension CRIClient {
             RuntimeService.attach, request, deadline: .standard, options: callOptions, validate: { CRIResponseValidation.url($0.url, "AttachResponse") })
     }
 
-    /// PortForward: Prepares port forwarding into a pod sandbox; the response's URL is the streaming endpoint.
+    /// PortForward: Prepares port forwarding into a pod sandbox; the response's URL is the streaming endpoint. ``withPortForward(podSandboxID:port:options:callOptions:isolation:_:)`` makes this call and opens a connection.
     ///
     /// - Throws: ``CRIError``.
     public func portForward(

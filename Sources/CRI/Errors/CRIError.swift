@@ -48,6 +48,10 @@ public struct CRIError: Error, Hashable, Sendable, CustomStringConvertible {
         /// The runtime answered, but the answer lacks what CRI requires (an empty ID, a missing
         /// Version field...): the kubelet rejects such answers too.
         public static let invalidResponse = Code(rawValue: 1000)
+        /// An exec, attach or port-forward stream failed after its RPC succeeded: the runtime's streaming server
+        /// refused the upgrade, broke the protocol, or ended the stream without an exit status. The
+        /// ``CRIError/cause`` holds the streaming layer's error.
+        public static let streamingFailed = Code(rawValue: 1001)
 
         /// The gRPC name (`NOT_FOUND`), or a lowercase name for client-side kinds.
         public var description: String {
@@ -70,6 +74,7 @@ public struct CRIError: Error, Hashable, Sendable, CustomStringConvertible {
             case 15: "DATA_LOSS"
             case 16: "UNAUTHENTICATED"
             case 1000: "invalid response"
+            case 1001: "streaming failed"
             default: "code \(rawValue)"
             }
         }

@@ -43,7 +43,7 @@ extension CRIError {
 }
 
 /// `text` with every occurrence of each secret (longest first, so one containing another goes whole) replaced.
-private func redact(_ text: String, _ secrets: [String]) -> String {
+func redact(_ text: String, _ secrets: [String]) -> String {
     var text = text
     for secret in secrets.sorted(by: { $0.count > $1.count }) where text.contains(secret) {
         text = text.replacing(secret, with: "<redacted>")

@@ -7,19 +7,18 @@ struct AttachCommand: AsyncParsableCommand {
 
     @Flag(name: .shortAndLong, help: "The container has a terminal.") var tty = false
     @Flag(name: [.customShort("i"), .customLong("stdin")], help: "Pass stdin to the container.") var stdin = false
+    @Option(
+        name: [.customShort("r"), .long],
+        help: "Streaming transport: spdy or websocket (WebSocket cannot close stdin on containerd).")
+    var transport = "spdy"
     @Argument(help: "The container ID (or unique prefix).") var containerID: String
 
     func run() async throws {
-        let code = try await withRuntimeClient { client, settings in
-            var request = AttachRequest()
-            request.containerID = containerID
-            request.stdin = stdin
-            request.tty = tty
-            request.stdout = true
-            request.stderr = !tty
-            let url = try await client.attach(request).url
-            if settings.debug { CLIOutput.error("DEBU: streaming attach via \(url)") }
-            return try await StreamingIO.run(url: url, stdin: stdin, tty: tty)
+        let options = CRIStreamingOptions(transport: try StreamingIO.transport(transport))
+        let code = try await withRuntimeClient { client, _ in
+            let tty = StreamingIO.terminalWanted(tty: tty, stdin: stdin)
+            return try await client.withAttachSession(
+                containerID: containerID, stdin: stdin, tty: tty, options: options, StreamingIO.run)
         }
         if code != 0 { throw ExitCode(code) }
     }

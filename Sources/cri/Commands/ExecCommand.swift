@@ -10,18 +10,24 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(help: "With --sync: seconds the command may run (0 = no limit).") var timeout: Int64 = 0
     @Flag(name: .shortAndLong, help: "Allocate a terminal (raw mode; window size follows).") var tty = false
     @Flag(name: .shortAndLong, help: "Pass stdin to the command.") var interactive = false
+    @Option(
+        name: [.customShort("r"), .long],
+        help: "Streaming transport: spdy or websocket (WebSocket cannot close stdin on containerd).")
+    var transport = "spdy"
     @Argument(help: "The container ID (or unique prefix).") var containerID: String
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.") var command: [String] = []
 
     func run() async throws {
         guard !command.isEmpty else { throw CLIFailure("command is required: cri exec ID COMMAND [ARG...]") }
-        let code = try await withRuntimeClient { client, settings in
+        let options = CRIStreamingOptions(transport: try StreamingIO.transport(transport))
+        let code = try await withRuntimeClient { client, _ in
             if sync {
                 return try await Self.runSync(client, containerID: containerID, command: command, timeout: timeout)
             }
-            let url = try await client.exec(containerID: containerID, command: command, tty: tty, stdin: interactive)
-            if settings.debug { CLIOutput.error("DEBU: streaming exec via \(url)") }
-            return try await StreamingIO.run(url: url, stdin: interactive, tty: tty)
+            let tty = StreamingIO.terminalWanted(tty: tty, stdin: interactive)
+            return try await client.withExecSession(
+                containerID: containerID, command: command, stdin: interactive, tty: tty, options: options,
+                StreamingIO.run)
         }
         if code != 0 { throw ExitCode(code) }
     }

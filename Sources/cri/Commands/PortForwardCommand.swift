@@ -1,6 +1,5 @@
 import ArgumentParser
 import CRI
-import CRIStreaming
 import CRITransport
 import Foundation
 
@@ -12,10 +11,12 @@ struct PortForwardCommand: AsyncParsableCommand {
 
     @Argument(help: "The pod ID (or unique prefix).") var podID: String
     @Argument(help: "[LOCAL:]REMOTE port pairs.") var ports: [String] = []
+    @Option(name: [.customShort("r"), .long], help: "Streaming transport: spdy or websocket.") var transport = "spdy"
 
     func run() async throws {
         guard !ports.isEmpty else { throw CLIFailure("give at least one port: cri port-forward POD [LOCAL:]REMOTE") }
         let pairs = try ports.map(Self.parse)
+        let options = CRIStreamingOptions(transport: try StreamingIO.transport(transport))
         let settings = try CLISettings.resolve()
         let client = try CRIClient(
             endpoint: settings.runtimeEndpoint, imageEndpoint: settings.imageEndpoint, options: settings.clientOptions())
@@ -36,7 +37,7 @@ struct PortForwardCommand: AsyncParsableCommand {
             let podID = podID
             Thread {
                 try? listener.acceptConnections { stream in
-                    Task { await Self.forward(stream, to: remote, pod: podID, client: client) }
+                    Task { await Self.forward(stream, to: remote, pod: podID, client: client, options: options) }
                 }
             }.start()
         }
@@ -60,16 +61,12 @@ struct PortForwardCommand: AsyncParsableCommand {
     }
 
     /// One local connection ↔ one port-forward session with one stream.
-    static func forward(_ local: any ByteStream, to remote: UInt16, pod: String, client: CRIClient) async {
+    static func forward(
+        _ local: any ByteStream, to remote: UInt16, pod: String, client: CRIClient, options: CRIStreamingOptions
+    ) async {
         defer { local.close() }
         do {
-            var request = PortForwardRequest()
-            request.podSandboxID = pod
-            // containerd's streaming server takes the ports from the RPC, not from the URL.
-            request.port = [Int32(remote)]
-            let url = try await client.portForward(request).url
-            try await withPortForwardSession(url: url, ports: [remote]) { session in
-                guard let stream = session.stream(forPort: remote) else { return }
+            try await client.withPortForward(podSandboxID: pod, port: remote, options: options) { stream in
                 let (chunks, continuation) = AsyncStream<[UInt8]>.makeStream()
                 Thread {
                     var buffer = [UInt8](repeating: 0, count: 32 * 1024)
@@ -80,11 +77,13 @@ struct PortForwardCommand: AsyncParsableCommand {
                     }
                     continuation.finish()
                 }.start()
-                // Whichever direction ends first ends the connection; returning closes the session.
+                // The pod's side ending ends the connection; the local side ending half-closes it where the
+                // transport can (SPDY), so an answer still on its way arrives, else ends it too (WebSocket).
+                // Returning closes the session.
                 let (done, signal) = AsyncStream<Void>.makeStream()
                 let upload = Task {
                     for await chunk in chunks { try? await stream.write(chunk) }
-                    signal.yield()
+                    if (try? await stream.finishWriting()) != true { signal.yield() }
                 }
                 let download = Task {
                     for await chunk in stream.received {
