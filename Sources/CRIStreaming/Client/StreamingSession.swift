@@ -132,7 +132,14 @@ public final class StreamingSession: Sendable {
         channels.withLock { $0 = all }
         if !stdout { stdoutBuffer.finish() }
         if !stderr { stderrBuffer.finish() }
-        for stream in all.all { try await connection.waitForReply(stream, deadline: deadline) }
+        do throws(StreamingError) {
+            for stream in all.all { try await connection.waitForReply(stream, deadline: deadline) }
+        } catch {
+            // The reader may settle the session first: a reset error stream fails it and aborts the connection, so
+            // a wait that starts after that sees only "closed locally". The session's own verdict says more.
+            if case .failure(let settled)? = state.withLock({ $0.result }) { throw settled }
+            throw error
+        }
     }
 
     private func output(_ buffer: ChunkBuffer) -> SPDYStream.Handlers {
