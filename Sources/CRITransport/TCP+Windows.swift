@@ -163,8 +163,11 @@ enum Winsock {
         operation: String
     ) throws(TransportError) {
         while true {
-            let outcome = try wait(socket, events: POLLWRNORM, deadline: deadline.map { min($0, .now + .milliseconds(50)) },
-                isClosing: { false }, operation: operation)
+            // One slice at a time, reading SO_ERROR after each: see pollSliceMilliseconds.
+            let slice = ContinuousClock.now + .milliseconds(Int64(pollSliceMilliseconds))
+            let outcome = try wait(
+                socket, events: POLLWRNORM, deadline: deadline.map { min($0, slice) } ?? slice, isClosing: { false },
+                operation: operation)
             var pending: Int32 = 0
             var length = Int32(4)
             let read = withUnsafeMutableBytes(of: &pending) { bytes in
