@@ -69,6 +69,12 @@ struct WinsockTransportTests {
             let error = error as? TransportError
             return error?.code == .connectionRefused && error?.message.contains("WSAECONNREFUSED (Win32 error 10061)") == true
         }
+        // Without a deadline too: the connect's WSAPoll slices read SO_ERROR.
+        #expect {
+            try connect(to: endpoint, deadline: nil)
+        } throws: { error in
+            (error as? TransportError)?.code == .connectionRefused
+        }
         #expect(SimulatedWinsock.shared.startupCount == 0)
     }
 
