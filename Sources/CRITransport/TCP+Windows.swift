@@ -2,7 +2,6 @@
 // and the fake runtime's own StreamingServer. Compiled on Windows, and on Linux against the WinSDK stand-in, whose
 // simulated Winsock keeps Winsock's error model over real loopback sockets (Scripts/check-windows.sh).
 #if os(Windows) || CRI_WINDOWS_STANDIN
-import Synchronization
 #if os(Windows)
 import WinSDK
 #else
@@ -215,79 +214,23 @@ enum Winsock {
     }
 }
 
-/// A socket shared by readers, a writer and a closer: `close()` shuts it down and marks it closing; the socket
-/// itself is closed (and its WSAStartup reference returned) once the last user has left, so no call ever runs on
-/// a closed (possibly reused) SOCKET value.
-private final class SocketHandle: Sendable {
-    private struct State {
-        var users = 0
-        var closeRequested = false
-        var released = false
-    }
-
-    let socket: SOCKET
-    private let state = Mutex(State())
-
-    init(_ socket: SOCKET) { self.socket = socket }
-
-    var isClosing: Bool { state.withLock { $0.closeRequested } }
-
-    func with<Result>(
-        _ operation: @autoclosure () -> String,
-        _ body: (SOCKET) throws(TransportError) -> Result
-    ) throws(TransportError) -> Result {
-        let admitted = state.withLock { state in
-            guard !state.closeRequested else { return false }
-            state.users += 1
-            return true
-        }
-        guard admitted else { throw .closed(operation()) }
-        defer { leave() }
-        return try body(socket)
-    }
-
-    func close(shutdownFirst: Bool) {
-        let first = state.withLock { state in
-            guard !state.closeRequested else { return false }
-            state.closeRequested = true
-            state.users += 1
-            return true
-        }
-        guard first else { return }
-        if shutdownFirst { shutdown(socket, SD_BOTH) }
-        leave()
-    }
-
-    private func leave() {
-        let release = state.withLock { state in
-            state.users -= 1
-            guard state.users == 0, state.closeRequested, !state.released else { return false }
-            state.released = true
-            return true
-        }
-        if release { Winsock.release(socket) }
-    }
-
-    deinit {
-        if !state.withLock({ $0.released }) { Winsock.release(socket) }
-    }
-}
-
 /// A ``ByteStream`` over a connected, non-blocking Winsock TCP socket.
 final class WinsockStream: ByteStream {
-    private let handle: SocketHandle
+    /// Closes the socket (and returns its WSAStartup reference) once no call is using it, so no call ever runs on
+    /// a closed, possibly reused, SOCKET value.
+    private let handle: DescriptorGuard<SOCKET>
     /// Names the connection in messages, e.g. `TCP connection to http://127.0.0.1:10010`.
     let label: String
 
     init(socket: SOCKET, label: String) {
-        handle = SocketHandle(socket)
+        handle = DescriptorGuard(fd: socket, release: Winsock.release)
         self.label = label
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(TransportError) -> Int {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
         let operation = "read from \(label)"
-        return try handle.with(operation) { socket throws(TransportError) in
+        return try handle.withDescriptor(operation) { socket throws(TransportError) in
             while true {
                 let count = recv(socket, base.assumingMemoryBound(to: CChar.self), Int32(clamping: buffer.count), 0)
                 if count >= 0 { return Int(count) }
@@ -304,7 +247,7 @@ final class WinsockStream: ByteStream {
 
     func write(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?) throws(TransportError) {
         let operation = "write to \(label)"
-        try handle.with(operation) { socket throws(TransportError) in
+        try handle.withDescriptor(operation) { socket throws(TransportError) in
             var offset = 0
             while offset < bytes.count, let base = bytes.baseAddress {
                 let chunk = Int32(clamping: bytes.count - offset)
@@ -330,7 +273,7 @@ final class WinsockStream: ByteStream {
     func waitForData(timeout: Duration) throws(TransportError) -> Bool? {
         let operation = "read from \(label)"
         do throws(TransportError) {
-            return try handle.with(operation) { socket throws(TransportError) in
+            return try handle.withDescriptor(operation) { socket throws(TransportError) in
                 let outcome = try Winsock.wait(
                     socket, events: POLLRDNORM, deadline: .now + timeout, isClosing: { handle.isClosing },
                     operation: operation)
@@ -344,29 +287,30 @@ final class WinsockStream: ByteStream {
     }
 
     func shutdownWrite() {
-        try? handle.with("shut down \(label)") { socket in _ = shutdown(socket, SD_SEND) }
+        try? handle.withDescriptor("shut down \(label)") { socket in _ = shutdown(socket, SD_SEND) }
     }
 
     func close() {
-        handle.close(shutdownFirst: true)
+        // Windows does not promise shutdown wakes a WSAPoll elsewhere; the waiters' slices see the flag anyway.
+        handle.close { socket in _ = shutdown(socket, SD_BOTH) }
     }
 }
 
 /// A listening Winsock TCP socket; `accept` waits in WSAPoll slices so `close()` ends it within one slice.
 final class WinsockListener: Listener {
     let localEndpoint: Endpoint
-    private let handle: SocketHandle
+    private let handle: DescriptorGuard<SOCKET>
     private let label: String
 
     init(socket: SOCKET, localEndpoint: Endpoint) {
-        handle = SocketHandle(socket)
+        handle = DescriptorGuard(fd: socket, release: Winsock.release)
         self.localEndpoint = localEndpoint
         label = "TCP listener \(localEndpoint.canonicalURL)"
     }
 
     func accept() throws(TransportError) -> any ByteStream {
         let operation = "accept on \(label)"
-        return try handle.with(operation) { socket throws(TransportError) -> any ByteStream in
+        return try handle.withDescriptor(operation) { socket throws(TransportError) -> any ByteStream in
             while true {
                 switch try Winsock.wait(
                     socket, events: POLLRDNORM, deadline: nil, isClosing: { handle.isClosing }, operation: operation)
@@ -401,7 +345,7 @@ final class WinsockListener: Listener {
     }
 
     func close() {
-        handle.close(shutdownFirst: false)
+        handle.close { _ in }
     }
 
     deinit {
