@@ -70,12 +70,7 @@ private func withWalkthroughWorkload(
                 $0.uid = "0123456789abcdef012345678"
             }
             let podID = try await cri.runPodSandbox(pod, runtimeHandler: "runhcs-wcow-process")
-            let image = "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"
-            _ = try await cri.pullImage(image)
-            var container = ContainerConfig()
-            container.metadata = ContainerMetadata { $0.name = "simple-server" }
-            container.image = ImageSpec { $0.image = image }
-            container.command = ["sleep", "3600"]
+            let container = try await walkthroughContainer(pulledBy: cri)
             let containerID = try await cri.createContainer(inPod: podID, config: container, sandboxConfig: pod)
             try await cri.startContainer(id: containerID)
             try await body(cri, podID, containerID)
