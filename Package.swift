@@ -118,8 +118,9 @@ let package = Package(
         .testTarget(
             name: "CRIWindowsTests",
             dependencies: [
-                // cri: the walkthrough runs the CLI in-process, where the simulated pipes are.
-                "CRI", "CRITesting", "CRITransport", "cri",
+                // cri: the walkthrough runs the CLI in-process, where the simulated pipes are. CRIStreaming: attach and
+                // port-forward sessions over simulated Winsock TCP.
+                "CRI", "CRIStreaming", "CRITesting", "CRITransport", "cri",
                 .target(name: "CRIWinSDKStandIn", condition: .when(traits: ["CRI_WINDOWS_STANDIN"])),
             ],
             // The walkthrough's crictl.yaml, pod-config.yaml, simple-server.yaml and README, as it writes them.

@@ -6,8 +6,9 @@
 # 1. `swift build --build-tests --traits CRI_WINDOWS_STANDIN` in its own scratch path (.build-windows, so the
 #    normal build stays incremental): every `#if os(Windows) || CRI_WINDOWS_STANDIN` path is compiled, with
 #    the same no-warning rule as the main build. A misspelt or missing Win32 call fails here.
-# 2. The CRIWindowsTests suites, serially: the named-pipe transport, CRIClient over a simulated
-#    \\.\pipe\containerd-containerd against FakeCRIServer, and the walkthrough's files and commands. A removed
+# 2. The CRIWindowsTests suites, serially: the named-pipe transport, TCP over the simulated Winsock, CRIClient over a
+#    simulated \\.\pipe\containerd-containerd against FakeCRIServer, the walkthrough's files and commands (exec over
+#    Winsock TCP included), and attach and port-forward over Winsock TCP. A removed
 #    call that changes behaviour (a CancelIoEx, a CloseHandle) fails here: the kernel records misuse and leaks.
 #
 # Exits non-zero on any failure. Settings: CRI_WINDOWS_SCRATCH (default .build-windows), CRI_WINDOWS_TIMEOUT
@@ -36,7 +37,8 @@ timeout "${CRI_WINDOWS_TIMEOUT:-300}" swift test --skip-build --no-parallel --tr
     --scratch-path "$scratch" --filter CRIWindowsTests 2>&1 | tee "$log" || status=$?
 # The suites exist only in the stand-in build: make sure they ran, so a wrong condition cannot pass by skipping.
 for suite in "Named pipes over the simulated Win32 kernel" "CRIClient over a simulated Windows named pipe" \
-    "The Windows walkthrough over a simulated pipe" "The Windows console"; do
+    "The Windows walkthrough over a simulated pipe" "The Windows console" "TCP over the simulated Winsock" \
+    "Attach and port-forward over simulated Winsock"; do
     if ! grep -qF "Suite \"$suite\" passed" "$log"; then
         echo "check-windows: FAILED: suite \"$suite\" did not pass" >&2
         status=1

@@ -2,7 +2,7 @@
 /// runtime's `ExecSync`, `Exec` and container processes produce believable output.
 ///
 /// It understands `sh -c 'a; b && c || d'`, `echo [-n]`, `printf`, `cat` (echoes stdin), `hostname`,
-/// `env`, `pwd`, `id`, `whoami`, `uname`, `true`, `false`, `exit N`, `sleep N`, and `>&2` to write to
+/// `env`, `pwd`, `id`, `whoami`, `uname`, `ipconfig`, `true`, `false`, `exit N`, `sleep N`, and `>&2` to write to
 /// stderr. A command's status is its exit code whether it comes as a plain argv (`["false"]` → 1)
 /// or through `sh -c`. An unknown command inside a script fails with 127 and `sh: x: not found`, as
 /// busybox's shell does; an unknown program as the argv itself cannot be started at all, so the
@@ -95,7 +95,7 @@ public enum FakeShell {
     /// The programs ``run(_:)`` knows as plain argv; anything else is ``Result/notFound(_:)``.
     public static let programs: Set<String> = [
         "sh", "bash", "ash", "echo", "printf", "cat", "hostname", "env", "pwd", "id", "whoami", "uname", "true",
-        "false", ":", "sleep", "httpd", "nginx", "top", "tail",
+        "false", ":", "sleep", "httpd", "nginx", "top", "tail", "ipconfig", "ipconfig.exe",
     ]
 
     /// Runs the invocation with the built-in interpreter.
@@ -278,6 +278,11 @@ public enum FakeShell {
             return 0
         case "uname":
             write("Linux\n")
+            return 0
+        case "ipconfig", "ipconfig.exe":
+            // The Windows walkthrough's `crictl exec -i ID ipconfig`: ipconfig's heading and the host name, in
+            // its layout; no addresses, since an exec'd fake process is not told its pod's IP.
+            write("\r\nWindows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : \(invocation.hostname)\r\n")
             return 0
         case "true", ":":
             return 0

@@ -4,7 +4,8 @@
 ///   - endpoint: where the runtime listens.
 ///   - deadline: bounds waiting for the connection (TCP handshake, a busy named pipe, a full unix backlog);
 ///     nil waits as long as the system does. A missing socket file or a refused connection fails at once.
-/// - Throws: ``TransportError``; the message names the endpoint or path. Named pipes off Windows throw
+/// - Throws: ``TransportError``; the message names the endpoint or path. Named pipes off Windows, unix sockets on
+///   Windows and, on Windows, TCP hosts other than IPv4 literals and `localhost` throw
 ///   ``TransportError/Code/unsupported``.
 package func connect(
     to endpoint: Endpoint,
@@ -19,7 +20,7 @@ package func connect(
         #endif
     case .tcp(let host, let port):
         #if os(Windows) || CRI_WINDOWS_STANDIN
-        throw .unsupportedOnWindows(endpoint, "connect to")
+        return try Winsock.connectTCP(host: host, port: port, deadline: deadline)
         #else
         return try SocketConnector.connectTCP(host: host, port: port, deadline: deadline)
         #endif
@@ -47,7 +48,7 @@ package func listen(on endpoint: Endpoint) throws(TransportError) -> any Listene
         #endif
     case .tcp(let host, let port):
         #if os(Windows) || CRI_WINDOWS_STANDIN
-        throw .unsupportedOnWindows(endpoint, "listen on")
+        return try Winsock.listenTCP(host: host, port: port)
         #else
         return try SocketListener.listenTCP(host: host, port: port)
         #endif
@@ -74,8 +75,8 @@ extension TransportError {
     static func unsupportedOnWindows(_ endpoint: Endpoint, _ verb: String) -> TransportError {
         TransportError(
             code: .unsupported,
-            message: "\(verb) \(quoted(endpoint.description)): only named pipes (npipe://) are implemented on Windows; "
-                + "TCP, which exec, attach and port-forward need to reach the runtime's streaming server, is not yet"
+            message: "\(verb) \(quoted(endpoint.description)): unix sockets are not implemented on Windows; "
+                + "use a named pipe (npipe://) or tcp:// endpoint"
         )
     }
 }

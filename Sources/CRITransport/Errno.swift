@@ -112,6 +112,22 @@ package struct Win32Error: Error, Hashable, Sendable, CustomStringConvertible {
     package static let operationAborted = Win32Error(995)
     /// ERROR_IO_PENDING (997): the overlapped operation continues in the background.
     package static let ioPending = Win32Error(997)
+    /// WSAEWOULDBLOCK (10035): a non-blocking socket call would wait (also a connect in progress).
+    package static let wsaWouldBlock = Win32Error(10035)
+    /// WSAEADDRINUSE (10048).
+    package static let wsaAddressInUse = Win32Error(10048)
+    /// WSAECONNABORTED (10053): the connection was aborted on this side.
+    package static let wsaConnectionAborted = Win32Error(10053)
+    /// WSAECONNRESET (10054): the peer reset the connection.
+    package static let wsaConnectionReset = Win32Error(10054)
+    /// WSAESHUTDOWN (10058): a send after `shutdown(SD_SEND)`.
+    package static let wsaShutdown = Win32Error(10058)
+    /// WSAETIMEDOUT (10060).
+    package static let wsaTimedOut = Win32Error(10060)
+    /// WSAECONNREFUSED (10061): nothing listens on that port.
+    package static let wsaConnectionRefused = Win32Error(10061)
+    /// WSANOTINITIALISED (10093): a Winsock call before WSAStartup.
+    package static let wsaNotInitialised = Win32Error(10093)
 
     /// The symbolic name where known, always with the number.
     package var description: String {
@@ -128,6 +144,14 @@ package struct Win32Error: Error, Hashable, Sendable, CustomStringConvertible {
             case .pipeConnected: "ERROR_PIPE_CONNECTED"
             case .operationAborted: "ERROR_OPERATION_ABORTED"
             case .ioPending: "ERROR_IO_PENDING"
+            case .wsaWouldBlock: "WSAEWOULDBLOCK"
+            case .wsaAddressInUse: "WSAEADDRINUSE"
+            case .wsaConnectionAborted: "WSAECONNABORTED"
+            case .wsaConnectionReset: "WSAECONNRESET"
+            case .wsaShutdown: "WSAESHUTDOWN"
+            case .wsaTimedOut: "WSAETIMEDOUT"
+            case .wsaConnectionRefused: "WSAECONNREFUSED"
+            case .wsaNotInitialised: "WSANOTINITIALISED"
             default: nil
             }
         return name.map { "\($0) (Win32 error \(rawValue))" } ?? "Win32 error \(rawValue)"
@@ -138,8 +162,11 @@ package struct Win32Error: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .fileNotFound: .notFound
         case .accessDenied: .permissionDenied
-        case .semaphoreTimeout: .timedOut
-        case .brokenPipe, .noData, .pipeNotConnected: .connectionReset
+        case .semaphoreTimeout, .wsaTimedOut: .timedOut
+        case .brokenPipe, .noData, .pipeNotConnected, .wsaConnectionReset, .wsaConnectionAborted, .wsaShutdown:
+            .connectionReset
+        case .wsaConnectionRefused: .connectionRefused
+        case .wsaAddressInUse: .addressInUse
         case .operationAborted: .closed
         default: .ioFailure
         }

@@ -11,7 +11,7 @@ import Darwin
 /// blocked `accept` on every platform (shutdown of a listening socket wakes accept on Linux only).
 final class SocketListener: Listener {
     let localEndpoint: Endpoint
-    private let descriptor: DescriptorGuard
+    private let descriptor: DescriptorGuard<Int32>
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let syscalls: Syscalls

@@ -7,7 +7,7 @@ import Synchronization
 /// `close()` shuts the socket down first, which wakes a reader blocked in poll on both Linux and Darwin, and the
 /// descriptor itself is closed once that reader has left (see `DescriptorGuard`).
 final class SocketStream: ByteStream {
-    private let descriptor: DescriptorGuard
+    private let descriptor: DescriptorGuard<Int32>
     private let syscalls: Syscalls
     /// Names the connection in messages, e.g. `unix socket "/run/containerd/containerd.sock"`.
     let label: String

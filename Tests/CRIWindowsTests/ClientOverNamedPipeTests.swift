@@ -12,6 +12,17 @@ func windowsRuntime() -> FakeRuntime {
     return FakeRuntime(configuration: configuration)
 }
 
+/// The walkthrough's IIS container with its image pulled; `sleep 3600` keeps it running (the fake has no IIS).
+func walkthroughContainer(pulledBy cri: CRIClient) async throws -> ContainerConfig {
+    let image = "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"
+    _ = try await cri.pullImage(image)
+    var container = ContainerConfig()
+    container.metadata = ContainerMetadata { $0.name = "simple-server" }
+    container.image = ImageSpec { $0.image = image }
+    container.command = ["sleep", "3600"]
+    return container
+}
+
 /// The whole client stack (named-pipe transport, HTTP/2, gRPC, CRIClient) over simulated pipes against
 /// FakeCRIServer, which listens through the same Windows code (NamedPipeListener: CreateNamedPipeW, ConnectNamedPipe).
 @Suite("CRIClient over a simulated Windows named pipe", .serialized, .timeLimit(.minutes(1)))
@@ -31,12 +42,7 @@ struct ClientOverNamedPipeTests {
                 pod.metadata = metadata
                 let podID = try await cri.runPodSandbox(pod, runtimeHandler: "runhcs-wcow-process")
                 #expect(try await cri.podSandboxStatus(id: podID).status?.runtimeHandler == "runhcs-wcow-process")
-                let image = "mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022"
-                _ = try await cri.pullImage(image)
-                var container = ContainerConfig()
-                container.metadata = ContainerMetadata { $0.name = "simple-server" }
-                container.image = ImageSpec { $0.image = image }
-                container.command = ["sleep", "3600"]
+                let container = try await walkthroughContainer(pulledBy: cri)
                 let containerID = try await cri.createContainer(inPod: podID, config: container, sandboxConfig: pod)
                 try await cri.startContainer(id: containerID)
                 let result = try await cri.execSync(containerID: containerID, command: ["echo", "hi"])

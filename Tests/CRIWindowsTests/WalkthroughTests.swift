@@ -104,13 +104,16 @@ struct WalkthroughTests {
             let ps = await home.run("ps", "-q")
             #expect(ps.stdout.contains(containerID))
 
-            // crictl exec -i CONTAINER_ID ipconfig: streaming needs TCP to the runtime's streaming server, which
-            // swift-cri does not implement on Windows; it must say so, not hang. (Here the fake's own streaming
-            // server hits the refusal first; a real runtime's URL would meet the same refusal in the client.)
+            // crictl exec -i CONTAINER_ID ipconfig: the CLI dials the runtime's streaming URL
+            // (http://127.0.0.1:PORT/exec/...) over Winsock, and the fake's streaming server listens over Winsock.
             let exec = await home.run("exec", "-i", containerID, "ipconfig")
-            #expect(exec.status != 0)
-            #expect(exec.stderr.contains("exec, attach and port-forward need"), "\(exec.stderr)")
+            #expect(exec.status == 0, "\(exec.stderr)")
+            #expect(exec.stdout.contains("Windows IP Configuration"), "\(exec.stdout)")
+            #expect(exec.stdout.contains("Host Name . . . . . . . . . . . . : "), "\(exec.stdout)")
         }
+        // Every socket the exec opened (client, the fake's streaming listener, accepted) is closed and its
+        // WSAStartup returned, the listener's once its accept loop has seen the runtime go.
+        #expect(SimulatedWinsock.shared.awaitIdle())
     }
 
     @Test func crictlsWindowsDefaults() {
@@ -141,7 +144,7 @@ struct WalkthroughTests {
         defer { home.remove() }
         let result = await home.run("--runtime-endpoint", "unix:///run/containerd/containerd.sock", "version")
         #expect(result.status != 0)
-        #expect(result.stderr.contains("only named pipes (npipe://) are implemented on Windows"), "\(result.stderr)")
+        #expect(result.stderr.contains("unix sockets are not implemented on Windows"), "\(result.stderr)")
     }
 }
 #endif

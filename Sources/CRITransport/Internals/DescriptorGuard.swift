@@ -1,25 +1,24 @@
-#if !os(Windows)
 import Synchronization
 
-/// Owns a file descriptor shared by a reader thread, a writer and a closer.
+/// Owns a file descriptor (or, on Windows, a `SOCKET`) shared by a reader thread, a writer and a closer.
 ///
 /// `close()` from any thread must wake a blocked read, but must not `close(2)` the descriptor while another thread
 /// is still inside a call on it: the number could be reused by an unrelated `open` and the blocked thread would
 /// then read someone else's file. So closing first runs a wake-up action (shutdown, a wake pipe) and the real
-/// `close(2)` happens when the last in-flight operation leaves.
-final class DescriptorGuard: Sendable {
+/// `close(2)` (`closesocket`) happens when the last in-flight operation leaves.
+final class DescriptorGuard<Descriptor: Sendable>: Sendable {
     private struct State {
-        var fd: Int32
+        var fd: Descriptor
         var users = 0
         var closeRequested = false
         var released = false
     }
 
     private let state: Mutex<State>
-    private let release: @Sendable (Int32) -> Void
+    private let release: @Sendable (Descriptor) -> Void
 
     /// Guards `fd`; `release` runs once, after close was requested and no operation is in flight.
-    init(fd: Int32, release: @escaping @Sendable (Int32) -> Void = { Posix.close($0) }) {
+    init(fd: Descriptor, release: @escaping @Sendable (Descriptor) -> Void) {
         self.state = Mutex(State(fd: fd))
         self.release = release
     }
@@ -33,9 +32,9 @@ final class DescriptorGuard: Sendable {
     ///   otherwise what `body` throws.
     func withDescriptor<Result>(
         _ operation: @autoclosure () -> String,
-        _ body: (Int32) throws(TransportError) -> Result
+        _ body: (Descriptor) throws(TransportError) -> Result
     ) throws(TransportError) -> Result {
-        let fd: Int32? = state.withLock { state in
+        let fd: Descriptor? = state.withLock { state in
             guard !state.closeRequested else { return nil }
             state.users += 1
             return state.fd
@@ -48,8 +47,8 @@ final class DescriptorGuard: Sendable {
     /// Requests close: `wake` runs at once with the still-open descriptor, `close(2)` when the last user leaves.
     /// Returns false if close was already requested (idempotent).
     @discardableResult
-    func close(wake: (Int32) -> Void) -> Bool {
-        let fd: Int32? = state.withLock { state in
+    func close(wake: (Descriptor) -> Void) -> Bool {
+        let fd: Descriptor? = state.withLock { state in
             guard !state.closeRequested else { return nil }
             state.closeRequested = true
             state.users += 1  // Keep the descriptor open while `wake` uses it.
@@ -62,7 +61,7 @@ final class DescriptorGuard: Sendable {
     }
 
     private func leave() {
-        let fdToRelease: Int32? = state.withLock { state in
+        let fdToRelease: Descriptor? = state.withLock { state in
             state.users -= 1
             guard state.users == 0, state.closeRequested, !state.released else { return nil }
             state.released = true
@@ -73,8 +72,16 @@ final class DescriptorGuard: Sendable {
 
     deinit {
         // Dropped without close(): nobody can be using it any more, so release directly.
-        let fd: Int32? = state.withLock { $0.released ? nil : $0.fd }
+        let fd: Descriptor? = state.withLock { $0.released ? nil : $0.fd }
         if let fd { release(fd) }
+    }
+}
+
+#if !os(Windows)
+extension DescriptorGuard where Descriptor == Int32 {
+    /// Guards the file descriptor `fd`, closed with close(2).
+    convenience init(fd: Int32) {
+        self.init(fd: fd, release: { Posix.close($0) })
     }
 }
 #endif

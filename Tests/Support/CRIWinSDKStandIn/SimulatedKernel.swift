@@ -190,7 +190,7 @@ public final class SimulatedKernel: @unchecked Sendable {
     public func breakConnections(onPipe name: String) {
         locked {
             for end in pipes[Self.key(name)]?.instances ?? [] where end.state == .connected && end.fd >= 0 {
-                shutdown(end.fd, Int32(SHUT_RDWR))
+                Glibc.shutdown(end.fd, Int32(SHUT_RDWR))
             }
         }
     }
@@ -295,7 +295,7 @@ public final class SimulatedKernel: @unchecked Sendable {
                     for bits in end.pending { cancel(operations[bits]) }
                 }
                 if end.fd >= 0 {
-                    shutdown(end.fd, Int32(SHUT_RDWR))
+                    Glibc.shutdown(end.fd, Int32(SHUT_RDWR))
                     if end.pending.isEmpty { closeDescriptor(end) }
                 }
                 if end.isServer, let pipe = pipes[end.key] {
@@ -363,7 +363,7 @@ public final class SimulatedKernel: @unchecked Sendable {
                 return fail(ERROR_PIPE_BUSY, INVALID_HANDLE_VALUE)
             }
             var pair: [Int32] = [-1, -1]
-            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            guard socketpair(AF_UNIX, Int32(Glibc.SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
                 return fail(ERROR_INVALID_PARAMETER, INVALID_HANDLE_VALUE)
             }
             instance.fd = pair[0]
@@ -511,22 +511,22 @@ public final class SimulatedKernel: @unchecked Sendable {
         if direction == .write && count == 0 { return (0, 0) }
         while true {
             var polled = [
-                pollfd(fd: fd, events: Int16(direction == .read ? POLLIN : POLLOUT), revents: 0),
-                pollfd(fd: cancelFD, events: Int16(POLLIN), revents: 0),
+                Glibc.pollfd(fd: fd, events: Int16(direction == .read ? POLLIN : POLLOUT), revents: 0),
+                Glibc.pollfd(fd: cancelFD, events: Int16(POLLIN), revents: 0),
             ]
-            if poll(&polled, 2, -1) < 0 {
+            if Glibc.poll(&polled, 2, -1) < 0 {
                 if errno == EINTR { continue }
                 return (ERROR_INVALID_HANDLE, done)
             }
             if polled[1].revents != 0 { return (ERROR_OPERATION_ABORTED, done) }
             if direction == .read {
-                let received = recv(fd, buffer, count, Int32(MSG_DONTWAIT))
+                let received = Glibc.recv(fd, buffer, count, Int32(MSG_DONTWAIT))
                 if received > 0 { return (0, received) }
                 if received == 0 { return (ERROR_BROKEN_PIPE, 0) }
                 if errno == EAGAIN || errno == EINTR { continue }
                 return (ERROR_BROKEN_PIPE, 0)
             }
-            let sent = send(fd, buffer! + done, count - done, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL))
+            let sent = Glibc.send(fd, buffer! + done, count - done, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL))
             if sent > 0 {
                 done += sent
                 if done == count { return (0, done) }
