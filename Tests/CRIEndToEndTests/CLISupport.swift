@@ -222,3 +222,8 @@ func sanitizerEnvironment() -> [String: String] {
     let names = ["LD_PRELOAD", "TSAN_OPTIONS", "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"]
     return ProcessInfo.processInfo.environment.filter { names.contains($0.key) }
 }
+
+/// `CRI_TEST_TIME_SCALE` (default 1): Scripts/test.sh raises it for the sanitizer runs, which slow every step
+/// 2-15x, so a bound on how long something takes is multiplied by it (as in CRIHostileTests).
+let endToEndTimeScale: Int =
+    ProcessInfo.processInfo.environment["CRI_TEST_TIME_SCALE"].flatMap(Int.init).map { max(1, $0) } ?? 1
